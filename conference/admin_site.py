@@ -1,0 +1,35 @@
+"""The admin site, open to staff and to members of the Organisers group."""
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+
+ORGANISERS_GROUP = "Organisers"
+
+
+def is_organiser(user):
+    return (
+        user.is_active
+        and user.is_authenticated
+        and (user.is_staff or user.groups.filter(name=ORGANISERS_GROUP).exists())
+    )
+
+
+class OrganiserAuthenticationForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):
+        if not is_organiser(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class ConferenceAdminSite(admin.AdminSite):
+    site_header = "Conference administration"
+    site_title = "Conference admin"
+    index_title = "Events, talks and speakers"
+    login_form = OrganiserAuthenticationForm
+
+    def has_permission(self, request):
+        return is_organiser(request.user)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class ConferenceConfig(AppConfig):
+    name = "conference"
+    default = True
+    verbose_name = "Conference"
+
+
+class ConferenceAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, with a site that lets organisers in."""
+
+    default = False
+    default_site = "conference.admin_site.ConferenceAdminSite"

@@ -1,0 +1,141 @@
+"""Events and the places (rooms) and themes (tracks) a programme is built from."""
+
+import datetime
+import zoneinfo
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+
+def time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "%(value)s is not a known IANA time zone, such as Europe/Madrid.",
+            code="invalid_time_zone",
+            params={"value": value},
+        ) from None
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Event(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    tagline = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where it happens, e.g. “Barcelona, Spain”."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    time_zone = models.CharField(
+        max_length=64,
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
+        help_text="The venue's IANA time zone; every time of the event is shown in it.",
+    )
+    website = models.URLField(blank=True)
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published events are shown to attendees."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_ends_on_or_after_start",
+                violation_error_message="The event cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @cached_property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
+
+    def local_time(self, value):
+        """The aware datetime ``value`` as wall-clock time at the venue."""
+        return value.astimezone(self.tz)
+
+
+class Room(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Rooms are listed from the lowest position up."
+    )
+
+    class Meta:
+        ordering = ["event_id", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="room_slug_unique_per_event",
+                violation_error_message="Another room of this event has this slug.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+hex_colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hexadecimal digits, e.g. #1f77b4."
+)
+
+
+class Track(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    colour = models.CharField(
+        max_length=7,
+        default="#6c757d",
+        validators=[hex_colour_validator],
+        help_text="A web colour such as #1f77b4.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event_id", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="track_slug_unique_per_event",
+                violation_error_message="Another track of this event has this slug.",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
+                name="track_colour_is_hex",
+                violation_error_message="The colour must be # and six hexadecimal digits.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,134 @@
+"""Talks: what happens when, where, and who gives it."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from conference.models import Event, Room, Track
+from speakers.models import Speaker
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self):
+        """Talks attendees may see: published, not cancelled, of a published event."""
+        return self.filter(is_published=True, is_cancelled=False, event__is_published=True)
+
+    def scheduled(self):
+        return self.filter(start__isnull=False)
+
+
+class Talk(models.Model):
+    class Kind(models.TextChoices):
+        # Add a member here to offer a new kind; the column holds any short label.
+        KEYNOTE = "keynote", "Keynote"
+        TALK = "talk", "Talk"
+        LIGHTNING = "lightning", "Lightning talk"
+        WORKSHOP = "workshop", "Workshop"
+        PANEL = "panel", "Panel"
+        BREAK = "break", "Break"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    abstract = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks"
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks"
+    )
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    speakers = models.ManyToManyField(
+        Speaker, through="TalkSpeaker", related_name="talks", blank=True
+    )
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    external_id = models.CharField(
+        "external ID",
+        max_length=100,
+        blank=True,
+        help_text="The talk's id in the system it was imported from; importers match on it.",
+    )
+    is_published = models.BooleanField("published", default=True)
+    is_cancelled = models.BooleanField("cancelled", default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event_id", "start", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "slug"],
+                name="talk_slug_unique_per_event",
+                violation_error_message="Another talk of this event has this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "external_id"],
+                condition=~Q(external_id=""),
+                name="talk_external_id_unique_per_event",
+                violation_error_message="Another talk of this event has this external ID.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, end__gt=F("start")),
+                name="talk_times_both_or_neither_and_end_after_start",
+                violation_error_message=(
+                    "Give both start and end, with the end after the start, or neither."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "start"], name="talk_event_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.room_id and self.event_id and self.room.event_id != self.event_id:
+            errors["room"] = "This room belongs to another event."
+        if self.track_id and self.event_id and self.track.event_id != self.event_id:
+            errors["track"] = "This track belongs to another event."
+        if (self.start is None) != (self.end is None):
+            errors["end" if self.start else "start"] = "Give both start and end, or neither."
+        elif self.start and self.end <= self.start:
+            errors["end"] = "The talk must end after it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def duration(self):
+        if self.start and self.end:
+            return self.end - self.start
+        return None
+
+
+class TalkSpeaker(models.Model):
+    """A speaker of a talk, in the order the talk lists them."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_speakers")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "speaker of the talk"
+        verbose_name_plural = "speakers of the talk"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["talk", "speaker"],
+                name="talk_speaker_once_per_talk",
+                violation_error_message="This speaker is already listed for the talk.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["talk", "position"], name="talkspeaker_talk_position_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} at {self.talk}"

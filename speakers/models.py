@@ -1,0 +1,45 @@
+"""Speakers: people who give talks, at one event or many."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    photo = models.ImageField(upload_to="speakers/photos/", blank=True)
+    website = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker",
+        help_text="The account that may edit this profile.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def unique_slug_for(cls, name, *, exclude_pk=None):
+        """A slug for ``name`` that no other speaker has yet."""
+        base = slugify(name)[:190] or "speaker"
+        taken = set(
+            cls.objects.filter(slug__startswith=base)
+            .exclude(pk=exclude_pk)
+            .values_list("slug", flat=True)
+        )
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{number}"
+            number += 1
+        return candidate
