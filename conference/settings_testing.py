@@ -8,7 +8,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
 
-from conference.settings import *  # noqa: E402,F403
+from conference.settings import *  # noqa: F403
 
 # The test client speaks plain HTTP; the HTTPS redirect has its own test.
 SECURE_SSL_REDIRECT = False
@@ -18,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Serve static files straight from the apps (no collectstatic before tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

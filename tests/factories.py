@@ -15,6 +15,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
@@ -71,6 +72,7 @@ def venue_time(event, *args):
 class TalkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Talk
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     title = factory.Sequence(lambda n: f"Talk {n}")

@@ -5,80 +5,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conference', '0001_initial'),
-        ('speakers', '0001_initial'),
+        ("conference", "0001_initial"),
+        ("speakers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Talk',
+            name="Talk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=200)),
-                ('kind', models.CharField(choices=[('keynote', 'Keynote'), ('talk', 'Talk'), ('lightning', 'Lightning talk'), ('workshop', 'Workshop'), ('panel', 'Panel'), ('break', 'Break')], default='talk', max_length=20)),
-                ('abstract', models.TextField(blank=True, help_text='Markdown; HTML is sanitised.')),
-                ('start', models.DateTimeField(blank=True, null=True)),
-                ('end', models.DateTimeField(blank=True, null=True)),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source URL')),
-                ('external_id', models.CharField(blank=True, help_text="The talk's id in the system it was imported from; importers match on it.", max_length=100, verbose_name='external ID')),
-                ('is_published', models.BooleanField(default=True, verbose_name='published')),
-                ('is_cancelled', models.BooleanField(default=False, verbose_name='cancelled')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talks', to='conference.event')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='talks', to='conference.room')),
-                ('track', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='talks', to='conference.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("keynote", "Keynote"),
+                            ("talk", "Talk"),
+                            ("lightning", "Lightning talk"),
+                            ("workshop", "Workshop"),
+                            ("panel", "Panel"),
+                            ("break", "Break"),
+                        ],
+                        default="talk",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "abstract",
+                    models.TextField(blank=True, help_text="Markdown; HTML is sanitised."),
+                ),
+                ("start", models.DateTimeField(blank=True, null=True)),
+                ("end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="source URL"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The talk's id in the system it was imported from; importers match on it.",
+                        max_length=100,
+                        verbose_name="external ID",
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=True, verbose_name="published")),
+                ("is_cancelled", models.BooleanField(default=False, verbose_name="cancelled")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talks",
+                        to="conference.event",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="talks",
+                        to="conference.room",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="talks",
+                        to="conference.track",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event_id', 'start', 'title'],
+                "ordering": ["event_id", "start", "title"],
             },
         ),
         migrations.CreateModel(
-            name='TalkSpeaker',
+            name="TalkSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('speaker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talk_speakers', to='speakers.speaker')),
-                ('talk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='talk_speakers', to='schedule.talk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_speakers",
+                        to="speakers.speaker",
+                    ),
+                ),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="talk_speakers",
+                        to="schedule.talk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'speaker of the talk',
-                'verbose_name_plural': 'speakers of the talk',
-                'ordering': ['position', 'id'],
+                "verbose_name": "speaker of the talk",
+                "verbose_name_plural": "speakers of the talk",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='talk',
-            name='speakers',
-            field=models.ManyToManyField(blank=True, related_name='talks', through='schedule.TalkSpeaker', to='speakers.speaker'),
+            model_name="talk",
+            name="speakers",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="talks",
+                through="schedule.TalkSpeaker",
+                to="speakers.speaker",
+            ),
         ),
         migrations.AddIndex(
-            model_name='talkspeaker',
-            index=models.Index(fields=['talk', 'position'], name='talkspeaker_talk_position_idx'),
+            model_name="talkspeaker",
+            index=models.Index(fields=["talk", "position"], name="talkspeaker_talk_position_idx"),
         ),
         migrations.AddConstraint(
-            model_name='talkspeaker',
-            constraint=models.UniqueConstraint(fields=('talk', 'speaker'), name='talk_speaker_once_per_talk', violation_error_message='This speaker is already listed for the talk.'),
+            model_name="talkspeaker",
+            constraint=models.UniqueConstraint(
+                fields=("talk", "speaker"),
+                name="talk_speaker_once_per_talk",
+                violation_error_message="This speaker is already listed for the talk.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='talk',
-            index=models.Index(fields=['event', 'start'], name='talk_event_start_idx'),
+            model_name="talk",
+            index=models.Index(fields=["event", "start"], name="talk_event_start_idx"),
         ),
         migrations.AddConstraint(
-            model_name='talk',
-            constraint=models.UniqueConstraint(fields=('event', 'slug'), name='talk_slug_unique_per_event', violation_error_message='Another talk of this event has this slug.'),
+            model_name="talk",
+            constraint=models.UniqueConstraint(
+                fields=("event", "slug"),
+                name="talk_slug_unique_per_event",
+                violation_error_message="Another talk of this event has this slug.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talk',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('event', 'external_id'), name='talk_external_id_unique_per_event', violation_error_message='Another talk of this event has this external ID.'),
+            model_name="talk",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("event", "external_id"),
+                name="talk_external_id_unique_per_event",
+                violation_error_message="Another talk of this event has this external ID.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='talk',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('start__isnull', True)), models.Q(('end__gt', models.F('start')), ('end__isnull', False), ('start__isnull', False)), _connector='OR'), name='talk_times_both_or_neither_and_end_after_start', violation_error_message='Give both start and end, with the end after the start, or neither.'),
+            model_name="talk",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("start__isnull", True)),
+                    models.Q(
+                        ("end__gt", models.F("start")),
+                        ("end__isnull", False),
+                        ("start__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="talk_times_both_or_neither_and_end_after_start",
+                violation_error_message="Give both start and end, with the end after the start, or neither.",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,36 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('affiliation', models.CharField(blank=True, max_length=200)),
-                ('bio', models.TextField(blank=True, help_text='Markdown; HTML is sanitised.')),
-                ('photo', models.ImageField(blank=True, upload_to='speakers/photos/')),
-                ('website', models.URLField(blank=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(blank=True, help_text='The account that may edit this profile.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='speaker', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("affiliation", models.CharField(blank=True, max_length=200)),
+                ("bio", models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")),
+                ("photo", models.ImageField(blank=True, upload_to="speakers/photos/")),
+                ("website", models.URLField(blank=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The account that may edit this profile.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="speaker",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

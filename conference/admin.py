@@ -1,0 +1,73 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+
+from conference.models import Event, Room, Track
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+class TrackForm(forms.ModelForm):
+    class Meta:
+        model = Track
+        fields = ["name", "slug", "colour", "position"]
+        widgets = {"colour": ColourInput}
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    fields = ["name", "slug", "capacity", "position"]
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    form = TrackForm
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "location", "time_zone", "talk_count"]
+    list_filter = ["is_published"]
+    search_fields = ["name", "slug", "location"]
+    prepopulated_fields = {"slug": ("name",)}
+    date_hierarchy = "start_date"
+    inlines = [RoomInline, TrackInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "tagline", "is_published"]}),
+        ("When and where", {"fields": ["start_date", "end_date", "time_zone", "location"]}),
+        ("About", {"fields": ["description", "website"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(talk_count=Count("talks"))
+        return queryset.order_by("-start_date", "name")
+
+    @admin.display(description="talks", ordering="talk_count")
+    def talk_count(self, event):
+        return event.talk_count
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "capacity", "position"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["name", "event__name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    form = TrackForm
+    fields = ["event", *TrackForm.Meta.fields]
+    list_display = ["name", "event", "colour", "position"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+    search_fields = ["name", "event__name"]
+    prepopulated_fields = {"slug": ("name",)}

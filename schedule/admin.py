@@ -1,0 +1,107 @@
+import datetime
+
+from django.contrib import admin
+from django.db.models import Prefetch, Q
+
+from conference.models import Event
+from conference.venue_time import venue_datetime
+from schedule.forms import TalkAdminForm
+from schedule.models import Talk, TalkSpeaker
+
+
+class TalkSpeakerInline(admin.TabularInline):
+    model = TalkSpeaker
+    fields = ["speaker", "position"]
+    autocomplete_fields = ["speaker"]
+    extra = 1
+
+
+class DayListFilter(admin.SimpleListFilter):
+    """Talks by day, where a day runs midnight to midnight in each event's zone."""
+
+    title = "day"
+    parameter_name = "day"
+
+    def _events(self, request):
+        events = Event.objects.all()
+        event_id = request.GET.get("event__id__exact")
+        if event_id and event_id.isdigit():
+            events = events.filter(pk=event_id)
+        return events
+
+    def lookups(self, request, model_admin):
+        days = sorted({day for event in self._events(request) for day in event.days})
+        return [(day.isoformat(), f"{day:%a %-d %b %Y}") for day in days]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            day = datetime.date.fromisoformat(self.value())
+        except ValueError:
+            return queryset.none()
+        midnight = datetime.datetime.combine(day, datetime.time())
+        within_day = Q(pk__in=[])
+        for event in self._events(request):
+            within_day |= Q(
+                event=event,
+                start__gte=venue_datetime(midnight, event.tz),
+                start__lt=venue_datetime(midnight + datetime.timedelta(days=1), event.tz),
+            )
+        return queryset.filter(within_day)
+
+
+@admin.register(Talk)
+class TalkAdmin(admin.ModelAdmin):
+    form = TalkAdminForm
+    inlines = [TalkSpeakerInline]
+    list_display = [
+        "title",
+        "day",
+        "time_range",
+        "room",
+        "track",
+        "speaker_names",
+        "kind",
+        "is_published",
+    ]
+    list_filter = ["event", DayListFilter, "room", "track", "kind", "is_published", "is_cancelled"]
+    list_select_related = ["event", "room", "track"]
+    search_fields = ["title", "speakers__name"]
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ["event", "start", "room__position", "title"]
+    fieldsets = [
+        (None, {"fields": ["event", "title", "slug", "kind", "is_published", "is_cancelled"]}),
+        ("When and where", {"fields": ["start", "end", "room", "track"]}),
+        ("Content", {"fields": ["abstract"]}),
+        ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "talk_speakers",
+                    queryset=TalkSpeaker.objects.select_related("speaker"),
+                )
+            )
+        )
+
+    @admin.display(description="day", ordering="start")
+    def day(self, talk):
+        if talk.start is None:
+            return "—"
+        return f"{talk.event.local_time(talk.start):%a %-d %b}"
+
+    @admin.display(description="time")
+    def time_range(self, talk):
+        if talk.start is None:
+            return "unscheduled"
+        start, end = talk.event.local_time(talk.start), talk.event.local_time(talk.end)
+        return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
+
+    @admin.display(description="speakers")
+    def speaker_names(self, talk):
+        return ", ".join(link.speaker.name for link in talk.talk_speakers.all())

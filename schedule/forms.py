@@ -1,0 +1,101 @@
+"""Forms for editing talks."""
+
+import datetime
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+
+from conference.models import Event, Room, Track
+from conference.venue_time import (
+    NonexistentTimeError,
+    describe_zone,
+    venue_datetime,
+    venue_wall_clock,
+)
+from schedule.models import Talk
+
+
+class VenueDateTimeField(forms.SplitDateTimeField):
+    """A date and time as the venue's clock shows it.
+
+    Django would read the value in the server's current zone; this field keeps
+    it naive, and the form attaches the event's zone once it knows the event.
+    """
+
+    def compress(self, data_list):
+        if data_list and data_list[0] and data_list[1]:
+            return datetime.datetime.combine(*data_list)
+        return super().compress(data_list)
+
+
+class EventPlaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.event.name})"
+
+
+class TalkAdminForm(forms.ModelForm):
+    start = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
+    end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
+    room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
+    track = EventPlaceChoiceField(queryset=Track.objects.select_related("event"), required=False)
+
+    class Meta:
+        model = Talk
+        fields = [
+            "event",
+            "title",
+            "slug",
+            "kind",
+            "is_published",
+            "is_cancelled",
+            "start",
+            "end",
+            "room",
+            "track",
+            "abstract",
+            "source_url",
+            "external_id",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance.event if self.instance.event_id else None
+        if event is None:
+            note = "As the venue's clock shows it, in the event's time zone."
+        else:
+            note = (
+                f"As the venue's clock shows it, in {describe_zone(event.tz, self.instance.start)}."
+            )
+            self.fields["room"].queryset = self.fields["room"].queryset.filter(event=event)
+            self.fields["track"].queryset = self.fields["track"].queryset.filter(event=event)
+            for name in ("start", "end"):
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = venue_wall_clock(value, event.tz)
+        for name in ("start", "end"):
+            self.fields[name].help_text = note
+
+    def clean(self):
+        cleaned_data = super().clean()
+        event = cleaned_data.get("event") or (
+            self.instance.event if self.instance.event_id else None
+        )
+        if isinstance(event, Event):
+            for name in ("start", "end"):
+                value = cleaned_data.get(name)
+                if value is None or value.tzinfo is not None:
+                    continue
+                try:
+                    cleaned_data[name] = venue_datetime(value, event.tz)
+                except NonexistentTimeError as error:
+                    self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
+        return cleaned_data
+
+    def _update_errors(self, errors):
+        # A time that failed on its own (unparsable, skipped by the clocks)
+        # needs no second message from the model about a missing value.
+        if hasattr(errors, "error_dict"):
+            for name in [name for name in errors.error_dict if name in self._errors]:
+                del errors.error_dict[name]
+        super()._update_errors(errors)

@@ -1,0 +1,68 @@
+"""A real Chromium, driven by Playwright, for what only a browser shows.
+
+The tests use the system's Chromium (Debian's package). Where none is found
+they are skipped with a note, unless REQUIRE_BROWSER is set (as CI does), in
+which case a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM_CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "chrome"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium():
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    for name in CHROMIUM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    executable = find_chromium()
+    if executable is None:
+        message = (
+            "No Chromium found (tried CHROMIUM_PATH and "
+            + ", ".join(CHROMIUM_CANDIDATES)
+            + "); install Debian's 'chromium' package to run the browser tests."
+        )
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the tests' own ORM calls
+    # are synchronous and safe.
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+    monkeypatch.undo()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    context = chromium_browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

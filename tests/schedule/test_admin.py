@@ -1,0 +1,275 @@
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from schedule.models import Talk
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TrackFactory,
+    venue_time,
+)
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory(name="KVM Forum", time_zone="Europe/Madrid")
+
+
+def talk_form_data(event, **overrides):
+    data = {
+        "event": event.pk,
+        "title": "Virtio status",
+        "slug": "virtio-status",
+        "kind": "talk",
+        "is_published": "on",
+        "start_0": "2012-11-07",
+        "start_1": "09:00",
+        "end_0": "2012-11-07",
+        "end_1": "09:45",
+        "room": "",
+        "track": "",
+        "abstract": "",
+        "source_url": "",
+        "external_id": "",
+        "talk_speakers-TOTAL_FORMS": "0",
+        "talk_speakers-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def form_errors(response):
+    return response.context["adminform"].form.errors
+
+
+@override_settings(TIME_ZONE="America/New_York")
+def test_talk_times_are_entered_in_the_event_zone_whatever_the_server_zone(organiser_client, event):
+    response = organiser_client.post("/admin/schedule/talk/add/", talk_form_data(event))
+
+    assert response.status_code == 302
+    talk = Talk.objects.get(slug="virtio-status")
+    assert talk.start == datetime.datetime(2012, 11, 7, 8, 0, tzinfo=datetime.UTC)
+    assert talk.end == datetime.datetime(2012, 11, 7, 8, 45, tzinfo=datetime.UTC)
+
+
+@override_settings(TIME_ZONE="Asia/Tokyo")
+def test_talk_change_form_shows_times_in_the_event_zone_and_names_it(organiser_client, event):
+    talk = TalkFactory(
+        event=event,
+        start=datetime.datetime(2012, 11, 7, 8, 0, tzinfo=datetime.UTC),
+        end=datetime.datetime(2012, 11, 7, 8, 15, tzinfo=datetime.UTC),
+    )
+
+    response = organiser_client.get(f"/admin/schedule/talk/{talk.pk}/change/")
+
+    content = response.content.decode()
+    assert 'name="start_1" value="09:00:00"' in content
+    assert 'name="end_1" value="09:15:00"' in content
+    assert 'name="start_0" value="07/11/2012"' in content
+    assert "in Europe/Madrid (CET, UTC+01:00)" in content
+
+
+def test_editing_a_talk_keeps_its_instant_when_nothing_changes(organiser_client, event):
+    talk = TalkFactory(
+        event=event,
+        slug="kept",
+        start=venue_time(event, 2012, 11, 8, 23, 30),
+        end=venue_time(event, 2012, 11, 9, 0, 15),
+    )
+    data = talk_form_data(
+        event,
+        title=talk.title,
+        slug="kept",
+        start_0="2012-11-08",
+        start_1="23:30",
+        end_0="2012-11-09",
+        end_1="00:15",
+    )
+
+    response = organiser_client.post(f"/admin/schedule/talk/{talk.pk}/change/", data)
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert talk.start == datetime.datetime(2012, 11, 8, 22, 30, tzinfo=datetime.UTC)
+    assert talk.end == datetime.datetime(2012, 11, 8, 23, 15, tzinfo=datetime.UTC)
+
+
+def test_a_time_the_clocks_skip_is_refused_with_a_message(organiser_client, event):
+    data = talk_form_data(
+        event, start_0="2013-03-31", start_1="02:30", end_0="2013-03-31", end_1="03:30"
+    )
+
+    response = organiser_client.post("/admin/schedule/talk/add/", data)
+
+    assert form_errors(response)["start"] == [
+        "2013-03-31 02:30 does not exist in Europe/Madrid: the clocks skip it."
+    ]
+    assert not Talk.objects.exists()
+
+
+def test_end_before_start_is_refused_with_a_message(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, end_1="08:30")
+    )
+
+    assert form_errors(response)["end"] == ["The talk must end after it starts."]
+    assert not Talk.objects.exists()
+
+
+def test_start_without_end_is_refused_with_a_message(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, end_0="", end_1="")
+    )
+
+    assert form_errors(response)["end"] == ["Give both start and end, or neither."]
+
+
+def test_room_of_another_event_is_refused_with_a_message(organiser_client, event):
+    elsewhere = RoomFactory(event=EventFactory(name="Other"), name="Hall B")
+
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, room=elsewhere.pk)
+    )
+
+    assert form_errors(response)["room"] == ["This room belongs to another event."]
+    assert not Talk.objects.exists()
+
+
+def test_change_form_offers_only_the_event_rooms_and_tracks(organiser_client, event):
+    RoomFactory(event=event, name="Auditorium")
+    RoomFactory(event=EventFactory(name="Other"), name="Hall B")
+    TrackFactory(event=event, name="Storage")
+    talk = TalkFactory(event=event)
+
+    response = organiser_client.get(f"/admin/schedule/talk/{talk.pk}/change/")
+
+    form = response.context["adminform"].form
+    assert [str(room) for room in form.fields["room"].queryset] == ["Auditorium"]
+    assert [track.name for track in form.fields["track"].queryset] == ["Storage"]
+
+
+def test_speakers_are_saved_in_the_order_given(organiser_client, event):
+    zoe, adam = SpeakerFactory(name="Zoe"), SpeakerFactory(name="Adam")
+    data = talk_form_data(
+        event,
+        **{
+            "talk_speakers-TOTAL_FORMS": "2",
+            "talk_speakers-0-speaker": adam.pk,
+            "talk_speakers-0-position": "1",
+            "talk_speakers-1-speaker": zoe.pk,
+            "talk_speakers-1-position": "0",
+        },
+    )
+
+    organiser_client.post("/admin/schedule/talk/add/", data)
+
+    talk = Talk.objects.get(slug="virtio-status")
+    assert [link.speaker.name for link in talk.talk_speakers.all()] == ["Zoe", "Adam"]
+
+
+def test_speaker_autocomplete_finds_speakers_by_name(organiser_client, event):
+    SpeakerFactory(name="Avi Kivity")
+    SpeakerFactory(name="Kevin Wolf")
+
+    response = organiser_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "schedule",
+            "model_name": "talkspeaker",
+            "field_name": "speaker",
+            "term": "avi",
+        },
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == ["Avi Kivity"]
+
+
+def test_talk_list_shows_day_and_times_in_the_event_zone(organiser_client, event):
+    TalkFactory(
+        event=event,
+        title="Keynote Address",
+        start=venue_time(event, 2012, 11, 7, 9, 0),
+        end=venue_time(event, 2012, 11, 7, 9, 15),
+        room=RoomFactory(event=event, name="Auditorium"),
+        speakers=[SpeakerFactory(name="Avi Kivity"), SpeakerFactory(name="Anthony Liguori")],
+    )
+
+    response = organiser_client.get("/admin/schedule/talk/")
+
+    content = response.content.decode()
+    assert "Wed 7 Nov" in content
+    assert "09:00–09:15 CET" in content
+    assert "Avi Kivity, Anthony Liguori" in content
+    assert "Auditorium" in content
+
+
+def test_day_filter_uses_each_event_zone(organiser_client, db):
+    pacific = EventFactory(time_zone="America/Los_Angeles")
+    # 20:00 in Los Angeles on the 7th is already the 8th in UTC.
+    late = TalkFactory(
+        event=pacific,
+        title="Late",
+        start=venue_time(pacific, 2012, 11, 7, 20, 0),
+        end=venue_time(pacific, 2012, 11, 7, 21, 0),
+    )
+    TalkFactory(
+        event=pacific,
+        title="Next morning",
+        start=venue_time(pacific, 2012, 11, 8, 9, 0),
+        end=venue_time(pacific, 2012, 11, 8, 10, 0),
+    )
+
+    response = organiser_client.get(
+        "/admin/schedule/talk/", {"event__id__exact": pacific.pk, "day": "2012-11-07"}
+    )
+
+    assert list(response.context["cl"].result_list) == [late]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"q": "Kivity"}, ["Keynote Address"]),
+        ({"q": "memory"}, ["Revamping the QEMU Memory API"]),
+        ({"kind__exact": "keynote"}, ["Keynote Address"]),
+    ],
+)
+def test_talk_list_search_and_filters(organiser_client, event, filters, expected):
+    TalkFactory(
+        event=event,
+        title="Keynote Address",
+        kind="keynote",
+        speakers=[SpeakerFactory(name="Avi Kivity")],
+    )
+    TalkFactory(
+        event=event,
+        title="Revamping the QEMU Memory API",
+        speakers=[SpeakerFactory(name="Paolo Bonzini")],
+    )
+
+    response = organiser_client.get("/admin/schedule/talk/", filters)
+
+    assert [talk.title for talk in response.context["cl"].result_list] == expected
+
+
+@pytest.mark.parametrize("talk_count", [5, 40])
+def test_talk_list_queries_do_not_grow_with_talks(
+    organiser_client, event, talk_count, django_assert_max_num_queries
+):
+    room = RoomFactory(event=event)
+    for number in range(talk_count):
+        TalkFactory(
+            event=event,
+            room=room,
+            speakers=[SpeakerFactory(), SpeakerFactory()],
+            start=venue_time(event, 2012, 11, 7, 9, 0) + datetime.timedelta(minutes=number),
+        )
+
+    with django_assert_max_num_queries(14):
+        response = organiser_client.get("/admin/schedule/talk/")
+
+    assert len(response.context["cl"].result_list) == talk_count
