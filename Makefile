@@ -10,7 +10,7 @@ AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test lint format clean
+.PHONY: help run setup superuser test lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ run: export DEBUG ?= true
 run: setup ## Set up, then serve the site on http://127.0.0.1:8000/
 	@echo "Serving on http://$(HOST)/ (admin at http://$(HOST)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST)
+
+superuser: export DEBUG ?= true
+superuser: $(VENV)/.installed-runtime ## Create an admin account (asks for a name and password)
+	$(BIN)/python manage.py createsuperuser
 
 test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(BIN)/python -m pytest
