@@ -1,0 +1,353 @@
+"""Operations that change several schedule rows at once, each in one transaction."""
+
+import datetime
+import enum
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from conference.models import Event
+from conference.venue_time import NonexistentTimeError, venue_datetime
+from schedule.agenda import AgendaError, parse_agenda
+from schedule.models import Talk, TalkSpeaker
+from speakers.models import Speaker
+
+SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class AgendaImportResult:
+    """What an import did (or, on a dry run, would do)."""
+
+    event_slug: str
+    event_outcome: Outcome
+    dry_run: bool
+    talks_created: int = 0
+    talks_updated: int = 0
+    talks_unchanged: int = 0
+    speakers_created: int = 0
+    speakers_updated: int = 0
+    speakers_unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return (
+            self.event_outcome != Outcome.UNCHANGED
+            or any((self.talks_created, self.talks_updated))
+            or any((self.speakers_created, self.speakers_updated))
+        )
+
+    def summary(self):
+        return (
+            f"Event {self.event_slug}: {self.event_outcome}. "
+            f"Talks: {self.talks_created} created, {self.talks_updated} updated, "
+            f"{self.talks_unchanged} unchanged. "
+            f"Speakers: {self.speakers_created} created, {self.speakers_updated} updated, "
+            f"{self.speakers_unchanged} unchanged."
+        )
+
+
+def speaker_name_key(name):
+    """The form two spellings of one person's name share: "avi  KIVITY" ~ "Avi Kivity"."""
+    return " ".join(name.split()).casefold()
+
+
+def _read_text(path, *, source):
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        message = (
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} at column {column} "
+            "cannot be decoded; save the file as UTF-8"
+        )
+        raise AgendaError([(line, message)], source) from None
+
+
+def _zone_for(zone, event, *, source):
+    """The ZoneInfo the import uses: the one asked for, else the event's own."""
+    if zone is None:
+        if event is None:
+            raise AgendaError([(None, "no time zone: pass --timezone, e.g. Europe/Madrid")], source)
+        zone = event.time_zone
+    # Checked against the same list as Event.time_zone's choices, so the event validates.
+    if zone not in zoneinfo.available_timezones():
+        raise AgendaError(
+            [(None, f'unknown time zone "{zone}": expected an IANA name such as Europe/Madrid')],
+            source,
+        )
+    return zoneinfo.ZoneInfo(zone)
+
+
+def _talk_times(agenda, tz, *, source):
+    """Aware ``(start, end)`` per talk, and warnings; raises on times that do not exist."""
+    times, warnings, errors = [], [], []
+    for talk in agenda.talks:
+        try:
+            start = venue_datetime(datetime.datetime.combine(talk.date, talk.start_time), tz)
+            end = venue_datetime(datetime.datetime.combine(talk.date, talk.end_time), tz)
+        except NonexistentTimeError as error:
+            errors.append((talk.time_line, f'talk "{talk.title}": {error}'))
+            continue
+        times.append((start, end))
+        where = f'{source}:{talk.time_line}: talk "{talk.title}"'
+        # Never take the offset from the abbreviation: the export printed summer
+        # time for a November event. The zone decides; a mismatch is only reported.
+        if talk.zone_abbreviation and talk.zone_abbreviation.upper() != start.tzname().upper():
+            warnings.append(
+                f"{where}: the file says {talk.zone_abbreviation} but {tz.key} is on "
+                f"{start.tzname()} then; using {tz.key}"
+            )
+        for value in (start, end):
+            if value.utcoffset() != value.replace(fold=1).utcoffset():
+                warnings.append(
+                    f"{where}: {value:%H:%M} on {value:%Y-%m-%d} happens twice in {tz.key}; "
+                    f"using the first ({value.tzname()})"
+                )
+        if not agenda.start_date <= talk.date <= agenda.end_date:
+            warnings.append(
+                f"{where}: {talk.date.isoformat()} is outside the event's dates "
+                f"({agenda.start_date.isoformat()} to {agenda.end_date.isoformat()})"
+            )
+    if errors:
+        raise AgendaError(errors, source)
+    return times, warnings
+
+
+def _validation_errors(instance, *, what, field_lines, default_line):
+    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        return [
+            (
+                field_lines.get(name, default_line),
+                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
+            )
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _event_sync(*, event, event_slug, agenda, tz, source):
+    values = {
+        "name": agenda.name,
+        "location": agenda.location,
+        "start_date": agenda.start_date,
+        "end_date": agenda.end_date,
+        "description": agenda.description,
+        "time_zone": tz.key,
+    }
+    if event is None:
+        event = Event(slug=event_slug, is_published=True, **values)
+        changed = None
+    else:
+        changed = [name for name, value in values.items() if getattr(event, name) != value]
+        if not changed:
+            return event, Outcome.UNCHANGED
+        for name in changed:
+            setattr(event, name, values[name])
+    errors = _validation_errors(
+        event, what=f"event {event_slug}", field_lines=agenda.field_lines, default_line=None
+    )
+    if errors:
+        raise AgendaError(errors, source)
+    if changed is None:
+        event.save()
+        return event, Outcome.CREATED
+    # Organisers' own edits (publication, tagline, website) are left alone.
+    event.save(update_fields=[*changed, "updated"])
+    return event, Outcome.UPDATED
+
+
+def _speakers_sync(*, agenda, result, source):
+    """The Speaker of every person in the agenda, keyed by ``speaker_name_key``."""
+    wanted = {}
+    for talk in agenda.talks:
+        for speaker in talk.speakers:
+            key = speaker_name_key(speaker.name)
+            known = wanted.setdefault(key, speaker)
+            if not known.affiliation and speaker.affiliation:
+                wanted[key] = replace(known, affiliation=speaker.affiliation)
+
+    # Names are matched in Python: the database cannot compare them with
+    # whitespace normalised, nor casefold non-ASCII letters on SQLite. The oldest
+    # speaker wins when two existing profiles share a name.
+    pk_by_key = {}
+    for pk, name in Speaker.objects.order_by("pk").values_list("pk", "name"):
+        pk_by_key.setdefault(speaker_name_key(name), pk)
+    existing = Speaker.objects.in_bulk([pk_by_key[key] for key in wanted if key in pk_by_key])
+
+    speakers, errors = {}, []
+    for key, entry in wanted.items():
+        speaker = existing.get(pk_by_key.get(key))
+        if speaker is None:
+            speaker = Speaker(
+                name=entry.name,
+                slug=Speaker.unique_slug_for(entry.name),
+                affiliation=entry.affiliation,
+            )
+            outcome = Outcome.CREATED
+        # Speakers edit their own profiles: the file only fills a blank affiliation.
+        elif entry.affiliation and not speaker.affiliation:
+            speaker.affiliation = entry.affiliation
+            outcome = Outcome.UPDATED
+        else:
+            speakers[key] = speaker
+            result.speakers_unchanged += 1
+            continue
+        problems = _validation_errors(
+            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        if outcome == Outcome.CREATED:
+            speaker.save()
+            result.speakers_created += 1
+        else:
+            speaker.save(update_fields=["affiliation", "updated"])
+            result.speakers_updated += 1
+        speakers[key] = speaker
+    if errors:
+        raise AgendaError(errors, source)
+    return speakers
+
+
+def _unique_talk_slug(title, taken):
+    base = slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "talk"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _talk_speakers_set(talk, speaker_ids, current_links):
+    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows."""
+    links = {link.speaker_id: link for link in current_links}
+    stale = [link.pk for link in current_links if link.speaker_id not in speaker_ids]
+    # The file is the talk's speaker list: a person it no longer names is unlinked
+    # (the Speaker row itself stays).
+    TalkSpeaker.objects.filter(pk__in=stale).delete()
+    for position, speaker_id in enumerate(speaker_ids):
+        link = links.get(speaker_id)
+        if link is None:
+            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+
+
+def _talks_sync(*, event, agenda, times, speakers, result, source):
+    existing = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
+    by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
+    # Talks without an id are matched by title; each existing talk only once, so
+    # two same-titled talks in the file stay two talks on every run.
+    without_id_by_title = defaultdict(list)
+    for talk in existing:
+        if not talk.external_id:
+            without_id_by_title[talk.title].append(talk)
+    taken_slugs = {talk.slug for talk in existing}
+
+    errors = []
+    for entry, (start, end) in zip(agenda.talks, times, strict=True):
+        values = {
+            "title": entry.title,
+            "kind": entry.kind,
+            "abstract": entry.abstract,
+            "start": start,
+            "end": end,
+            "source_url": entry.source_url,
+        }
+        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        if entry.external_id:
+            talk = by_external_id.get(entry.external_id)
+        else:
+            candidates = without_id_by_title.get(entry.title)
+            talk = candidates.pop(0) if candidates else None
+
+        if talk is None:
+            talk = Talk(
+                event=event,
+                slug=_unique_talk_slug(entry.title, taken_slugs),
+                external_id=entry.external_id,
+                is_published=True,
+                **values,
+            )
+            current_links, changed = [], None
+        else:
+            current_links = list(talk.talk_speakers.all())
+            changed = [name for name, value in values.items() if getattr(talk, name) != value]
+            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+                result.talks_unchanged += 1
+                continue
+            for name in changed:
+                setattr(talk, name, values[name])
+
+        problems = _validation_errors(
+            talk,
+            what=f'talk "{entry.title}"',
+            field_lines=entry.field_lines,
+            default_line=entry.line,
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        if changed is None:
+            talk.save()
+            result.talks_created += 1
+        else:
+            # Only what the file owns is written: slug, room, track and
+            # publication stay as organisers left them.
+            talk.save(update_fields=[*changed, "updated"])
+            result.talks_updated += 1
+        _talk_speakers_set(talk, speaker_ids, current_links)
+    if errors:
+        raise AgendaError(errors, source)
+
+
+def agenda_import(*, path, event_slug, zone=None, dry_run=False):
+    """Create or update the event ``event_slug`` and its talks from the agenda file at ``path``.
+
+    ``zone`` is the venue's IANA zone; without it the existing event's zone is
+    used. All or nothing: any problem raises :class:`AgendaError` (``FILE:LINE:
+    message``) before anything is committed. A dry run does all the work and
+    rolls it back, so its counts are exact. Nothing is ever deleted: talks
+    missing from the file stay.
+    """
+    source = str(path)
+    agenda = parse_agenda(_read_text(path, source=source), source=source)
+    with transaction.atomic():
+        event = Event.objects.filter(slug=event_slug).first()
+        tz = _zone_for(zone, event, source=source)
+        times, warnings = _talk_times(agenda, tz, source=source)
+        event, event_outcome = _event_sync(
+            event=event, event_slug=event_slug, agenda=agenda, tz=tz, source=source
+        )
+        result = AgendaImportResult(
+            event_slug=event_slug, event_outcome=event_outcome, dry_run=dry_run, warnings=warnings
+        )
+        speakers = _speakers_sync(agenda=agenda, result=result, source=source)
+        _talks_sync(
+            event=event, agenda=agenda, times=times, speakers=speakers, result=result, source=source
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return result

@@ -1,0 +1,186 @@
+"""Tests of ``manage.py import_agenda``: what it prints, and how it fails."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+import schedule
+from conference.models import Event
+from schedule.models import Talk
+
+AGENDA = Path(schedule.__file__).parent / "data" / "kvm-forum-2012-agenda.txt"
+SUMMARY_CREATED = (
+    "Event kvm-forum-2012: created. Talks: 34 created, 0 updated, 0 unchanged. "
+    "Speakers: 30 created, 0 updated, 0 unchanged."
+)
+SUMMARY_UNCHANGED = (
+    "Event kvm-forum-2012: unchanged. Talks: 0 created, 0 updated, 34 unchanged. "
+    "Speakers: 0 created, 0 updated, 30 unchanged."
+)
+
+
+def run_command(*args):
+    """``(stdout, stderr)`` of ``import_agenda`` with ``args``."""
+    stdout, stderr = StringIO(), StringIO()
+    call_command("import_agenda", *args, stdout=stdout, stderr=stderr)
+    return stdout.getvalue(), stderr.getvalue()
+
+
+def broken_agenda(tmp_path):
+    """The 2012 agenda with an empty speaker name and, in its last talk, a backwards time."""
+    text = AGENDA.read_text(encoding="utf-8")
+    text = text.replace("### Name: Jeff Cody", "### Name: ")
+    text = text.replace(
+        "### Time: November 9, 2012 10:30 - 11:00 CEST",
+        "### Time: November 9, 2012 11:00 - 10:30 CEST",
+    )
+    path = tmp_path / "broken.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def broken_agenda_messages(path):
+    return [
+        f'{path}:316: "### Name:" without a name in talk "QEMU Live Block Operations: '
+        'Snapshots, Merging, and Mirroring"',
+        f"{path}:403: the end 10:30 is not after the start 11:00",
+    ]
+
+
+@pytest.mark.django_db
+def test_import_agenda_prints_summary_and_warnings():
+    stdout, stderr = run_command(
+        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid"
+    )
+
+    assert stdout == f"{SUMMARY_CREATED}\n"
+    warnings = stderr.splitlines()
+    assert len(warnings) == 34
+    assert warnings[0] == (
+        f'{AGENDA}:17: talk "Keynote Address": the file says CEST but Europe/Madrid is on CET '
+        "then; using Europe/Madrid"
+    )
+    assert Talk.objects.filter(event__slug="kvm-forum-2012").count() == 34
+
+
+@pytest.mark.django_db
+def test_import_agenda_says_nothing_changed_on_a_second_run():
+    run_command(str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
+
+    stdout, _ = run_command(str(AGENDA), "--event", "kvm-forum-2012")
+
+    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+
+
+@pytest.mark.django_db
+def test_import_agenda_dry_run_says_so_and_writes_nothing():
+    stdout, _ = run_command(
+        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid", "--dry-run"
+    )
+
+    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_agenda_is_silent_at_verbosity_zero():
+    stdout, stderr = run_command(
+        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid", "-v", "0"
+    )
+
+    assert (stdout, stderr) == ("", "")
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_agenda_reports_each_problem_and_fails(tmp_path):
+    path = broken_agenda(tmp_path)
+    stdout, stderr = StringIO(), StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_agenda",
+            str(path),
+            "--event",
+            "kvm-forum-2012",
+            "--timezone",
+            "Europe/Madrid",
+            stdout=stdout,
+            stderr=stderr,
+        )
+
+    assert caught.value.returncode == 1
+    assert str(caught.value) == f"{path}: 2 problems; nothing was imported."
+    assert stderr.getvalue().splitlines() == broken_agenda_messages(path)
+    assert stdout.getvalue() == ""
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_agenda_without_zone_for_a_new_event_fails():
+    stderr = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_agenda", str(AGENDA), "--event", "new", stderr=stderr)
+
+    assert caught.value.returncode == 1
+    assert stderr.getvalue() == f"{AGENDA}: no time zone: pass --timezone, e.g. Europe/Madrid\n"
+
+
+@pytest.mark.django_db
+def test_import_agenda_names_a_missing_file(tmp_path):
+    missing = tmp_path / "missing.txt"
+
+    with pytest.raises(CommandError) as caught:
+        run_command(str(missing), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
+
+    assert caught.value.returncode == 1
+    assert str(caught.value) == f"cannot read {missing}: No such file or directory"
+
+
+def test_import_agenda_requires_the_event():
+    with pytest.raises(CommandError) as caught:
+        run_command(str(AGENDA))
+
+    assert str(caught.value) == "Error: the following arguments are required: --event"
+
+
+def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path):
+    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
+    path = broken_agenda(tmp_path)
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "SECRET_KEY": "subprocess-test-only-key",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    migrate = manage("migrate", "-v", "0")
+    completed = manage(
+        "import_agenda", str(path), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid"
+    )
+
+    assert migrate.returncode == 0, migrate.stderr
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.splitlines() == [
+        *broken_agenda_messages(path),
+        f"CommandError: {path}: 2 problems; nothing was imported.",
+    ]
+    assert completed.stdout == ""
