@@ -25,6 +25,21 @@ def validate_time_zone(value):
         ) from None
 
 
+# Top-level URL segments that an event slug would shadow.
+RESERVED_EVENT_SLUGS = frozenset(
+    {"accounts", "admin", "api", "media", "robots.txt", "sitemap.xml", "static"}
+)
+
+
+def validate_event_slug(value):
+    if value in RESERVED_EVENT_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is taken by the site's own pages; choose another slug.",
+            code="reserved_slug",
+            params={"value": value},
+        )
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -32,7 +47,7 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_event_slug])
     tagline = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
     location = models.CharField(

@@ -1,5 +1,7 @@
 """Talks: what happens when, where, and who gives it."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -49,6 +51,13 @@ class Talk(models.Model):
         max_length=100,
         blank=True,
         help_text="The talk's id in the system it was imported from; importers match on it.",
+    )
+    uuid = models.UUIDField(
+        "UUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The talk's identity in calendars and schedule exports; never changes.",
     )
     is_published = models.BooleanField("published", default=True)
     is_cancelled = models.BooleanField("cancelled", default=False)
