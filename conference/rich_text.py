@@ -6,6 +6,8 @@ through ``render_rich_text``: Markdown first, then nh3's allow-list, so that
 nothing but the tags and attributes listed here survives.
 """
 
+import html
+
 import markdown
 import nh3
 from django.utils.safestring import mark_safe
@@ -54,3 +56,12 @@ def render_rich_text(text):
             link_rel="nofollow noopener noreferrer",
         )
     )
+
+
+def plain_text(text):
+    """The words of rich text without any markup, for meta tags and calendars."""
+    if not text:
+        return ""
+    rendered = markdown.markdown(text, extensions=["sane_lists"])
+    stripped = nh3.clean(rendered, tags=set())
+    return " ".join(html.unescape(stripped).split())

@@ -1,15 +1,25 @@
-"""The project's root URLs."""
+"""The project's root URLs.
+
+Everything of one event lives under ``/<event>/``; the slugs that would
+shadow the site's own paths are refused by the Event model.
+"""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
 from conference import views
+from conference.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("<slug:event_slug>/", views.event_detail, name="event_detail"),
+    path("<slug:event_slug>/", include("schedule.urls")),
+    path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,6 @@
 from django import template
 
-from conference.rich_text import render_rich_text
+from conference.rich_text import plain_text, render_rich_text
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def rich_text_filter(text):
     """``{{ talk.abstract|rich_text }}``: Markdown rendered through the sanitiser."""
     return render_rich_text(text)
+
+
+@register.filter(name="plain_text")
+def plain_text_filter(text):
+    """``{{ talk.abstract|plain_text|truncatechars:200 }}``: the words without markup."""
+    return plain_text(text)

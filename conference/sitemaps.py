@@ -1,0 +1,3 @@
+"""sitemap.xml: every public page of every published event."""
+
+SITEMAPS = {}
