@@ -99,3 +99,45 @@ class TalkAdminForm(forms.ModelForm):
             for name in [name for name in errors.error_dict if name in self._errors]:
                 del errors.error_dict[name]
         super()._update_errors(errors)
+
+
+class ScheduleFilterForm(forms.Form):
+    """The schedule page's query parameters: which day, room, track and words."""
+
+    day = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    q = forms.CharField(required=False, max_length=100, label="Search", strip=True)
+    track = forms.ChoiceField(required=False, label="Track")
+    room = forms.ChoiceField(required=False, label="Room")
+    talks = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, event, rooms, tracks):
+        super().__init__(data)
+        self.event = event
+        self.rooms_by_slug = {room.slug: room for room in rooms}
+        self.tracks_by_slug = {track.slug: track for track in tracks}
+        self.fields["room"].choices = [("", "All rooms")] + [(r.slug, r.name) for r in rooms]
+        self.fields["track"].choices = [("", "All tracks")] + [(t.slug, t.name) for t in tracks]
+        self.fields["q"].widget.attrs.update(
+            placeholder="Title, abstract or speaker", type="search"
+        )
+        if not rooms:
+            del self.fields["room"]
+        if not tracks:
+            del self.fields["track"]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day is not None and day not in self.event.days:
+            raise ValidationError("The event does not run on that day.", code="not_event_day")
+        return day
+
+    def filters(self):
+        """Keyword arguments for ``schedule_talks``; a bad value counts as not given."""
+        self.is_valid()  # fills cleaned_data with every field that is valid
+        data = self.cleaned_data
+        return {
+            "day": data.get("day"),
+            "room": self.rooms_by_slug.get(data.get("room") or ""),
+            "track": self.tracks_by_slug.get(data.get("track") or ""),
+            "query": data.get("q") or "",
+        }

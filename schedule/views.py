@@ -1,16 +1,44 @@
 """Public pages of talks: the schedule, a talk, and their calendar files."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from conference.selectors import published_event
 from schedule import selectors
 from schedule.calendar import calendar_for_talks
+from schedule.forms import ScheduleFilterForm
+from schedule.timetable import build_timetable
 
 
 def schedule(request, event_slug):
+    """The schedule by day; ``?day=``, ``room``, ``track``, ``q`` and ``talks`` narrow it."""
     event = published_event(event_slug)
-    return render(request, "schedule/schedule.html", {"event": event})
+    rooms, tracks = list(event.rooms.all()), list(event.tracks.all())
+    form = ScheduleFilterForm(request.GET, event=event, rooms=rooms, tracks=tracks)
+    filters = form.filters()
+    if form.has_error("day"):
+        raise Http404("The event does not run on that day.")
+    talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
+    talks = list(selectors.schedule_talks(event, talk_ids=talk_ids, **filters))
+    days = build_timetable(
+        event, talks, now=timezone.now(), use_rooms=any(talk.room_id for talk in talks)
+    )
+    return render(
+        request,
+        "schedule/schedule.html",
+        {
+            "event": event,
+            "nav": "schedule",
+            "form": form,
+            "days": days,
+            "talk_count": len(talks),
+            "selected_day": filters["day"],
+            "is_filtered": any((filters["room"], filters["track"], filters["query"])),
+            "is_my_schedule": talk_ids is not None,
+            "talk_ids": request.GET.get("talks", ""),
+        },
+    )
 
 
 def talk_detail(request, event_slug, talk_slug):
@@ -20,7 +48,13 @@ def talk_detail(request, event_slug, talk_slug):
     return render(
         request,
         "schedule/talk_detail.html",
-        {"event": event, "talk": talk, "previous_talk": previous, "next_talk": following},
+        {
+            "event": event,
+            "nav": "schedule",
+            "talk": talk,
+            "previous_talk": previous,
+            "next_talk": following,
+        },
     )
 
 

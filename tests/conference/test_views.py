@@ -1,5 +1,9 @@
 import datetime
 
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
 from tests.factories import EventFactory, TalkFactory
 
 
@@ -50,3 +54,63 @@ def test_bootstrap_is_served_by_the_site_itself(client, db):
 
     assert response.status_code == 200
     assert b"Bootstrap" in b"".join(response.streaming_content)[:200]
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 11, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_home_puts_the_running_event_first_then_upcoming_then_past(client, db):
+    def event(name, start, end):
+        EventFactory(name=name, start_date=start, end_date=end)
+
+    event("Past 2024", datetime.date(2024, 5, 1), datetime.date(2024, 5, 2))
+    event("Later 2027", datetime.date(2027, 1, 10), datetime.date(2027, 1, 12))
+    event("Running now", datetime.date(2026, 6, 10), datetime.date(2026, 6, 12))
+    event("Soon", datetime.date(2026, 7, 1), datetime.date(2026, 7, 2))
+    event("Past 2025", datetime.date(2025, 5, 1), datetime.date(2025, 5, 2))
+
+    response = client.get("/")
+
+    names = [event.name for event in response.context["events"]]
+    assert names == ["Running now", "Soon", "Later 2027", "Past 2025", "Past 2024"]
+
+
+def test_event_page_shows_name_dates_place_zone_description_and_links(client, kvm_forum):
+    response = client.get("/kvm-forum-2012/")
+
+    content = response.content.decode()
+    assert "<h1>KVM Forum + oVirt Workshop</h1>" in content
+    assert "7 November 2012" in content
+    assert "9 November 2012" in content
+    assert "Barcelona, Spain" in content
+    assert "<strong>Europe/Madrid</strong>" in content
+    assert "<p>KVM is an industry leading open source hypervisor" in content
+    assert 'href="/kvm-forum-2012/schedule/">Schedule</a>' in content
+    assert 'href="/kvm-forum-2012/speakers/">Speakers</a>' in content
+    assert '<meta property="og:title" content="KVM Forum + oVirt Workshop">' in content
+    assert "<title>KVM Forum + oVirt Workshop · Conference</title>" in content
+
+
+def test_unpublished_event_page_is_not_found(client, db):
+    EventFactory(slug="draft", is_published=False)
+
+    response = client.get("/draft/")
+
+    assert response.status_code == 404
+
+
+def test_event_description_is_sanitised(client, db):
+    EventFactory(slug="x", description="Hi <script>alert(1)</script> [a](javascript:alert(1))")
+
+    content = client.get("/x/").content.decode()
+
+    assert "<script>alert(1)</script>" not in content
+    assert "javascript:" not in content
+
+
+@pytest.mark.parametrize("slug", ["admin", "static", "media", "accounts"])
+def test_event_slug_may_not_shadow_site_paths(db, slug):
+    event = EventFactory.build(slug=slug)
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+
+    assert "taken by the site's own pages" in error.value.message_dict["slug"][0]

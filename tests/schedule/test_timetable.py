@@ -1,0 +1,139 @@
+import datetime
+
+import pytest
+
+from schedule.timetable import build_timetable
+from tests.factories import EventFactory, RoomFactory, TalkFactory, venue_time
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory(time_zone="Europe/Madrid")
+
+
+def talk_at(event, day, start, end, **fields):
+    return TalkFactory(
+        event=event,
+        start=venue_time(event, 2012, 11, day, *start),
+        end=venue_time(event, 2012, 11, day, *end),
+        **fields,
+    )
+
+
+def layout(event, talks, now=None, use_rooms=True):
+    now = now or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    talks = sorted(talks, key=lambda talk: talk.start)
+    return build_timetable(event, talks, now=now, use_rooms=use_rooms)
+
+
+def test_grid_rows_are_the_moments_talks_start_or_end(event):
+    hall, lab = (
+        RoomFactory(event=event, name="Hall", position=0),
+        RoomFactory(event=event, name="Lab", position=1),
+    )
+    long_talk = talk_at(event, 7, (9, 0), (10, 0), room=hall, title="Long")
+    first = talk_at(event, 7, (9, 0), (9, 30), room=lab, title="First")
+    second = talk_at(event, 7, (9, 30), (10, 0), room=lab, title="Second")
+
+    (day,) = layout(event, [long_talk, first, second])
+
+    assert [room.name for room in day.rooms] == ["Hall", "Lab"]
+    assert [(entry.talk.title, entry.grid_row, entry.grid_column) for entry in day.entries] == [
+        ("Long", "2 / 4", "2"),
+        ("First", "2 / 3", "3"),
+        ("Second", "3 / 4", "3"),
+    ]
+    assert [(label.time.strftime("%H:%M"), label.grid_row) for label in day.time_labels] == [
+        ("09:00", 2),
+        ("09:30", 3),
+    ]
+
+
+def test_break_without_room_spans_every_room(event):
+    hall = RoomFactory(event=event, name="Hall")
+    RoomFactory(event=event, name="Lab")
+    talk = talk_at(event, 7, (9, 0), (10, 0), room=hall)
+    lunch = talk_at(event, 7, (12, 0), (13, 0), kind="break", title="Lunch")
+
+    (day,) = layout(event, [talk, lunch])
+
+    assert day.entries[1].grid_column == "2 / -1"
+    assert day.entries[1].spans_all_rooms
+
+
+def test_roomless_talks_are_grouped_by_start_time(event):
+    talks = [
+        talk_at(event, 7, (13, 0), (13, 40), title="A"),
+        talk_at(event, 7, (13, 0), (13, 40), title="B"),
+        talk_at(event, 7, (13, 40), (14, 20), title="C"),
+    ]
+
+    (day,) = layout(event, talks, use_rooms=False)
+
+    assert [
+        (slot.start.strftime("%H:%M"), [e.talk.title for e in slot.entries]) for slot in day.slots
+    ] == [("13:00", ["A", "B"]), ("13:40", ["C"])]
+    assert day.rooms == []
+
+
+def test_days_follow_the_venue_clock_not_utc(event):
+    # 00:30 in Madrid on the 8th is still the 7th in UTC.
+    late = talk_at(event, 8, (0, 30), (1, 0), title="After midnight")
+    early = talk_at(event, 7, (9, 0), (10, 0), title="Morning")
+
+    days = layout(event, [early, late], use_rooms=False)
+
+    assert [(day.date.isoformat(), [e.talk.title for e in day.entries]) for day in days] == [
+        ("2012-11-07", ["Morning"]),
+        ("2012-11-08", ["After midnight"]),
+    ]
+
+
+def test_talk_across_midnight_belongs_to_the_day_it_starts(event):
+    party = TalkFactory(
+        event=event,
+        title="Party",
+        start=venue_time(event, 2012, 11, 7, 23, 0),
+        end=venue_time(event, 2012, 11, 8, 1, 0),
+    )
+
+    (day,) = layout(event, [party])
+
+    assert day.date == datetime.date(2012, 11, 7)
+    assert day.entries[0].end.strftime("%d %H:%M") == "08 01:00"
+
+
+@pytest.mark.parametrize(
+    ("clock", "now_titles", "next_titles"),
+    [
+        ((8, 0), [], ["A", "B"]),
+        ((9, 0), ["A", "B"], ["C"]),
+        ((9, 29), ["A", "B"], ["C"]),
+        # Touching: A ends at 9:30 as C starts, so at 9:30 only C is on.
+        ((9, 30), ["C"], []),
+        ((11, 0), [], []),
+    ],
+)
+def test_now_and_next_are_computed_in_the_event_zone(event, clock, now_titles, next_titles):
+    talks = [
+        talk_at(event, 7, (9, 0), (9, 30), title="A"),
+        talk_at(event, 7, (9, 0), (9, 30), title="B"),
+        talk_at(event, 7, (9, 30), (10, 0), title="C"),
+    ]
+    now = venue_time(event, 2012, 11, 7, *clock)
+
+    (day,) = layout(event, talks, now=now, use_rooms=False)
+
+    assert day.is_today
+    assert [entry.talk.title for entry in day.now_entries] == now_titles
+    assert [entry.talk.title for entry in day.next_entries] == next_titles
+
+
+def test_now_is_not_marked_on_other_days(event):
+    talk = talk_at(event, 8, (9, 0), (10, 0))
+
+    (day,) = layout(event, [talk], now=venue_time(event, 2012, 11, 7, 9, 30))
+
+    assert not day.is_today
+    assert day.now_entries == []
+    assert day.next_entries == []
