@@ -10,7 +10,7 @@ AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup superuser test lint format clean
+.PHONY: help run setup superuser test screenshots lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ superuser: $(VENV)/.installed-runtime ## Create an admin account (asks for a nam
 
 test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
 	$(BIN)/python -m pytest
+
+screenshots: $(VENV)/.installed-dev ## Screenshots of the schedule at desktop and phone width, in screenshots/
+	$(BIN)/python -m pytest -m screenshots tests/browser/test_screenshots.py
+	@ls -1 screenshots/*.png
 
 lint: $(VENV)/.installed-dev ## ruff check and ruff format --check
 	$(BIN)/ruff check .

@@ -81,6 +81,8 @@ def schedule_ics(request, event_slug):
 def talk_ics(request, event_slug, talk_slug):
     event = published_event(event_slug)
     talk = selectors.talk_for_page(event, talk_slug)
+    if talk.start is None:
+        raise Http404("This talk has no time yet, so it has no calendar entry.")
     body = calendar_for_talks(
         event=event, talks=[talk], base_url=request.build_absolute_uri("/"), name=talk.title
     )

@@ -60,9 +60,22 @@ def chromium_browser():
 
 
 @pytest.fixture
-def page(chromium_browser, live_server):
-    context = chromium_browser.new_context(base_url=live_server.url)
+def browser_context_options():
+    """Options for the browser context; override in a test module to change them."""
+    return {}
+
+
+@pytest.fixture
+def page(chromium_browser, live_server, browser_context_options):
+    context = chromium_browser.new_context(base_url=live_server.url, **browser_context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Every console error and uncaught exception, for tests to assert there are none.
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
