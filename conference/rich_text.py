@@ -7,6 +7,7 @@ nothing but the tags and attributes listed here survives.
 """
 
 import html
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -65,3 +66,19 @@ def plain_text(text):
     rendered = markdown.markdown(text, extensions=["sane_lists"])
     stripped = nh3.clean(rendered, tags=set())
     return " ".join(html.unescape(stripped).split())
+
+
+def web_url(value):
+    """``value`` if it is an http(s) address, else "".
+
+    Links people store (websites, source pages) are validated on input, but a
+    page must never turn a stored ``javascript:`` or ``data:`` value into a link.
+    """
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in {"http", "https"} and parts.netloc:
+        return value
+    return ""

@@ -1,6 +1,6 @@
 import pytest
 
-from conference.rich_text import render_rich_text
+from conference.rich_text import render_rich_text, web_url
 
 
 def test_markdown_paragraphs_and_html_lists_are_kept():
@@ -45,3 +45,25 @@ def test_links_keep_their_target_and_gain_a_safe_rel():
 
 def test_empty_text_renders_nothing():
     assert render_rich_text("") == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/talk?id=1", "https://example.org/talk?id=1"),
+        (
+            "http://kvmforumovirtworkshop2012.sched.org/event/5e4a",
+            "http://kvmforumovirtworkshop2012.sched.org/event/5e4a",
+        ),
+        ("javascript:alert(1)", ""),
+        ("JaVaScRiPt:alert(1)", ""),
+        (" javascript:alert(1)", ""),
+        ("data:text/html,<script>alert(1)</script>", ""),
+        ("//evil.example/", ""),
+        ("https:///no-host", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_web_url_keeps_only_http_addresses(value, expected):
+    assert web_url(value) == expected
