@@ -50,6 +50,7 @@ class TimetableDay:
     time_labels: list[TimeLabel] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
     is_today: bool = False
+    now: datetime.datetime | None = None  # the venue's clock, on the venue's current day
 
     @property
     def now_entries(self):
@@ -110,6 +111,7 @@ def build_timetable(event, talks, *, now, use_rooms):
         day = TimetableDay(date=date, entries=list(day_entries))
         day.is_today = date == local_now.date()
         if day.is_today:
+            day.now = local_now
             _mark_now_and_next(day.entries, local_now)
         if use_rooms:
             rooms = sorted(

@@ -186,6 +186,7 @@ def test_running_event_marks_now_and_next_in_its_zone(client, gridconf):
     response = client.get("/gridconf/schedule/")
 
     content = response.content.decode()
+    assert ">09:15</time> at the venue." in content
     assert re.search(r"<strong>Now:</strong> <a href=\"#talk-[\w-]+\">Schedulers</a>; ", content)
     assert "Containers</a></p>" in content
     assert re.search(
