@@ -7,6 +7,7 @@ local-memory cache and prints email to the console; DEBUG stays off unless it
 is asked for, and with DEBUG off a real ``SECRET_KEY`` is required.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "sesame",
+    "simple_history",
     "bootstrap",
     "conference",
     "speakers",
@@ -58,6 +62,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in stops before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -123,11 +137,32 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Serve uploads (speakers' photos) from Django; turn off where a web server does.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Speaker invitations: single-use sign-in links (django-sesame) that expire.
+SPEAKER_INVITATION_DAYS = env.int("SPEAKER_INVITATION_DAYS", default=7)
+SESAME_MAX_AGE = SPEAKER_INVITATION_DAYS * 24 * 60 * 60
+SESAME_ONE_TIME = True
+SESAME_TOKEN_NAME = "token"
+
+# Repeated failed sign-ins (django-axes): five tries per account and address,
+# then a pause.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "speakers/accounts/locked_out.html"
+AXES_VERBOSE = False
+
+SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 SITE_NAME = env.str("SITE_NAME", default="Conference")
 

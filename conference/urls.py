@@ -5,7 +5,6 @@ shadow the site's own paths are refused by the Event model.
 """
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -17,10 +16,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("speakers.account_urls")),
+    *(
+        [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_file, name="media")]
+        if settings.SERVE_MEDIA
+        else []
+    ),
     path("<slug:event_slug>/", views.event_detail, name="event_detail"),
     path("<slug:event_slug>/", include("schedule.urls")),
     path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

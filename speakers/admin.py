@@ -1,20 +1,65 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
-from speakers.models import Speaker
+from speakers.forms import SpeakerAdminForm
+from speakers.models import Speaker, SpeakerLink
+from speakers.services import speaker_photo_apply, speakers_invite
+
+
+class SpeakerLinkInline(admin.TabularInline):
+    model = SpeakerLink
+    fields = ["label", "url", "position"]
+    extra = 0
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "affiliation", "talk_count", "user"]
+class SpeakerAdmin(SimpleHistoryAdmin):
+    form = SpeakerAdminForm
+    list_display = ["name", "affiliation", "talk_count", "email", "user"]
     list_select_related = ["user"]
-    search_fields = ["name", "affiliation", "slug"]
+    search_fields = ["name", "affiliation", "slug", "email"]
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ["user"]
-    readonly_fields = ["talk_list"]
-    fields = ["name", "slug", "affiliation", "bio", "photo", "website", "user", "talk_list"]
+    readonly_fields = ["photo_preview", "talk_list"]
+    fields = [
+        "name",
+        "slug",
+        "affiliation",
+        "email",
+        "bio",
+        "website",
+        "photo_preview",
+        "photo_upload",
+        "remove_photo",
+        "user",
+        "talk_list",
+    ]
+    inlines = [SpeakerLinkInline]
+    actions = ["invite"]
+    history_list_display = ["name", "affiliation", "website"]
+
+    def save_model(self, request, obj, form, change):
+        speaker_photo_apply(speaker=obj, form=form)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="photo")
+    def photo_preview(self, speaker):
+        if not speaker.photo_thumbnail:
+            return "No photo."
+        return format_html(
+            "<img src='{}' alt='' width='96' height='96'>", speaker.photo_thumbnail.url
+        )
+
+    @admin.action(description="Invite to keep their own profile up to date (by email)")
+    def invite(self, request, queryset):
+        result = speakers_invite(
+            speakers=queryset.select_related("user"), base_url=request.build_absolute_uri("/")
+        )
+        level = messages.WARNING if result.skipped else messages.SUCCESS
+        self.message_user(request, result.summary(), level)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

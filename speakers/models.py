@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 
 class Speaker(models.Model):
@@ -10,7 +11,16 @@ class Speaker(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     affiliation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    email = models.EmailField(
+        blank=True, help_text="Private: where invitations to edit the profile are sent."
+    )
     photo = models.ImageField(upload_to="speakers/photos/", blank=True)
+    photo_thumbnail = models.ImageField(
+        upload_to="speakers/photos/",
+        blank=True,
+        editable=False,
+        help_text="A small square copy of the photo, for lists.",
+    )
     website = models.URLField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -22,6 +32,8 @@ class Speaker(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created", "updated"])
 
     class Meta:
         ordering = ["name"]
@@ -43,3 +55,20 @@ class Speaker(models.Model):
             candidate = f"{base}-{number}"
             number += 1
         return candidate
+
+
+class SpeakerLink(models.Model):
+    """A link a speaker shows on their page besides the website (Mastodon, GitHub, a blog)."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=50, help_text="What the link is, e.g. “Mastodon”.")
+    url = models.URLField("URL", max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"

@@ -54,7 +54,7 @@ def speaker_for_page(event, slug):
 
     Loaded with ``event_talks`` (their visible talks at this event, rooms
     included) and ``other_talks`` (their visible talks at other published
-    events, newest event first, events included): three queries.
+    events, newest event first, events included) and their links: four queries.
     """
     talks_here = _in_programme_order(
         Talk.objects.published().filter(event=event).select_related("room")
@@ -74,5 +74,15 @@ def speaker_for_page(event, slug):
     speakers = _speaking_at(event).prefetch_related(
         Prefetch("talks", queryset=talks_here, to_attr="event_talks"),
         Prefetch("talks", queryset=talks_elsewhere, to_attr="other_talks"),
+        "links",
     )
     return get_object_or_404(speakers, slug=slug)
+
+
+def speaker_own_talks(speaker):
+    """All of a speaker's talks at every event, for their own profile page."""
+    return (
+        Talk.objects.filter(talk_speakers__speaker=speaker)
+        .select_related("event", "room")
+        .order_by("-event__start_date", F("start").asc(nulls_last=True), "title")
+    )

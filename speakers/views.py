@@ -1,9 +1,17 @@
-"""Public pages of speakers: who speaks at an event, and one speaker's page."""
+"""Speakers' pages: the public ones of an event, and each speaker's own account pages."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect, render
+from sesame.utils import get_user
 
 from conference.selectors import published_event
 from speakers import selectors
+from speakers.forms import SpeakerLinkFormSet, SpeakerProfileForm
+from speakers.models import Speaker
+from speakers.services import INVITATION_SCOPE, speaker_profile_update
 
 
 def speaker_list(request, event_slug):
@@ -22,4 +30,76 @@ def speaker_detail(request, event_slug, speaker_slug):
         request,
         "speakers/speaker_detail.html",
         {"event": event, "speaker": speaker, "nav": "speakers"},
+    )
+
+
+# Speakers' own accounts --------------------------------------------------------
+
+
+def invitation(request):
+    """The page an invitation link opens: one press signs the speaker in.
+
+    Opening the link changes nothing, so mail scanners that follow links do
+    not use up the single-use token; the form posts back to the same address,
+    and signing in (which stamps the last login) is what spends the token.
+    """
+    user = get_user(request, scope=INVITATION_SCOPE, update_last_login=False)
+    if request.method == "POST" and user is not None:
+        login(request, user)
+        if not user.has_usable_password():
+            return redirect("accounts:password_set")
+        messages.success(request, "You are signed in.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "speakers/accounts/invitation.html",
+        {"valid": user is not None, "invited": user},
+        status=200 if user is not None else 400,
+    )
+
+
+@login_required
+def password_set(request):
+    """An invited speaker's first password (they have none to confirm yet)."""
+    if request.user.has_usable_password():
+        return redirect("accounts:password_change")
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, "Your password is set. Next time, sign in with it.")
+        return redirect("accounts:profile")
+    return render(request, "speakers/accounts/password_set.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    """The signed-in speaker's own profile: there is no id to change in the address."""
+    speaker = Speaker.objects.filter(user=request.user).first()
+    if speaker is None:
+        return render(request, "speakers/accounts/profile_missing.html", status=404)
+    form = SpeakerProfileForm(request.POST or None, request.FILES or None, instance=speaker)
+    links = SpeakerLinkFormSet(request.POST or None, instance=speaker, prefix="links")
+    preview = None
+    if request.method == "POST" and form.is_valid() and links.is_valid():
+        if "preview" in request.POST:
+            preview = form.cleaned_data["bio"]
+        else:
+            speaker_profile_update(
+                speaker=speaker,
+                form=form,
+                links=links,
+            )
+            messages.success(request, "Your profile is saved; your speaker pages show it now.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "speakers/accounts/profile.html",
+        {
+            "speaker": speaker,
+            "form": form,
+            "links": links,
+            "preview": preview,
+            "talks": selectors.speaker_own_talks(speaker),
+        },
     )

@@ -18,7 +18,7 @@ def test_organisers_group_has_exactly_the_programme_permissions(db):
         for app_label, models in {
             "conference": ["event", "room", "track"],
             "schedule": ["talk", "talkspeaker"],
-            "speakers": ["speaker"],
+            "speakers": ["speaker", "speakerlink"],
         }.items()
         for model in models
         for action in ["add", "change", "delete", "view"]

@@ -114,3 +114,29 @@ def test_event_slug_may_not_shadow_site_paths(db, slug):
         event.full_clean()
 
     assert "taken by the site's own pages" in error.value.message_dict["slug"][0]
+
+
+def test_uploaded_photos_are_served_with_safe_headers(client, db):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("speakers/photos/served.jpg", ContentFile(b"\xff\xd8\xff jpeg"))
+
+    response = client.get(f"/media/{name}")
+
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff jpeg"
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "immutable" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/speakers/photos/missing.jpg",
+        "/media/../conference/settings.py",
+        "/media/%2e%2e/manage.py",
+    ],
+)
+def test_media_outside_the_uploads_is_not_found(client, db, path):
+    assert client.get(path).status_code == 404

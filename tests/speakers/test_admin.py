@@ -60,3 +60,86 @@ def test_speaker_list_queries_do_not_grow(
         response = organiser_client.get("/admin/speakers/speaker/")
 
     assert len(response.context["cl"].result_list) == speaker_count
+
+
+def admin_speaker_data(speaker, **changes):
+    data = {
+        "name": speaker.name,
+        "slug": speaker.slug,
+        "affiliation": speaker.affiliation,
+        "email": speaker.email,
+        "bio": speaker.bio,
+        "website": speaker.website,
+        "user": "",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_organiser_photo_upload_is_checked_and_re_encoded(organiser_client, db):
+    import io
+
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    speaker = SpeakerFactory(name="Kevin Wolf")
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1000), "blue").save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "kevin.png"
+
+    response = organiser_client.post(
+        f"/admin/speakers/speaker/{speaker.pk}/change/",
+        admin_speaker_data(speaker, photo_upload=buffer),
+    )
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.photo.name.endswith(".jpg")
+    assert Image.open(default_storage.open(speaker.photo.name)).size == (800, 400)
+    assert Image.open(default_storage.open(speaker.photo_thumbnail.name)).size == (160, 160)
+
+
+def test_organiser_hostile_photo_upload_is_refused(organiser_client, db):
+    import io
+
+    speaker = SpeakerFactory(name="Kevin Wolf")
+    fake = io.BytesIO(b"GIF89a/*<script>alert(1)</script>*/")
+    fake.name = "kevin.gif"
+
+    response = organiser_client.post(
+        f"/admin/speakers/speaker/{speaker.pk}/change/",
+        admin_speaker_data(speaker, photo_upload=fake),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["photo_upload"]
+    assert errors[0] in {
+        "This file is not an image we can read (JPEG, PNG, WebP or GIF).",
+        "The image is damaged or incomplete.",
+    }
+    speaker.refresh_from_db()
+    assert not speaker.photo
+
+
+def test_organiser_sees_and_undoes_a_bad_profile_edit(organiser_client, db):
+    speaker = SpeakerFactory(name="Kevin Wolf", bio="Maintains the block layer.")
+    speaker.bio = "spam spam spam"
+    speaker.save()
+    good = speaker.history.order_by("history_date").first()
+
+    history_page = organiser_client.get(f"/admin/speakers/speaker/{speaker.pk}/history/")
+    assert f"/admin/speakers/speaker/{speaker.pk}/history/{good.history_id}/" in (
+        history_page.content.decode()
+    )
+    response = organiser_client.post(
+        f"/admin/speakers/speaker/{speaker.pk}/history/{good.history_id}/",
+        admin_speaker_data(speaker, bio="Maintains the block layer."),
+    )
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.bio == "Maintains the block layer."
+    assert speaker.history.count() == 3

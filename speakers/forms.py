@@ -1,0 +1,82 @@
+"""Forms for speakers' profiles: the speaker's own, and the organisers' in the admin."""
+
+from django import forms
+from django.conf import settings
+
+from speakers.models import Speaker, SpeakerLink
+from speakers.photos import PhotoRejected, process_photo
+
+
+class SpeakerPhotoForm(forms.Form):
+    """A new photo, checked and re-encoded before anything is stored, or its removal."""
+
+    photo_upload = forms.FileField(
+        label="New photo",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, at most "
+        f"{settings.SPEAKER_PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
+        "It is stored without its metadata (location, camera).",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    remove_photo = forms.BooleanField(label="Remove the photo", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.processed_photo = None
+
+    def clean_photo_upload(self):
+        upload = self.cleaned_data.get("photo_upload")
+        if upload:
+            try:
+                self.processed_photo = process_photo(upload)
+            except PhotoRejected as error:
+                raise forms.ValidationError(str(error), code="photo_rejected") from None
+        return upload
+
+
+class SpeakerProfileForm(SpeakerPhotoForm, forms.ModelForm):
+    """What a speaker may change about themselves, and nothing else.
+
+    The fields are listed, so an extra field in a forged POST (``user``,
+    ``slug``, another speaker's id) is ignored.
+    """
+
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Speaker
+        fields = ["name", "affiliation", "bio", "website"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "bio": "Markdown: blank lines make paragraphs; *emphasis*, lists and "
+            "[links](https://example.org) work. Press “Preview” to see it.",
+        }
+
+
+class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
+    """The organisers' speaker form: photos go through the same checks as speakers' own."""
+
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "affiliation", "email", "bio", "website", "user"]
+
+
+class SpeakerLinkForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=300, assume_scheme="https")
+
+    class Meta:
+        model = SpeakerLink
+        fields = ["label", "url"]
+
+
+SpeakerLinkFormSet = forms.inlineformset_factory(
+    Speaker,
+    SpeakerLink,
+    form=SpeakerLinkForm,
+    extra=2,
+    max_num=6,
+    validate_max=True,
+    can_delete=True,
+)

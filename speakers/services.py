@@ -1,0 +1,156 @@
+"""Operations on speakers that change several things: invitations and photos."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from sesame.utils import get_query_string
+
+INVITATION_SCOPE = "speaker-invitation"
+
+
+@dataclass
+class InvitationResult:
+    invited: list = field(default_factory=list)
+    accounts_created: list = field(default_factory=list)
+    skipped: dict = field(default_factory=dict)  # speaker -> why
+
+    def summary(self):
+        parts = [f"Invited {len(self.invited)} speaker{'s' if len(self.invited) != 1 else ''}"]
+        if self.accounts_created:
+            parts.append(f"{len(self.accounts_created)} new account(s)")
+        text = ", ".join(parts) + "."
+        for speaker, reason in self.skipped.items():
+            text += f" Skipped {speaker}: {reason}."
+        return text
+
+
+def _unique_username(base):
+    User = get_user_model()
+    base = (base or "speaker")[:140]
+    candidate, number = base, 2
+    while User.objects.filter(username=candidate).exists():
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate
+
+
+def speaker_account_ensure(*, speaker):
+    """The speaker's account, created (without a password) when they have none.
+
+    Returns ``(user, created)``. An existing account with the speaker's email
+    that belongs to nobody else is linked rather than duplicated.
+    """
+    if speaker.user_id:
+        return speaker.user, False
+    User = get_user_model()
+    user = (
+        User.objects.filter(email__iexact=speaker.email, speaker__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    created = user is None
+    if created:
+        user = User(username=_unique_username(speaker.slug), email=speaker.email)
+        user.set_unusable_password()
+        user.save()
+    speaker.user = user
+    speaker.save(update_fields=["user", "updated"])
+    return user, created
+
+
+def invitation_link(*, user, base_url):
+    """An absolute, single-use sign-in link for ``user`` that expires."""
+    path = reverse("accounts:invitation") + get_query_string(user, scope=INVITATION_SCOPE)
+    return base_url.rstrip("/") + path
+
+
+def speakers_invite(*, speakers, base_url):
+    """Email each speaker a sign-in link to their profile; one account per speaker, ever.
+
+    A speaker who already has an account gets a link for that account; one
+    without an account gets a new account first. Speakers with no email address
+    to write to are skipped and reported.
+    """
+    result = InvitationResult()
+    for speaker in speakers:
+        address = (speaker.user.email if speaker.user_id else "") or speaker.email
+        if not address:
+            result.skipped[speaker] = "no email address"
+            continue
+        with transaction.atomic():
+            user, created = speaker_account_ensure(speaker=speaker)
+            if not user.is_active:
+                result.skipped[speaker] = "the account is deactivated"
+                continue
+            if not user.email:
+                user.email = address
+                user.save(update_fields=["email"])
+        context = {
+            "speaker": speaker,
+            "link": invitation_link(user=user, base_url=base_url),
+            "days": settings.SPEAKER_INVITATION_DAYS,
+            "site_name": settings.SITE_NAME,
+            "username": user.get_username(),
+        }
+        send_mail(
+            subject=f"Your speaker profile at {settings.SITE_NAME}",
+            message=render_to_string("speakers/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[address],
+        )
+        result.invited.append(speaker)
+        if created:
+            result.accounts_created.append(speaker)
+    return result
+
+
+def _delete_after_commit(files):
+    """Remove stored files once the row that pointed at them is safely saved."""
+    stale = [(file.storage, file.name) for file in files if file]
+
+    def delete():
+        for storage, name in stale:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def speaker_photo_replace(*, speaker, processed):
+    """Put a processed photo and its thumbnail on ``speaker`` (saved by the caller)."""
+    _delete_after_commit([speaker.photo, speaker.photo_thumbnail])
+    name = uuid.uuid4().hex
+    speaker.photo.save(f"{name}.jpg", ContentFile(processed.photo), save=False)
+    speaker.photo_thumbnail.save(f"{name}-thumb.jpg", ContentFile(processed.thumbnail), save=False)
+
+
+def speaker_photo_remove(*, speaker):
+    """Take the photo off ``speaker`` (saved by the caller)."""
+    _delete_after_commit([speaker.photo, speaker.photo_thumbnail])
+    speaker.photo = ""
+    speaker.photo_thumbnail = ""
+
+
+def speaker_photo_apply(*, speaker, form):
+    """Carry out a ``SpeakerPhotoForm``'s photo change on ``speaker`` (saved by the caller)."""
+    if form.processed_photo is not None:
+        speaker_photo_replace(speaker=speaker, processed=form.processed_photo)
+    elif form.cleaned_data.get("remove_photo"):
+        speaker_photo_remove(speaker=speaker)
+
+
+def speaker_profile_update(*, speaker, form, links):
+    """Save a speaker's own edit: fields, links and photo together, or nothing."""
+    with transaction.atomic():
+        speaker = form.save(commit=False)
+        speaker_photo_apply(speaker=speaker, form=form)
+        speaker.save()
+        links.instance = speaker
+        links.save()
+    return speaker

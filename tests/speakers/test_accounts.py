@@ -1,0 +1,417 @@
+"""Speakers keeping their own profile: invitation, passwords, the profile page, history."""
+
+import datetime
+import io
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.test import Client
+from PIL import Image
+
+from speakers.models import Speaker
+from speakers.services import speakers_invite
+from tests.factories import EventFactory, SpeakerFactory, TalkFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "a new and long passphrase 42"
+LINK = re.compile(r"http://testserver(/accounts/invitation/\?token=\S+)")
+
+
+def jpeg_upload(name="me.jpg", size=(1200, 900), colour=(200, 30, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
+def invitation_path(message):
+    return LINK.search(message.body).group(1)
+
+
+@pytest.fixture
+def avi(db):
+    speaker = SpeakerFactory(name="Avi Kivity", slug="avi-kivity", email="avi@example.org")
+    TalkFactory(event=EventFactory(slug="kvm-forum-2012"), title="Keynote", speakers=[speaker])
+    return speaker
+
+
+def profile_data(speaker, /, **changes):
+    data = {
+        "name": speaker.name,
+        "affiliation": speaker.affiliation,
+        "bio": speaker.bio,
+        "website": speaker.website,
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "6",
+    }
+    data.update(changes)
+    return data
+
+
+def test_invited_speaker_signs_in_sets_a_password_and_edits_their_profile(organiser_client, avi):
+    client = Client()  # the speaker's own browser
+    # The organiser invites the speaker from the admin.
+    response = organiser_client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [avi.pk]},
+        follow=True,
+    )
+    assert "Invited 1 speaker, 1 new account(s)." in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["avi@example.org"]
+    assert message.subject == "Your speaker profile at Conference"
+    assert "expires in 7 days" in message.body
+    path = invitation_path(message)
+
+    # Opening the link signs nobody in yet; the button does.
+    page = client.get(path)
+    assert "Welcome, Avi Kivity." in page.content.decode()
+    assert "_auth_user_id" not in client.session
+    response = client.post(path)
+    assert response["Location"] == "/accounts/password/set/"
+    avi.refresh_from_db()
+    assert int(client.session["_auth_user_id"]) == avi.user_id
+
+    # A first password, then the profile.
+    response = client.post(
+        "/accounts/password/set/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response["Location"] == "/accounts/profile/"
+    response = client.post(
+        "/accounts/profile/",
+        profile_data(
+            avi,
+            bio="Maintainer of **KVM**.\n\n- memory\n- MMU",
+            website="https://avi.example.org",
+            photo_upload=jpeg_upload(),
+            **{
+                "links-TOTAL_FORMS": "1",
+                "links-0-label": "Mastodon",
+                "links-0-url": "https://social.example/@avi",
+            },
+        ),
+    )
+    assert response["Location"] == "/accounts/profile/"
+
+    # The public page shows it at once.
+    public = client.get("/kvm-forum-2012/speakers/avi-kivity/").content.decode()
+    assert "<p>Maintainer of <strong>KVM</strong>.</p>" in public
+    assert "<li>memory</li>" in public
+    assert 'href="https://avi.example.org" rel="nofollow noopener">Website</a>' in public
+    assert 'href="https://social.example/@avi" rel="nofollow noopener me">Mastodon</a>' in public
+    avi.refresh_from_db()
+    assert avi.photo.name.startswith("speakers/photos/")
+    assert Image.open(default_storage.open(avi.photo.name)).size == (800, 600)
+    assert Image.open(default_storage.open(avi.photo_thumbnail.name)).size == (160, 160)
+    assert f'src="/media/{avi.photo_thumbnail.name}"' in public
+
+    # Sign out, and back in with the new password.
+    client.post("/accounts/logout/")
+    assert (
+        client.get("/accounts/profile/")["Location"] == "/accounts/login/?next=/accounts/profile/"
+    )
+    response = client.post(
+        "/accounts/login/", {"username": avi.user.username, "password": NEW_PASSWORD}
+    )
+    assert response["Location"] == "/accounts/profile/"
+
+
+def test_invitation_link_works_once(client, avi):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    path = invitation_path(mail.outbox[0])
+    client.post(path)
+    client.logout()
+
+    response = client.post(path)
+
+    assert response.status_code == 400
+    assert "This sign-in link has expired or was already used." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_invitation_link_expires(client, avi, settings):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    path = invitation_path(mail.outbox[0])
+
+    with time_machine.travel(datetime.timedelta(days=settings.SPEAKER_INVITATION_DAYS, hours=1)):
+        response = client.post(path)
+
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_forged_invitation_token_signs_nobody_in(client, avi):
+    response = client.post("/accounts/invitation/?token=forged-token")
+
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
+
+
+def test_reinviting_a_speaker_with_an_account_never_makes_a_second_one(client, avi):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    avi.refresh_from_db()
+    accounts_before = get_user_model().objects.count()
+
+    result = speakers_invite(
+        speakers=[Speaker.objects.get(pk=avi.pk)], base_url="http://testserver/"
+    )
+
+    assert result.accounts_created == []
+    assert get_user_model().objects.count() == accounts_before
+    assert len(mail.outbox) == 2
+    response = client.post(invitation_path(mail.outbox[1]))
+    assert int(client.session["_auth_user_id"]) == avi.user_id
+    assert response.status_code == 302
+
+
+def test_invitation_reuses_an_unlinked_account_with_the_same_email(db, avi):
+    existing = UserFactory(username="avi", email="AVI@example.org")
+
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    avi.refresh_from_db()
+    assert avi.user == existing
+
+
+def test_speakers_without_email_are_skipped_and_reported(organiser_client, db):
+    SpeakerFactory(name="No Mail", email="")
+
+    response = organiser_client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [Speaker.objects.get().pk]},
+        follow=True,
+    )
+
+    assert "Skipped No Mail: no email address." in response.content.decode()
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def signed_in_speaker(client, avi):
+    user = UserFactory(username="avi")
+    avi.user = user
+    avi.save()
+    client.force_login(user)
+    return avi
+
+
+def test_extra_fields_in_the_profile_form_change_nothing_else(client, signed_in_speaker):
+    other = SpeakerFactory(name="Kevin Wolf", slug="kevin-wolf", bio="Block layer.")
+    intruder = UserFactory(username="intruder")
+
+    client.post(
+        "/accounts/profile/",
+        profile_data(
+            signed_in_speaker,
+            bio="Mine",
+            slug="hijacked",
+            user=intruder.pk,
+            id=other.pk,
+            pk=other.pk,
+            **{"speaker": other.pk},
+        ),
+    )
+
+    signed_in_speaker.refresh_from_db()
+    other.refresh_from_db()
+    assert signed_in_speaker.bio == "Mine"
+    assert signed_in_speaker.slug == "avi-kivity"
+    assert signed_in_speaker.user.username == "avi"
+    assert other.bio == "Block layer."
+
+
+def test_speaker_cannot_edit_another_speakers_links(client, signed_in_speaker):
+    other = SpeakerFactory(name="Kevin Wolf")
+    foreign_link = other.links.create(label="GitHub", url="https://github.com/kevin")
+
+    client.post(
+        "/accounts/profile/",
+        profile_data(
+            signed_in_speaker,
+            **{
+                "links-TOTAL_FORMS": "1",
+                "links-INITIAL_FORMS": "1",
+                "links-0-id": foreign_link.pk,
+                "links-0-label": "Hacked",
+                "links-0-url": "https://evil.example",
+            },
+        ),
+    )
+
+    foreign_link.refresh_from_db()
+    assert foreign_link.label == "GitHub"
+    assert foreign_link.url == "https://github.com/kevin"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/speakers/speaker/", "/admin/schedule/talk/", "/admin/auth/user/"],
+)
+def test_speaker_account_cannot_reach_the_admin(client, signed_in_speaker, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_preview_renders_the_bio_without_saving(client, signed_in_speaker):
+    response = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, bio="*New* bio <script>alert(1)</script>", preview="1"),
+    )
+
+    content = response.content.decode()
+    assert "Preview of your bio (not saved yet)" in content
+    assert "<p><em>New</em> bio </p>" in content
+    assert "<script>alert(1)</script>" not in content
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("website", "javascript:alert(1)", "Enter a valid URL."),
+        ("links-0-url", "not a url", "Enter a valid URL."),
+        ("name", "", "This field is required."),
+    ],
+)
+def test_invalid_profile_input_is_refused_with_a_message(
+    client, signed_in_speaker, field, value, message
+):
+    data = profile_data(
+        signed_in_speaker,
+        **{"links-TOTAL_FORMS": "1", "links-0-label": "Blog", "links-0-url": "https://b.example"},
+    )
+    data[field] = value
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.name == "Avi Kivity"
+    assert signed_in_speaker.links.count() == 0
+
+
+def stored_photos():
+    if not default_storage.exists("speakers/photos"):
+        return set()
+    return set(default_storage.listdir("speakers/photos")[1])
+
+
+def test_hostile_photo_is_refused_and_changes_nothing(client, signed_in_speaker):
+    fake = io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+    fake.name = "me.jpg"
+    files_before = stored_photos()
+
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, bio="changed", photo_upload=fake)
+    )
+
+    assert "This file is not an image we can read" in response.content.decode()
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == ""
+    assert not signed_in_speaker.photo
+    assert stored_photos() == files_before
+
+
+def test_replacing_a_photo_removes_the_old_files(
+    client, signed_in_speaker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/profile/", profile_data(signed_in_speaker, photo_upload=jpeg_upload())
+        )
+    signed_in_speaker.refresh_from_db()
+    first = [signed_in_speaker.photo.name, signed_in_speaker.photo_thumbnail.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/profile/",
+            profile_data(signed_in_speaker, photo_upload=jpeg_upload(colour=(0, 0, 255))),
+        )
+
+    signed_in_speaker.refresh_from_db()
+    assert not any(default_storage.exists(name) for name in first)
+    assert default_storage.exists(signed_in_speaker.photo.name)
+    assert default_storage.exists(signed_in_speaker.photo_thumbnail.name)
+
+
+def test_profile_lists_the_speakers_talks_at_every_event(client, signed_in_speaker):
+    TalkFactory(
+        event=EventFactory(name="DevConf"), title="Second talk", speakers=[signed_in_speaker]
+    )
+    TalkFactory(
+        event=EventFactory(name="Draft Fest", is_published=False),
+        title="Hidden talk",
+        speakers=[signed_in_speaker],
+    )
+
+    content = client.get("/accounts/profile/").content.decode()
+
+    assert 'href="/kvm-forum-2012/talks/' in content
+    assert "Second talk</a>" in content
+    assert 'Hidden talk <span class="badge text-bg-secondary">not public</span>' in content
+
+
+def test_account_without_a_speaker_profile_is_told_so(client, db):
+    client.force_login(UserFactory(username="attendee"))
+
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 404
+    assert "Your account is not linked to a speaker profile." in response.content.decode()
+
+
+def test_every_profile_change_is_kept_with_who_and_when(client, signed_in_speaker, organiser):
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, bio="First version"))
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, bio="Second version"))
+
+    history = list(signed_in_speaker.history.order_by("history_date"))
+    assert [record.bio for record in history[-2:]] == ["First version", "Second version"]
+    assert {record.history_user.username for record in history[-2:]} == {"avi"}
+    organiser_browser = Client()
+    organiser_browser.force_login(organiser)
+    page = organiser_browser.get(f"/admin/speakers/speaker/{signed_in_speaker.pk}/history/")
+    assert "avi" in page.content.decode()
+    assert page.status_code == 200
+
+
+def test_repeated_failed_sign_ins_are_throttled_with_a_message(client, signed_in_speaker, settings):
+    client.logout()
+    signed_in_speaker.user.set_password(PASSWORD)
+    signed_in_speaker.user.save()
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "avi", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "avi", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_by_email(client, signed_in_speaker):
+    client.logout()
+    signed_in_speaker.user.email = "avi@example.org"
+    signed_in_speaker.user.save()
+
+    client.post("/accounts/password/reset/", {"email": "avi@example.org"})
+    (message,) = mail.outbox
+    path = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+    form_page = client.get(path, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    response = client.post("/accounts/login/", {"username": "avi", "password": NEW_PASSWORD})
+    assert response["Location"] == "/accounts/profile/"
