@@ -92,6 +92,8 @@ def hostile_event(request, db):
         bio=f"Bio {payload}",
         website="javascript:alert(1)",
     )
+    speaker.links.create(label=payload, url="javascript:alert(1)")
+    speaker.links.create(label=f"Blog {payload}", url="https://blog.example/")
     TalkFactory(
         event=event,
         slug="hostile-talk",

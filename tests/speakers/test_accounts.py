@@ -415,3 +415,34 @@ def test_password_reset_by_email(client, signed_in_speaker):
 
     response = client.post("/accounts/login/", {"username": "avi", "password": NEW_PASSWORD})
     assert response["Location"] == "/accounts/profile/"
+
+
+def test_speaker_changes_their_password(client, signed_in_speaker):
+    signed_in_speaker.user.set_password(PASSWORD)
+    signed_in_speaker.user.save()
+    client.force_login(signed_in_speaker.user)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+    assert "Your password is changed." in response.content.decode()
+    signed_in_speaker.user.refresh_from_db()
+    assert signed_in_speaker.user.check_password(NEW_PASSWORD)
+
+
+def test_wrong_old_password_is_refused_with_a_message(client, signed_in_speaker):
+    signed_in_speaker.user.set_password(PASSWORD)
+    signed_in_speaker.user.save()
+    client.force_login(signed_in_speaker.user)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    signed_in_speaker.user.refresh_from_db()
+    assert signed_in_speaker.user.check_password(PASSWORD)
