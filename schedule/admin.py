@@ -5,6 +5,8 @@ from django.db.models import Prefetch, Q
 
 from conference.models import Event
 from conference.venue_time import venue_datetime
+from schedule.admin_actions import TALK_ACTIONS
+from schedule.board import board_urls
 from schedule.forms import TalkAdminForm
 from schedule.models import Talk, TalkSpeaker
 
@@ -55,6 +57,7 @@ class DayListFilter(admin.SimpleListFilter):
 class TalkAdmin(admin.ModelAdmin):
     form = TalkAdminForm
     inlines = [TalkSpeakerInline]
+    actions = TALK_ACTIONS
     list_display = [
         "title",
         "day",
@@ -76,6 +79,9 @@ class TalkAdmin(admin.ModelAdmin):
         ("Content", {"fields": ["abstract"]}),
         ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
     ]
+
+    def get_urls(self):
+        return board_urls(self.admin_site) + super().get_urls()
 
     def get_queryset(self, request):
         return (

@@ -1,4 +1,4 @@
-"""Operations that change several schedule rows at once, each in one transaction."""
+"""Importing the 2012 agenda format."""
 
 import datetime
 import enum

@@ -10,7 +10,7 @@ import schedule
 from conference.models import Event
 from schedule.agenda import AgendaError
 from schedule.models import Talk, TalkSpeaker
-from schedule.services import Outcome, agenda_import
+from schedule.services.agenda import Outcome, agenda_import
 from speakers.models import Speaker
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, TrackFactory
 

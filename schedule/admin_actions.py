@@ -1,0 +1,3 @@
+"""Admin actions on selected talks (to be written)."""
+
+TALK_ACTIONS = []

@@ -1,0 +1,283 @@
+"""The schedule's rules: what may never be saved, what needs a second thought, what to look at.
+
+One place for the rules, used by the talk form, the schedule board, the
+importers, the public timetable and ``manage.py check_schedule``. Every check
+is a pure function over one list of talks (loaded once, with rooms and
+speakers), and its findings are data: a ``Problem`` names its kind, a message
+for people and the talks involved.
+
+- Errors (clashes): two talks in one room at once, a speaker in two places at
+  once, a talk outside the event's dates. Saving one takes an explicit
+  "save despite the clash".
+- Warnings: a roomless talk while others run in parallel, a talk much longer
+  than the usual slot, a speaker without a bio, a published talk without a
+  speaker (breaks aside).
+
+Intervals are half-open: a talk ending at 10:00 and one starting at 10:00 do
+not clash. Cancelled and unscheduled talks take no room and no speaker's time.
+"""
+
+import datetime
+import enum
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from schedule.models import Talk, TalkSpeaker
+
+# A talk longer than this many times the event's usual slot is worth a look.
+LONG_TALK_FACTOR = 2
+KINDS_WITHOUT_SPEAKERS = {Talk.Kind.BREAK}
+KINDS_OF_ANY_LENGTH = {Talk.Kind.BREAK, Talk.Kind.WORKSHOP}
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(enum.StrEnum):
+    ROOM_OVERLAP = "room-overlap"
+    SPEAKER_OVERLAP = "speaker-overlap"
+    OUTSIDE_EVENT = "outside-event"
+    NO_ROOM_IN_PARALLEL = "no-room-in-parallel"
+    LONG_TALK = "long-talk"
+    SPEAKER_WITHOUT_BIO = "speaker-without-bio"
+    NO_SPEAKER = "no-speaker"
+
+
+SEVERITY = {
+    Code.ROOM_OVERLAP: Severity.ERROR,
+    Code.SPEAKER_OVERLAP: Severity.ERROR,
+    Code.OUTSIDE_EVENT: Severity.ERROR,
+    Code.NO_ROOM_IN_PARALLEL: Severity.WARNING,
+    Code.LONG_TALK: Severity.WARNING,
+    Code.SPEAKER_WITHOUT_BIO: Severity.WARNING,
+    Code.NO_SPEAKER: Severity.WARNING,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: Code
+    message: str
+    talks: tuple  # the talks involved, the one the message is about first
+
+    @property
+    def severity(self):
+        return SEVERITY[self.code]
+
+    @property
+    def is_error(self):
+        return self.severity == Severity.ERROR
+
+    def involves(self, talk):
+        return any(other.pk == talk.pk for other in self.talks)
+
+
+def talks_for_checks(event):
+    """All talks of ``event`` with what the rules read: rooms and ordered speakers."""
+    return list(
+        Talk.objects.filter(event=event)
+        .select_related("room", "event")
+        .prefetch_related(
+            Prefetch(
+                "talk_speakers",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
+            )
+        )
+        .order_by("start", "pk")
+    )
+
+
+def _speakers(talk):
+    # A candidate state (see ``candidate_clashes``) brings its own, unsaved list.
+    if hasattr(talk, "_clash_speakers"):
+        return talk._clash_speakers
+    return [link.speaker for link in talk.talk_speakers.all()]
+
+
+def _overlap(first, second):
+    return first.start < second.end and second.start < first.end
+
+
+def _takes_time(talk):
+    return talk.start is not None and talk.end is not None and not talk.is_cancelled
+
+
+def _when(talk, event):
+    start, end = event.local_time(talk.start), event.local_time(talk.end)
+    return f"{start:%a %d %b %H:%M}–{end:%H:%M}"
+
+
+def _overlapping_pairs(talks):
+    """Pairs of overlapping talks, found by a sweep over start times."""
+    ordered = sorted(talks, key=lambda talk: talk.start)
+    for index, talk in enumerate(ordered):
+        for later in ordered[index + 1 :]:
+            if later.start >= talk.end:
+                break
+            yield talk, later
+
+
+def room_overlaps(talks, event):
+    by_room = defaultdict(list)
+    for talk in talks:
+        if _takes_time(talk) and talk.room_id:
+            by_room[talk.room_id].append(talk)
+    for room_talks in by_room.values():
+        for first, second in _overlapping_pairs(room_talks):
+            yield Problem(
+                Code.ROOM_OVERLAP,
+                f"“{second.title}” is in {second.room.name} at the same time as "
+                f"“{first.title}” ({_when(first, event)}).",
+                (second, first),
+            )
+
+
+def speaker_overlaps(talks, event):
+    by_speaker = defaultdict(list)
+    speakers = {}
+    for talk in talks:
+        if _takes_time(talk):
+            for speaker in _speakers(talk):
+                by_speaker[speaker.pk].append(talk)
+                speakers[speaker.pk] = speaker
+    for speaker_id, speaker_talks in by_speaker.items():
+        for first, second in _overlapping_pairs(speaker_talks):
+            yield Problem(
+                Code.SPEAKER_OVERLAP,
+                f"{speakers[speaker_id].name} speaks in “{second.title}” while speaking in "
+                f"“{first.title}” ({_when(first, event)}).",
+                (second, first),
+            )
+
+
+def outside_event(talks, event):
+    for talk in talks:
+        if not _takes_time(talk):
+            continue
+        first_day = event.local_time(talk.start).date()
+        # A talk ending at midnight ends on the day before.
+        last_day = event.local_time(talk.end - datetime.timedelta(microseconds=1)).date()
+        if first_day < event.start_date or last_day > event.end_date:
+            yield Problem(
+                Code.OUTSIDE_EVENT,
+                f"“{talk.title}” ({_when(talk, event)}) is outside the event's dates, "
+                f"{event.start_date:%d %b} to {event.end_date:%d %b %Y} in {event.time_zone}.",
+                (talk,),
+            )
+
+
+def roomless_in_parallel(talks, event):
+    timed = [talk for talk in talks if _takes_time(talk)]
+    for talk in timed:
+        if talk.room_id or talk.kind in KINDS_WITHOUT_SPEAKERS:
+            continue
+        parallel = [
+            other
+            for other in timed
+            if other.pk != talk.pk
+            and other.kind not in KINDS_WITHOUT_SPEAKERS
+            and _overlap(talk, other)
+        ]
+        if parallel:
+            yield Problem(
+                Code.NO_ROOM_IN_PARALLEL,
+                f"“{talk.title}” has no room while {len(parallel)} other talk"
+                f"{'s run' if len(parallel) != 1 else ' runs'} at the same time.",
+                (talk, *parallel),
+            )
+
+
+def usual_slot(talks):
+    """The most common length of the event's talks (the longer one on a tie)."""
+    lengths = Counter(
+        talk.end - talk.start
+        for talk in talks
+        if _takes_time(talk) and talk.kind not in KINDS_OF_ANY_LENGTH
+    )
+    if not lengths:
+        return None
+    return max(lengths.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def long_talks(talks, event, *, usual=None):
+    usual = usual or usual_slot(talks)
+    if usual is None:
+        return
+    for talk in talks:
+        if not _takes_time(talk) or talk.kind in KINDS_OF_ANY_LENGTH:
+            continue
+        length = talk.end - talk.start
+        if length > usual * LONG_TALK_FACTOR:
+            yield Problem(
+                Code.LONG_TALK,
+                f"“{talk.title}” runs {int(length.total_seconds() // 60)} minutes; "
+                f"the usual slot is {int(usual.total_seconds() // 60)}.",
+                (talk,),
+            )
+
+
+def speakers_without_bio(talks, event):
+    talks_of = defaultdict(list)
+    speakers = {}
+    for talk in talks:
+        if talk.is_cancelled:
+            continue
+        for speaker in _speakers(talk):
+            if not speaker.bio.strip():
+                talks_of[speaker.pk].append(talk)
+                speakers[speaker.pk] = speaker
+    for speaker_id, speaker_talks in talks_of.items():
+        yield Problem(
+            Code.SPEAKER_WITHOUT_BIO,
+            f"{speakers[speaker_id].name} has no bio.",
+            tuple(speaker_talks),
+        )
+
+
+def published_without_speaker(talks, event):
+    for talk in talks:
+        if (
+            talk.is_published
+            and not talk.is_cancelled
+            and talk.kind not in KINDS_WITHOUT_SPEAKERS
+            and not _speakers(talk)
+        ):
+            yield Problem(
+                Code.NO_SPEAKER, f"“{talk.title}” is published without a speaker.", (talk,)
+            )
+
+
+CLASH_RULES = (room_overlaps, speaker_overlaps, outside_event)
+WARNING_RULES = (roomless_in_parallel, long_talks, speakers_without_bio, published_without_speaker)
+
+
+def schedule_problems(event, talks=None):
+    """Every error, then every warning, of ``event`` (``talks`` from ``talks_for_checks``)."""
+    talks = talks_for_checks(event) if talks is None else talks
+    problems = []
+    for rule in CLASH_RULES + WARNING_RULES:
+        problems.extend(rule(talks, event))
+    return sorted(problems, key=lambda problem: (not problem.is_error, problem.code))
+
+
+def candidate_clashes(candidate, *, speakers, others, event):
+    """The clashes ``candidate`` would have if saved as it is, with ``speakers``.
+
+    ``candidate`` is an unsaved state of a talk (new room or times); ``others``
+    are the event's other talks as stored. Only problems involving the
+    candidate are returned.
+    """
+    others = [talk for talk in others if talk.pk != candidate.pk or candidate.pk is None]
+    candidate._clash_speakers = list(speakers)
+    talks = [*others, candidate]
+    try:
+        problems = []
+        for rule in CLASH_RULES:
+            problems.extend(rule(talks, event))
+    finally:
+        del candidate._clash_speakers
+    return [problem for problem in problems if any(talk is candidate for talk in problem.talks)]
