@@ -1,12 +1,13 @@
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch, Q
 
 from conference.models import Event
 from conference.venue_time import venue_datetime
 from schedule.admin_actions import TALK_ACTIONS
 from schedule.board import board_urls
+from schedule.clashes import schedule_problems
 from schedule.forms import TalkAdminForm
 from schedule.models import Talk, TalkSpeaker
 
@@ -75,10 +76,23 @@ class TalkAdmin(admin.ModelAdmin):
     ordering = ["event", "start", "room__position", "title"]
     fieldsets = [
         (None, {"fields": ["event", "title", "slug", "kind", "is_published", "is_cancelled"]}),
-        ("When and where", {"fields": ["start", "end", "room", "track"]}),
+        (
+            "When and where",
+            {"fields": ["start", "end", "room", "track", "save_despite_clashes"]},
+        ),
         ("Content", {"fields": ["abstract"]}),
         ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        talk = form.instance
+        # Saved, but worth a look: the schedule's warnings (and any clash saved
+        # on purpose) that involve this talk.
+        for problem in schedule_problems(talk.event):
+            if problem.involves(talk):
+                level = messages.ERROR if problem.is_error else messages.WARNING
+                self.message_user(request, problem.message, level)
 
     def get_urls(self):
         return board_urls(self.admin_site) + super().get_urls()

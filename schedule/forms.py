@@ -1,5 +1,6 @@
 """Forms for editing talks."""
 
+import copy
 import datetime
 
 from django import forms
@@ -13,7 +14,11 @@ from conference.venue_time import (
     venue_datetime,
     venue_wall_clock,
 )
+from schedule.clashes import candidate_clashes, talks_for_checks
 from schedule.models import Talk
+from speakers.models import Speaker
+
+SPEAKERS_INLINE_PREFIX = "talk_speakers"
 
 
 class VenueDateTimeField(forms.SplitDateTimeField):
@@ -39,6 +44,12 @@ class TalkAdminForm(forms.ModelForm):
     end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
     room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
     track = EventPlaceChoiceField(queryset=Track.objects.select_related("event"), required=False)
+    save_despite_clashes = forms.BooleanField(
+        label="Save despite the clash",
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="For a swap in two steps: the other talk is moved next.",
+    )
 
     class Meta:
         model = Talk
@@ -90,7 +101,52 @@ class TalkAdminForm(forms.ModelForm):
                     cleaned_data[name] = venue_datetime(value, event.tz)
                 except NonexistentTimeError as error:
                     self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
+            if not self.errors:
+                self._check_clashes(event, cleaned_data)
         return cleaned_data
+
+    def _speakers_from_inline(self):
+        """The speakers the talk will have: read from the speakers inline in the same POST."""
+        prefix = SPEAKERS_INLINE_PREFIX
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            return []
+        ids = []
+        for index in range(min(total, 1000)):
+            speaker_id = self.data.get(f"{prefix}-{index}-speaker")
+            if (
+                speaker_id
+                and speaker_id.isdigit()
+                and not self.data.get(f"{prefix}-{index}-DELETE")
+            ):
+                ids.append(int(speaker_id))
+        return list(Speaker.objects.filter(pk__in=ids))
+
+    def _check_clashes(self, event, cleaned_data):
+        """Refuse a clash (the schedule's rules) unless the organiser ticks the box."""
+        if cleaned_data.get("start") is None or cleaned_data.get("end") is None:
+            return
+        candidate = copy.copy(self.instance)
+        candidate.event = event
+        for name in ("title", "kind", "start", "end", "room", "is_cancelled"):
+            setattr(candidate, name, cleaned_data.get(name))
+        problems = candidate_clashes(
+            candidate,
+            speakers=self._speakers_from_inline(),
+            others=talks_for_checks(event),
+            event=event,
+        )
+        if problems and not cleaned_data.get("save_despite_clashes"):
+            self.fields["save_despite_clashes"].widget = forms.CheckboxInput()
+            raise ValidationError(
+                [ValidationError(problem.message, code=str(problem.code)) for problem in problems]
+                + [
+                    ValidationError(
+                        "Tick “Save despite the clash” to save anyway.", code="clash_override"
+                    )
+                ]
+            )
 
     def _update_errors(self, errors):
         # A time that failed on its own (unparsable, skipped by the clocks)

@@ -12,6 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from schedule.clashes import room_overlaps
+
 HEADER_ROWS = 1  # the row of room names above the grid
 
 
@@ -49,6 +51,8 @@ class TimetableDay:
     rooms: list = field(default_factory=list)
     time_labels: list[TimeLabel] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
+    # Talks sharing a room at the same time: the grid cannot show them truthfully.
+    unplaced: list[TimetableEntry] = field(default_factory=list)
     is_today: bool = False
     now: datetime.datetime | None = None  # the venue's clock, on the venue's current day
 
@@ -97,9 +101,14 @@ def build_timetable(event, talks, *, now, use_rooms):
 
     ``now`` marks what is on and what comes next, on the venue's current day
     only. ``use_rooms`` chooses the grid over slots for every day alike, so the
-    page keeps one shape whatever the filters leave.
+    page keeps one shape whatever the filters leave. Talks that the schedule's
+    rules find sharing a room at the same time are kept off the grid (it cannot
+    show them truthfully) and listed as to be confirmed.
     """
     local_now = now.astimezone(event.tz)
+    clashing = set()
+    if use_rooms:
+        clashing = {talk.pk for problem in room_overlaps(talks, event) for talk in problem.talks}
     entries = [
         TimetableEntry(
             talk=talk, start=event.local_time(talk.start), end=event.local_time(talk.end)
@@ -108,7 +117,12 @@ def build_timetable(event, talks, *, now, use_rooms):
     ]
     days = []
     for date, day_entries in groupby(entries, key=lambda entry: entry.start.date()):
-        day = TimetableDay(date=date, entries=list(day_entries))
+        day_entries = list(day_entries)
+        day = TimetableDay(
+            date=date,
+            entries=[entry for entry in day_entries if entry.talk.pk not in clashing],
+            unplaced=[entry for entry in day_entries if entry.talk.pk in clashing],
+        )
         day.is_today = date == local_now.date()
         if day.is_today:
             day.now = local_now

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
+from schedule.clashes import Code, schedule_problems
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
 
@@ -323,6 +324,20 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
         raise AgendaError(errors, source)
 
 
+def _clash_warnings(*, event, agenda, source):
+    """The schedule's clashes after the import, pointing at the file's lines where known."""
+    line_of = {entry.external_id or entry.title: entry.line for entry in agenda.talks}
+    warnings = []
+    for problem in schedule_problems(event):
+        # Dates outside the event are already reported, with the time line.
+        if problem.is_error and problem.code != Code.OUTSIDE_EVENT:
+            talk = problem.talks[0]
+            line = line_of.get(talk.external_id or talk.title)
+            where = f"{source}:{line}" if line else source
+            warnings.append(f"{where}: clash: {problem.message}")
+    return warnings
+
+
 def agenda_import(*, path, event_slug, zone=None, dry_run=False):
     """Create or update the event ``event_slug`` and its talks from the agenda file at ``path``.
 
@@ -348,6 +363,7 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False):
         _talks_sync(
             event=event, agenda=agenda, times=times, speakers=speakers, result=result, source=source
         )
+        result.warnings.extend(_clash_warnings(event=event, agenda=agenda, source=source))
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -273,3 +273,97 @@ def test_talk_list_queries_do_not_grow_with_talks(
         response = organiser_client.get("/admin/schedule/talk/")
 
     assert len(response.context["cl"].result_list) == talk_count
+
+
+# Clashes ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def hall_at_nine(event):
+    hall = RoomFactory(event=event, name="Hall")
+    TalkFactory(
+        event=event,
+        title="Keynote",
+        room=hall,
+        start=venue_time(event, 2012, 11, 7, 9, 0),
+        end=venue_time(event, 2012, 11, 7, 10, 0),
+        speakers=[SpeakerFactory(name="Avi Kivity", bio="x")],
+    )
+    return hall
+
+
+def test_room_clash_is_refused_naming_the_other_talk_and_offers_the_box(
+    organiser_client, event, hall_at_nine
+):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, room=hall_at_nine.pk)
+    )
+
+    errors = response.context["adminform"].form.non_field_errors()
+    assert list(errors) == [
+        "“Virtio status” is in Hall at the same time as “Keynote” (Wed 07 Nov 09:00–10:00).",
+        "Tick “Save despite the clash” to save anyway.",
+    ]
+    assert 'type="checkbox" name="save_despite_clashes"' in response.content.decode()
+    assert not Talk.objects.filter(slug="virtio-status").exists()
+
+
+def test_ticking_the_box_saves_the_clash_and_says_so(organiser_client, event, hall_at_nine):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/",
+        talk_form_data(event, room=hall_at_nine.pk, save_despite_clashes="on"),
+        follow=True,
+    )
+
+    assert Talk.objects.filter(slug="virtio-status", room=hall_at_nine).exists()
+    shown = [str(message) for message in response.context["messages"]]
+    assert "“Virtio status” is in Hall at the same time as “Keynote” (Wed 07 Nov 09:00–10:00)." in (
+        shown
+    )
+
+
+def test_touching_talk_in_the_same_room_is_no_clash(organiser_client, event, hall_at_nine):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/",
+        talk_form_data(event, room=hall_at_nine.pk, start_1="10:00", end_1="10:30"),
+    )
+
+    assert response.status_code == 302
+
+
+def test_speaker_clash_from_the_inline_is_refused(organiser_client, event, hall_at_nine):
+    avi = Talk.objects.get(title="Keynote").speakers.get()
+
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/",
+        talk_form_data(
+            event,
+            **{
+                "talk_speakers-TOTAL_FORMS": "1",
+                "talk_speakers-0-speaker": avi.pk,
+                "talk_speakers-0-position": "0",
+            },
+        ),
+    )
+
+    errors = list(response.context["adminform"].form.non_field_errors())
+    assert errors[0].startswith("Avi Kivity speaks in “Virtio status” while speaking in “Keynote”")
+
+
+def test_talk_outside_the_event_days_is_refused(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/",
+        talk_form_data(event, start_0="2012-11-10", end_0="2012-11-10"),
+    )
+
+    errors = list(response.context["adminform"].form.non_field_errors())
+    assert "is outside the event's dates" in errors[0]
+
+
+def test_saved_talk_shows_its_warnings(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event), follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert "“Virtio status” is published without a speaker." in shown

@@ -621,3 +621,21 @@ def test_agenda_import_rejects_an_invalid_event_slug():
         f"{AGENDA}: event KVM Forum!: slug: Enter a valid “slug” consisting of letters, "
         "numbers, underscores or hyphens."
     ]
+
+
+def test_import_reports_clashes_found_by_the_schedule_rules(db, tmp_path):
+    agenda = tmp_path / "clash.txt"
+    agenda.write_text(
+        "# Clash Conf\n## Location: Brno\n## Date: November 7, 2012\n\n"
+        "## First\n### Name: Ann Example\n### Time: November 7, 2012 9:00 - 10:00 CET\n\n"
+        "## Second\n### Name: Ann Example\n### Time: November 7, 2012 9:30 - 10:30 CET\n",
+        encoding="utf-8",
+    )
+
+    result = agenda_import(path=agenda, event_slug="clash", zone="Europe/Prague")
+
+    assert result.talks_created == 2
+    assert [warning for warning in result.warnings if "clash:" in warning] == [
+        f"{agenda}:9: clash: Ann Example speaks in “Second” while speaking in “First” "
+        "(Wed 07 Nov 09:00–10:00)."
+    ]

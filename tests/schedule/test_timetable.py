@@ -137,3 +137,15 @@ def test_now_is_not_marked_on_other_days(event):
     assert not day.is_today
     assert day.now_entries == []
     assert day.next_entries == []
+
+
+def test_talks_sharing_a_room_at_once_are_kept_off_the_grid(event):
+    hall = RoomFactory(event=event, name="Hall")
+    fine = talk_at(event, 7, (9, 0), (10, 0), room=hall, title="Fine")
+    first = talk_at(event, 7, (11, 0), (12, 0), room=hall, title="Clash A")
+    second = talk_at(event, 7, (11, 30), (12, 30), room=hall, title="Clash B")
+
+    (day,) = layout(event, [fine, first, second])
+
+    assert [entry.talk.title for entry in day.entries] == ["Fine"]
+    assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
