@@ -80,7 +80,7 @@ class TalkAdmin(admin.ModelAdmin):
             "When and where",
             {"fields": ["start", "end", "room", "track", "save_despite_clashes"]},
         ),
-        ("Content", {"fields": ["abstract"]}),
+        ("Content", {"fields": ["subtitle", "abstract", "language", "do_not_record"]}),
         ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
     ]
 

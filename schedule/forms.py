@@ -56,6 +56,7 @@ class TalkAdminForm(forms.ModelForm):
         fields = [
             "event",
             "title",
+            "subtitle",
             "slug",
             "kind",
             "is_published",
@@ -65,6 +66,8 @@ class TalkAdminForm(forms.ModelForm):
             "room",
             "track",
             "abstract",
+            "language",
+            "do_not_record",
             "source_url",
             "external_id",
         ]

@@ -31,9 +31,16 @@ class Talk(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
     title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
     abstract = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    language = models.CharField(
+        max_length=10, default="en", help_text="The language it is given in, e.g. en, de."
+    )
+    do_not_record = models.BooleanField(
+        default=False, help_text="The speakers asked not to be recorded."
+    )
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks"
     )

@@ -35,6 +35,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "photo_upload",
         "remove_photo",
         "user",
+        "external_id",
         "talk_list",
     ]
     inlines = [SpeakerLinkInline]

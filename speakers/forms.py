@@ -60,7 +60,7 @@ class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
 
     class Meta:
         model = Speaker
-        fields = ["name", "slug", "affiliation", "email", "bio", "website", "user"]
+        fields = ["name", "slug", "affiliation", "email", "bio", "website", "user", "external_id"]
 
 
 class SpeakerLinkForm(forms.ModelForm):

@@ -1,5 +1,7 @@
 """Speakers: people who give talks, at one event or many."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
@@ -30,6 +32,19 @@ class Speaker(models.Model):
         related_name="speaker",
         help_text="The account that may edit this profile.",
     )
+    uuid = models.UUIDField(
+        "UUID",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="The speaker's identity in schedule exports; never changes.",
+    )
+    external_id = models.CharField(
+        "external ID",
+        max_length=200,
+        blank=True,
+        help_text="The person's id in the system they were imported from; importers match on it.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -37,6 +52,14 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="speaker_external_id_unique",
+                violation_error_message="Another speaker has this external ID.",
+            ),
+        ]
 
     def __str__(self):
         return self.name

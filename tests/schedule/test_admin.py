@@ -33,6 +33,7 @@ def talk_form_data(event, **overrides):
         "room": "",
         "track": "",
         "abstract": "",
+        "language": "en",
         "source_url": "",
         "external_id": "",
         "talk_speakers-TOTAL_FORMS": "0",
