@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from conference.models import Event, Room, Track
+from schedule.admin_actions import EVENT_ACTIONS
 
 
 class ColourInput(forms.TextInput):
@@ -38,6 +39,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "start_date"
     inlines = [RoomInline, TrackInline]
+    actions = EVENT_ACTIONS
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "is_published"]}),
         ("When and where", {"fields": ["start_date", "end_date", "time_zone", "location"]}),

@@ -64,9 +64,9 @@ def _vevent(talk, *, event, base_url):
     vevent.add("url", url)
     if talk.track_id:
         vevent.add("categories", [talk.track.name])
-    # Cancelled and unpublished talks never reach a calendar (the selectors drop
-    # them), so every talk that does is confirmed.
-    vevent.add("status", "CONFIRMED")
+    # A cancelled talk stays in the calendar, marked, so that subscribers'
+    # calendars drop or strike it instead of keeping a stale entry.
+    vevent.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
     return vevent
 
 

@@ -44,6 +44,16 @@ def day_bounds(event, day):
     )
 
 
+def calendar_talks(event, *, talk_ids=None):
+    """Scheduled talks for the event's calendar: the visible ones and the cancelled ones."""
+    talks = _with_speakers(
+        Talk.objects.filter(event=event, is_published=True, event__is_published=True)
+    ).filter(start__isnull=False)
+    if talk_ids is not None:
+        talks = talks.filter(uuid__in=talk_ids)
+    return talks.order_by("start", "room__position", "room__name", "title")
+
+
 def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
     """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
     talks = visible_talks(event).filter(start__isnull=False)

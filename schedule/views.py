@@ -65,12 +65,15 @@ def _calendar_response(body, filename):
 
 
 def schedule_ics(request, event_slug):
-    """The event's calendar; ``?talks=<uuid>,<uuid>`` keeps only those talks (favourites)."""
+    """The event's calendar; ``?talks=<uuid>,<uuid>`` keeps only those talks (favourites).
+
+    Cancelled talks stay in it, marked cancelled, so subscribed calendars learn of it.
+    """
     event = published_event(event_slug)
     talk_ids = (
         selectors.parse_talk_ids(request.GET.get("talks")) if "talks" in request.GET else None
     )
-    talks = selectors.schedule_talks(event, talk_ids=talk_ids)
+    talks = selectors.calendar_talks(event, talk_ids=talk_ids)
     name = event.name if talk_ids is None else f"{event.name}: my schedule"
     body = calendar_for_talks(
         event=event, talks=talks, base_url=request.build_absolute_uri("/"), name=name

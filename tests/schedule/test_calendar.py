@@ -376,7 +376,7 @@ def test_talk_ics_of_unscheduled_talk_is_not_found(client, event):
     assert response.status_code == 404
 
 
-def test_schedule_ics_leaves_out_hidden_and_unscheduled_talks(client, event):
+def test_schedule_ics_marks_cancelled_talks_and_leaves_out_drafts(client, event):
     TalkFactory(event=event, title="Shown")
     TalkFactory(event=event, title="Cancelled", is_cancelled=True)
     TalkFactory(event=event, title="Draft", is_published=False)
@@ -384,7 +384,10 @@ def test_schedule_ics_leaves_out_hidden_and_unscheduled_talks(client, event):
 
     calendar = fetch_calendar(client, "/small-conf/schedule.ics")
 
-    assert [str(v["SUMMARY"]) for v in calendar.walk("VEVENT")] == ["Shown"]
+    assert sorted((str(v["SUMMARY"]), str(v["STATUS"])) for v in calendar.walk("VEVENT")) == [
+        ("Cancelled", "CANCELLED"),
+        ("Shown", "CONFIRMED"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -408,19 +411,20 @@ def test_talk_ics_of_hidden_talk_is_not_found(
     assert response["Content-Type"] == "text/html; charset=utf-8"
 
 
-@pytest.mark.parametrize(
-    ("talk_published", "talk_cancelled"),
-    [(True, True), (False, False)],
-    ids=["cancelled-talk", "unpublished-talk"],
-)
-def test_schedule_ics_favourites_of_hidden_talk_are_empty(
-    client, event, talk_published, talk_cancelled
-):
-    talk = TalkFactory(event=event, is_published=talk_published, is_cancelled=talk_cancelled)
+def test_schedule_ics_favourites_of_unpublished_talk_are_empty(client, event):
+    talk = TalkFactory(event=event, is_published=False)
 
     calendar = fetch_calendar(client, f"/small-conf/schedule.ics?talks={talk.uuid}")
 
     assert calendar.walk("VEVENT") == []
+
+
+def test_schedule_ics_favourite_that_was_cancelled_says_so(client, event):
+    talk = TalkFactory(event=event, is_cancelled=True)
+
+    calendar = fetch_calendar(client, f"/small-conf/schedule.ics?talks={talk.uuid}")
+
+    assert [str(v["STATUS"]) for v in calendar.walk("VEVENT")] == ["CANCELLED"]
 
 
 @pytest.mark.parametrize("query", ["", "?talks={uuid}"], ids=["all", "favourites"])

@@ -1,0 +1,296 @@
+"""Edits of many selected talks at once, as the talk admin's actions make them.
+
+Each edit locks the selected talks, changes them in one transaction and
+returns a ``BulkEditResult``. Changes of room or time are checked first, as a
+whole, with the schedule's clash rules: the edited talks are moved together in
+memory and ``schedule_problems`` looks at the outcome; if any edited talk would
+be in a clash (two talks in one room at once, a speaker in two places at once,
+a talk outside the event's dates), nothing is saved and the result lists the
+problems. There is no "despite the clash" here: that is the talk form's.
+
+``talks_export_csv`` is the one read: the selected talks as a spreadsheet.
+"""
+
+import csv
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from schedule.clashes import schedule_problems, talks_for_checks
+from schedule.models import Talk, TalkSpeaker
+
+# Spreadsheet programs run a cell starting with one of these as a formula
+# (OWASP's list: = + - @, and tab and carriage return, which some programs skip).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = [
+    "day",
+    "start",
+    "end",
+    "time zone",
+    "room",
+    "track",
+    "title",
+    "speakers",
+    "kind",
+    "status",
+    "url",
+]
+
+
+class BulkEditError(ValueError):
+    """The edit makes no sense for these talks (several events, another event's room)."""
+
+
+@dataclass
+class BulkEditResult:
+    """What a bulk edit did; when it found ``problems`` it saved nothing."""
+
+    done: str  # what happened to each changed talk: "published", "moved to room “Hall”"
+    changed: int = 0
+    unchanged: int = 0  # already as asked
+    skipped: int = 0  # the edit does not apply to them: shifting a talk without times
+    problems: list = field(default_factory=list)  # clashes (schedule.clashes.Problem)
+
+    @property
+    def saved(self):
+        return not self.problems
+
+    def summary(self):
+        if self.problems:
+            clashes = _count(len(self.problems), "clash", "clashes")
+            return f"Nothing was {self.done}: the talks would be in {clashes}."
+        parts = [f"{_count(self.changed, 'talk')} {self.done}"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} already {'was' if self.unchanged == 1 else 'were'}")
+        if self.skipped:
+            parts.append(f"{self.skipped} without times left alone")
+        return "; ".join(parts) + "."
+
+
+def _count(number, singular, plural=None):
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _pks(talks):
+    if isinstance(talks, QuerySet):
+        return list(talks.values_list("pk", flat=True))
+    return [talk.pk for talk in talks]
+
+
+def _locked(talks):
+    """The selected talks as stored now, locked until the transaction ends."""
+    return list(
+        Talk.objects.select_for_update(of=("self",))
+        .filter(pk__in=_pks(talks))
+        .select_related("event")
+        .order_by("start", "pk")
+    )
+
+
+def event_of_talks(talks):
+    """The one event all ``talks`` belong to (``None`` for no talks).
+
+    Raises :class:`BulkEditError` when they belong to several: rooms and
+    tracks, and an export's time zone, are each event's own.
+    """
+    events = {}
+    for talk in talks:
+        events.setdefault(talk.event_id, talk.event)
+    if len(events) > 1:
+        names = ", ".join(sorted(event.name for event in events.values()))
+        raise BulkEditError(
+            f"The selected talks belong to {len(events)} events ({names}); "
+            "select talks of one event."
+        )
+    return next(iter(events.values()), None)
+
+
+def _check_belongs(place, event, noun):
+    if place is not None and event is not None and place.event_id != event.pk:
+        raise BulkEditError(f"The {noun} “{place.name}” belongs to another event, not {event}.")
+
+
+def _clashes_after(event, edited, edit):
+    """The clashes the talks ``edited`` (pks) of ``event`` are in once ``edit`` is made.
+
+    Every edited talk is changed in memory at once, so talks moved together
+    are checked against each other's new state, not their old one.
+    """
+    talks = talks_for_checks(event)
+    for talk in talks:
+        if talk.pk in edited:
+            edit(talk)
+    return [
+        problem
+        for problem in schedule_problems(event, talks)
+        if problem.is_error and any(talk.pk in edited for talk in problem.talks)
+    ]
+
+
+def _set_flag(*, talks, name, value, done):
+    with transaction.atomic():
+        selected = _locked(talks)
+        changing = [talk.pk for talk in selected if getattr(talk, name) != value]
+        Talk.objects.filter(pk__in=changing).update(**{name: value}, updated=timezone.now())
+    return BulkEditResult(done=done, changed=len(changing), unchanged=len(selected) - len(changing))
+
+
+def talks_publish(*, talks):
+    """Show ``talks`` to attendees (of a published event; a cancelled talk stays hidden)."""
+    return _set_flag(talks=talks, name="is_published", value=True, done="published")
+
+
+def talks_unpublish(*, talks):
+    """Hide ``talks`` from attendees, as drafts."""
+    return _set_flag(talks=talks, name="is_published", value=False, done="unpublished")
+
+
+def talks_cancel(*, talks):
+    """Cancel ``talks``: they stay in the database, hidden from attendees, taking no room."""
+    return _set_flag(talks=talks, name="is_cancelled", value=True, done="cancelled")
+
+
+def talks_set_track(*, talks, track):
+    """Put ``talks`` (of one event) in ``track``, or in none for ``None``."""
+    with transaction.atomic():
+        selected = _locked(talks)
+        _check_belongs(track, event_of_talks(selected), "track")
+        track_id = track.pk if track is not None else None
+        changing = [talk.pk for talk in selected if talk.track_id != track_id]
+        Talk.objects.filter(pk__in=changing).update(track=track, updated=timezone.now())
+    return BulkEditResult(
+        done=f"moved to track “{track.name}”" if track is not None else "left without a track",
+        changed=len(changing),
+        unchanged=len(selected) - len(changing),
+    )
+
+
+def talks_set_room(*, talks, room):
+    """Put ``talks`` (of one event) in ``room``, or in none for ``None``; refused on a clash."""
+    done = f"moved to room “{room.name}”" if room is not None else "left without a room"
+    with transaction.atomic():
+        selected = _locked(talks)
+        event = event_of_talks(selected)
+        _check_belongs(room, event, "room")
+        room_id = room.pk if room is not None else None
+        changing = {talk.pk for talk in selected if talk.room_id != room_id}
+        result = BulkEditResult(done=done, unchanged=len(selected) - len(changing))
+        if changing:
+            result.problems = _clashes_after(
+                event, changing, lambda talk: setattr(talk, "room", room)
+            )
+        if result.problems:
+            return result
+        Talk.objects.filter(pk__in=changing).update(room=room, updated=timezone.now())
+        result.changed = len(changing)
+    return result
+
+
+def talks_shift(*, talks, minutes):
+    """Move ``talks`` ``minutes`` later (earlier when negative); all or nothing.
+
+    Talks without times are left alone. The shift is in elapsed time: a talk
+    shifted across a change of the clocks keeps its length.
+    """
+    if minutes == 0:
+        raise BulkEditError("A shift of 0 minutes changes nothing; give a number of minutes.")
+    delta = datetime.timedelta(minutes=minutes)
+
+    def shift(talk):
+        # In UTC, where adding time is elapsed time whatever the zone does.
+        talk.start = talk.start.astimezone(datetime.UTC) + delta
+        talk.end = talk.end.astimezone(datetime.UTC) + delta
+
+    with transaction.atomic():
+        selected = _locked(talks)
+        timed = [talk for talk in selected if talk.start is not None]
+        result = BulkEditResult(
+            done=f"shifted by {minutes:+d} minutes", skipped=len(selected) - len(timed)
+        )
+        by_event = defaultdict(list)
+        for talk in timed:
+            by_event[talk.event].append(talk.pk)
+        for event, pks in by_event.items():
+            result.problems.extend(_clashes_after(event, set(pks), shift))
+        if result.problems:
+            return result
+        for talk in timed:
+            shift(talk)
+            talk.save(update_fields=["start", "end", "updated"])
+        result.changed = len(timed)
+    return result
+
+
+def spreadsheet_safe(value):
+    """``value`` as text a spreadsheet shows rather than runs: a formula gets a quote."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def talk_status(talk):
+    if talk.is_cancelled:
+        return "cancelled"
+    return "published" if talk.is_published else "draft"
+
+
+def _csv_row(talk, event, site_url):
+    if talk.start is not None:
+        start, end = event.local_time(talk.start), event.local_time(talk.end)
+        when = [start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}"]
+    else:
+        when = ["", "", ""]
+    path = reverse(
+        "schedule:talk_detail", kwargs={"event_slug": event.slug, "talk_slug": talk.slug}
+    )
+    return [
+        *when,
+        event.time_zone,
+        talk.room.name if talk.room else "",
+        talk.track.name if talk.track else "",
+        talk.title,
+        ", ".join(link.speaker.name for link in talk.talk_speakers.all()),
+        talk.get_kind_display(),
+        talk_status(talk),
+        f"{site_url}{path}",
+    ]
+
+
+def talks_export_csv(*, talks, file, site_url):
+    """Write ``talks`` (of one event) to ``file`` as CSV; returns how many rows.
+
+    Times are the venue's, in the event's zone (named in a column); the file
+    starts with a byte order mark so spreadsheet programs read it as UTF-8;
+    every cell is made ``spreadsheet_safe``. ``site_url`` is the site's scheme
+    and host, for the talks' public pages. Rows go by time, then room.
+    """
+    rows = list(
+        Talk.objects.filter(pk__in=_pks(talks))
+        .select_related("event", "room", "track")
+        .prefetch_related(
+            Prefetch(
+                "talk_speakers",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
+            )
+        )
+    )
+    event = event_of_talks(rows)
+    rows.sort(
+        key=lambda talk: (
+            talk.start is None,
+            talk.start or datetime.datetime.min.replace(tzinfo=datetime.UTC),
+            talk.room.position if talk.room else -1,
+            talk.title,
+            talk.pk,
+        )
+    )
+    file.write("\ufeff")
+    writer = csv.writer(file)
+    writer.writerow(CSV_HEADER)
+    for talk in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in _csv_row(talk, event, site_url)])
+    return len(rows)
