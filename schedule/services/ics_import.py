@@ -1,0 +1,477 @@
+"""Importing an iCalendar file: its events become an event's talks, rooms and speakers.
+
+The file is read by :mod:`schedule.ics_import`; this module decides what the
+readings mean for the database, in one transaction, all or nothing:
+
+- The event's zone is ``--timezone``, else the file's X-WR-TIMEZONE, else the
+  existing event's zone, else the TZID most events start in; a file of UTC or
+  floating times alone, for a new event, is refused until a zone is given.
+  Floating times are read in that zone.
+- A talk is keyed on its UID (``Talk.external_id`` = ``ics:`` + UID), so a
+  second import updates instead of duplicating. Only what the file says is
+  written: title, abstract, times, room, source URL, cancellation and
+  speakers; the slug, track, kind and publication stay as organisers left them.
+- Rooms come from LOCATION, without the venue (see ``location_rooms``); they
+  are matched by name, then by slug, and never renamed.
+- A speaker in a calendar is only a name, and a name is not an identity: two
+  events' "Alex Smith" may be two people. So speakers are never matched to
+  existing profiles by name; each is created with the external id
+  ``ics:<event slug>:<name in lower case>``, which a re-import of the file
+  finds again. Organisers merge profiles by hand when two are one person.
+- A new event is named after the calendar (X-WR-CALNAME), located at the
+  venue and dated by its talks' span; an existing event only widens its dates
+  to the talks' span, takes the zone and fills a blank location.
+
+Nothing is ever deleted: talks missing from the file stay.
+"""
+
+import datetime
+import hashlib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from conference.models import Event, Room
+from schedule.clashes import schedule_problems
+from schedule.ics_import import (
+    IcsError,
+    IcsTimeError,
+    event_times,
+    is_iana_zone,
+    location_rooms,
+    parse_ics,
+)
+from schedule.models import Talk, TalkSpeaker
+from schedule.services.agenda import Outcome, speaker_name_key
+from speakers.models import Speaker
+
+SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
+ROOM_SLUG_MAX_LENGTH = 100  # Room.slug's max_length
+SPEAKER_EXTERNAL_ID_MAX_LENGTH = 200  # Speaker.external_id's max_length
+
+
+@dataclass
+class IcsImportResult:
+    """What an import did (or, on a dry run, would do)."""
+
+    event_slug: str
+    event_outcome: Outcome
+    dry_run: bool
+    time_zone: str
+    talks_created: int = 0
+    talks_updated: int = 0
+    talks_unchanged: int = 0
+    talks_skipped: int = 0
+    rooms_created: int = 0
+    rooms_unchanged: int = 0
+    speakers_created: int = 0
+    speakers_unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return self.event_outcome != Outcome.UNCHANGED or any(
+            (self.talks_created, self.talks_updated, self.rooms_created, self.speakers_created)
+        )
+
+    def summary(self):
+        skipped = f", {self.talks_skipped} skipped" if self.talks_skipped else ""
+        return (
+            f"Event {self.event_slug} ({self.time_zone}): {self.event_outcome}. "
+            f"Talks: {self.talks_created} created, {self.talks_updated} updated, "
+            f"{self.talks_unchanged} unchanged{skipped}. "
+            f"Rooms: {self.rooms_created} created, {self.rooms_unchanged} unchanged. "
+            f"Speakers: {self.speakers_created} created, {self.speakers_unchanged} unchanged."
+        )
+
+
+def speaker_external_id(event_slug, name):
+    """The id of a speaker the calendar of ``event_slug`` names ``name``; stable across imports."""
+    key = speaker_name_key(name)
+    external_id = f"ics:{event_slug}:{key}"
+    if len(external_id) <= SPEAKER_EXTERNAL_ID_MAX_LENGTH:
+        return external_id
+    return f"ics:{event_slug}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _zone_for(zone, calendar, event, *, source):
+    """The IANA zone name of the import, and the line it was read from (or ``None``)."""
+    line = None
+    if zone:
+        name, origin = zone, "--timezone"
+    elif calendar.time_zone:
+        name, origin = calendar.time_zone, "X-WR-TIMEZONE"
+        line = calendar.field_lines.get("time_zone")
+    elif event is not None:
+        return event.time_zone
+    elif counts := calendar.tzid_counts():
+        name, origin = counts[0][0], "the TZID most events use"
+    else:
+        raise IcsError(
+            [
+                (
+                    None,
+                    "no time zone: the file names none (no X-WR-TIMEZONE, no TZID: its times "
+                    "are UTC or floating); pass --timezone, e.g. Europe/Berlin",
+                )
+            ],
+            source,
+        )
+    if not is_iana_zone(name):
+        message = f'unknown time zone "{name}" ({origin}): expected an IANA name such as '
+        message += "Europe/Madrid; pass --timezone"
+        raise IcsError([(line, message)], source)
+    return name
+
+
+def _zone_and_times(calendar, zone, event, *, source):
+    """``(zone name, ZoneInfo, [(start, end)])``, or every problem of the file at once."""
+    errors = list(calendar.errors)
+    if not calendar.events:
+        raise IcsError(errors or [(None, "no event of the file has a time: no talk")], source)
+    try:
+        zone_name = _zone_for(zone, calendar, event, source=source)
+    except IcsError as error:
+        raise IcsError([*errors, *error.errors], source) from None
+    tz = zoneinfo.ZoneInfo(zone_name)
+    times = []
+    for entry in calendar.events:
+        try:
+            times.append(event_times(entry, tz))
+        except IcsTimeError as error:
+            errors.append((error.line, str(error)))
+    if errors:
+        raise IcsError(errors, source)
+    return zone_name, tz, times
+
+
+def _validation_errors(instance, *, what, field_lines, default_line):
+    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        return [
+            (
+                field_lines.get(name, default_line),
+                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
+            )
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
+    first_day = min(start.astimezone(tz).date() for start, _ in times)
+    # A talk ending at midnight ends on the day before.
+    last_day = max(
+        (end - datetime.timedelta(microseconds=1)).astimezone(tz).date() for _, end in times
+    )
+    if event is None:
+        event = Event(
+            slug=event_slug,
+            name=calendar.name or event_slug,
+            location=venue,
+            start_date=first_day,
+            end_date=last_day,
+            time_zone=tz.key,
+            is_published=True,
+        )
+        changed = None
+    else:
+        values = {
+            "time_zone": tz.key,
+            "start_date": min(event.start_date, first_day),
+            "end_date": max(event.end_date, last_day),
+        }
+        if venue and not event.location:
+            values["location"] = venue
+        changed = [name for name, value in values.items() if getattr(event, name) != value]
+        if not changed:
+            return event, Outcome.UNCHANGED
+        for name in changed:
+            setattr(event, name, values[name])
+    errors = _validation_errors(
+        event, what=f"event {event_slug}", field_lines=calendar.field_lines, default_line=None
+    )
+    if errors:
+        raise IcsError(errors, source)
+    if changed is None:
+        event.save()
+        return event, Outcome.CREATED
+    # The name, description and publication are the organisers'.
+    event.save(update_fields=[*changed, "updated"])
+    return event, Outcome.UPDATED
+
+
+def _room_slug(name):
+    return slugify(name)[:ROOM_SLUG_MAX_LENGTH].strip("-")
+
+
+def _unique_slug(base, taken, *, fallback, max_length):
+    base = base or fallback
+    candidate, number = base, 2
+    while candidate in taken:
+        suffix = f"-{number}"
+        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _rooms_sync(*, event, uses, result, source):
+    """The Room of every room name in ``uses`` (name -> its lines in the file); warnings.
+
+    Spellings that differ only in case, accents or punctuation ("Amphithéâtre",
+    "Amphithéatre") are one room, named as most of the file spells it.
+    """
+    existing = list(event.rooms.all())
+    by_name = {speaker_name_key(room.name): room for room in existing}
+    by_slug = {room.slug: room for room in existing}
+    groups = {}  # an existing room, or the key of a new one -> the names it gathers
+    for name in uses:
+        slug = _room_slug(name)
+        room = by_name.get(speaker_name_key(name)) or (by_slug.get(slug) if slug else None)
+        groups.setdefault(room or slug or speaker_name_key(name), []).append(name)
+
+    rooms, errors, warnings = {}, [], []
+    position = max((room.position for room in existing), default=-1) + 1
+    taken_slugs = set(by_slug)
+    new_rooms = []
+    for group, names in groups.items():
+        if isinstance(group, Room):
+            result.rooms_unchanged += 1
+            rooms |= dict.fromkeys(names, group)
+        else:
+            # The most used spelling names the room; on a tie, the file's first.
+            name = max(names, key=lambda name: len(uses[name]))
+            new_rooms.append((name, names))
+    for name, names in sorted(new_rooms, key=lambda pair: pair[0].casefold()):
+        slug = _unique_slug(
+            _room_slug(name), taken_slugs, fallback="room", max_length=ROOM_SLUG_MAX_LENGTH
+        )
+        room = Room(event=event, name=name, slug=slug, position=position)
+        problems = _validation_errors(
+            room, what=f'room "{name}"', field_lines={}, default_line=uses[name][0]
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        room.save()
+        position += 1
+        result.rooms_created += 1
+        rooms |= dict.fromkeys(names, room)
+    if errors:
+        raise IcsError(errors, source)
+    for name, lines in uses.items():
+        if speaker_name_key(rooms[name].name) != speaker_name_key(name):
+            warnings.append(
+                f'{source}:{lines[0]}: LOCATION "{name}" is taken as the room "{rooms[name].name}"'
+                f" ({len(lines)} event{'s' if len(lines) != 1 else ''})"
+            )
+    return rooms, warnings
+
+
+def _speakers_sync(*, event_slug, calendar, result, source):
+    """The Speaker of every name in the calendar, keyed by ``speaker_name_key``."""
+    wanted = {}
+    for entry in calendar.events:
+        for speaker in entry.speakers:
+            wanted.setdefault(speaker_name_key(speaker.name), speaker)
+    ids = {key: speaker_external_id(event_slug, entry.name) for key, entry in wanted.items()}
+    existing = {
+        speaker.external_id: speaker
+        for speaker in Speaker.objects.filter(external_id__in=ids.values())
+    }
+    speakers, errors = {}, []
+    for key, entry in wanted.items():
+        speaker = existing.get(ids[key])
+        if speaker is not None:
+            # The profile is the speaker's own now: the file never renames it.
+            result.speakers_unchanged += 1
+            speakers[key] = speaker
+            continue
+        speaker = Speaker(
+            name=entry.name, slug=Speaker.unique_slug_for(entry.name), external_id=ids[key]
+        )
+        problems = _validation_errors(
+            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        speaker.save()
+        result.speakers_created += 1
+        speakers[key] = speaker
+    if errors:
+        raise IcsError(errors, source)
+    return speakers
+
+
+def _talk_speakers_set(talk, speaker_ids, current_links):
+    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows."""
+    links = {link.speaker_id: link for link in current_links}
+    # The file is the talk's speaker list: a person it no longer names is unlinked
+    # (the Speaker row itself stays).
+    TalkSpeaker.objects.filter(
+        pk__in=[link.pk for link in current_links if link.speaker_id not in speaker_ids]
+    ).delete()
+    for position, speaker_id in enumerate(speaker_ids):
+        link = links.get(speaker_id)
+        if link is None:
+            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
+        elif link.position != position:
+            link.position = position
+            link.save(update_fields=["position"])
+
+
+def _differs(talk, name, value):
+    if name == "room":
+        return talk.room_id != (value.pk if value else None)
+    return getattr(talk, name) != value
+
+
+def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
+    keys = [entry.external_id for entry in calendar.events]
+    existing = {
+        talk.external_id: talk
+        for talk in event.talks.filter(external_id__in=keys).prefetch_related("talk_speakers")
+    }
+    taken_slugs = set(event.talks.values_list("slug", flat=True))
+    errors = []
+    for entry, (start, end) in zip(calendar.events, times, strict=True):
+        values = {
+            "title": entry.title,
+            "abstract": entry.description,
+            "start": start,
+            "end": end,
+            "room": rooms_of(entry.location),
+            "source_url": entry.url,
+            "is_cancelled": entry.is_cancelled,
+        }
+        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        talk = existing.get(entry.external_id)
+        if talk is None:
+            talk = Talk(
+                event=event,
+                slug=_unique_slug(
+                    slugify(entry.title)[: SLUG_MAX_LENGTH - 10].strip("-"),
+                    taken_slugs,
+                    fallback="talk",
+                    max_length=SLUG_MAX_LENGTH,
+                ),
+                external_id=entry.external_id,
+                is_published=True,
+                **values,
+            )
+            current_links, changed = [], None
+        else:
+            current_links = list(talk.talk_speakers.all())
+            changed = [name for name, value in values.items() if _differs(talk, name, value)]
+            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+                result.talks_unchanged += 1
+                continue
+            for name in changed:
+                setattr(talk, name, values[name])
+
+        problems = _validation_errors(
+            talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        if changed is None:
+            talk.save()
+            result.talks_created += 1
+        else:
+            talk.save(update_fields=[*changed, "updated"])
+            result.talks_updated += 1
+        _talk_speakers_set(talk, speaker_ids, current_links)
+    if errors:
+        raise IcsError(errors, source)
+
+
+def _clash_warnings(*, event, calendar, source):
+    """The schedule's clashes after the import, pointing at the file's lines where known."""
+    line_of = {entry.external_id: entry.line for entry in calendar.events}
+    warnings = []
+    for problem in schedule_problems(event):
+        if problem.is_error:
+            line = line_of.get(problem.talks[0].external_id)
+            where = f"{source}:{line}" if line else source
+            warnings.append(f"{where}: clash: {problem.message}")
+    return warnings
+
+
+def _rooms_plan(calendar, event, *, source):
+    """``(venue, {location: room name}, {room name: its lines}, warnings)``."""
+    venue, room_of, several = location_rooms(
+        [entry.location for entry in calendar.events],
+        venue=event.location if event is not None else "",
+    )
+    uses, warnings = {}, []
+    for entry in calendar.events:
+        if entry.location in several:
+            warnings.append(
+                f"{source}:{entry.field_lines['room']}: {entry.label} is in several rooms "
+                f'("{entry.location}"); imported without a room'
+            )
+        elif room := room_of.get(entry.location):
+            uses.setdefault(room, []).append(entry.field_lines["room"])
+    return venue, room_of, uses, warnings
+
+
+def ics_import(*, path, event_slug, zone=None, dry_run=False):
+    """Create or update the event ``event_slug`` and its talks from the iCalendar file ``path``.
+
+    ``zone`` is the venue's IANA zone; see the module's docstring for the
+    zone used without it. All or nothing: any problem raises
+    :class:`~schedule.ics_import.IcsError` (``FILE:LINE: message``) before
+    anything is committed. A dry run does all the work and rolls it back, so
+    its counts are exact. Nothing is ever deleted.
+    """
+    source = str(path)
+    calendar = parse_ics(Path(path).read_bytes(), source=source)
+    with transaction.atomic():
+        event = Event.objects.filter(slug=event_slug).first()
+        tz_name, tz, times = _zone_and_times(calendar, zone, event, source=source)
+        venue, room_of, uses, room_warnings = _rooms_plan(calendar, event, source=source)
+        event, event_outcome = _event_sync(
+            event=event,
+            event_slug=event_slug,
+            calendar=calendar,
+            tz=tz,
+            venue=venue,
+            times=times,
+            source=source,
+        )
+        result = IcsImportResult(
+            event_slug=event_slug,
+            event_outcome=event_outcome,
+            dry_run=dry_run,
+            time_zone=tz_name,
+            talks_skipped=calendar.skipped,
+            warnings=[*calendar.warnings, *room_warnings],
+        )
+        rooms, warnings = _rooms_sync(event=event, uses=uses, result=result, source=source)
+        result.warnings.extend(warnings)
+        speakers = _speakers_sync(
+            event_slug=event_slug, calendar=calendar, result=result, source=source
+        )
+        _talks_sync(
+            event=event,
+            calendar=calendar,
+            times=times,
+            rooms_of=lambda location: rooms.get(room_of.get(location, "")),
+            speakers=speakers,
+            result=result,
+            source=source,
+        )
+        result.warnings.extend(_clash_warnings(event=event, calendar=calendar, source=source))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
