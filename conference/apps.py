@@ -7,6 +7,11 @@ class ConferenceConfig(AppConfig):
     default = True
     verbose_name = "Conference"
 
+    def ready(self):
+        from conference.page_cache import connect_signals
+
+        connect_signals()
+
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):
     """The Django admin, with a site that lets organisers in."""

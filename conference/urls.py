@@ -10,11 +10,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from conference import views
+from conference.page_cache import cached_page
 from conference.sitemaps import SITEMAPS
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", cached_page(views.home), name="home"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("accounts/", include("speakers.account_urls")),
     *(
@@ -22,7 +23,7 @@ urlpatterns = [
         if settings.SERVE_MEDIA
         else []
     ),
-    path("<slug:event_slug>/", views.event_detail, name="event_detail"),
+    path("<slug:event_slug>/", cached_page(views.event_detail), name="event_detail"),
     path("<slug:event_slug>/", include("schedule.urls")),
     path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]

@@ -1,14 +1,17 @@
+"""Public pages and files of one event's schedule, served through the page cache."""
+
 from django.urls import path
 
+from conference.page_cache import cached_page
 from schedule import export_views, views
 
 app_name = "schedule"
 
 urlpatterns = [
-    path("schedule/", views.schedule, name="schedule"),
-    path("schedule.ics", views.schedule_ics, name="schedule_ics"),
-    path("schedule.xml", export_views.schedule_xml, name="schedule_xml"),
-    path("schedule.json", export_views.schedule_json, name="schedule_json"),
-    path("talks/<slug:talk_slug>/", views.talk_detail, name="talk_detail"),
-    path("talks/<slug:talk_slug>.ics", views.talk_ics, name="talk_ics"),
+    path("schedule/", cached_page(views.schedule), name="schedule"),
+    path("schedule.ics", cached_page(views.schedule_ics), name="schedule_ics"),
+    path("schedule.xml", cached_page(export_views.schedule_xml), name="schedule_xml"),
+    path("schedule.json", cached_page(export_views.schedule_json), name="schedule_json"),
+    path("talks/<slug:talk_slug>/", cached_page(views.talk_detail), name="talk_detail"),
+    path("talks/<slug:talk_slug>.ics", cached_page(views.talk_ics), name="talk_ics"),
 ]

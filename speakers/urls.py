@@ -1,10 +1,11 @@
 from django.urls import path
 
+from conference.page_cache import cached_page
 from speakers import views
 
 app_name = "speakers"
 
 urlpatterns = [
-    path("", views.speaker_list, name="speaker_list"),
-    path("<slug:speaker_slug>/", views.speaker_detail, name="speaker_detail"),
+    path("", cached_page(views.speaker_list), name="speaker_list"),
+    path("<slug:speaker_slug>/", cached_page(views.speaker_detail), name="speaker_detail"),
 ]

@@ -31,3 +31,11 @@ def kvm_forum(db):
 
     agenda_import(path=AGENDA_FILE, event_slug="kvm-forum-2012", zone="Europe/Madrid")
     return Event.objects.get(slug="kvm-forum-2012")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache, as a fresh deployment would."""
+    from django.core.cache import cache
+
+    cache.clear()

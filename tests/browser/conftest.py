@@ -33,7 +33,26 @@ def find_chromium():
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
+def migrated_data(django_db_setup, django_db_blocker):
+    """Each test database's copy of the data migrations made, for serialized rollback.
+
+    Django keeps it on the connection object; once Playwright's event loop runs
+    in this thread, the test sees another connection object without it, and a
+    transactional test would then wipe the migrations' data (the Organisers
+    group) for every test after it.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        return {
+            alias: connections[alias]._test_serialized_contents
+            for alias in connections
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
+
+
+@pytest.fixture(scope="session")
+def chromium_browser(migrated_data):
     executable = find_chromium()
     if executable is None:
         message = (
@@ -66,7 +85,11 @@ def browser_context_options():
 
 
 @pytest.fixture
-def page(chromium_browser, live_server, browser_context_options):
+def page(chromium_browser, live_server, browser_context_options, migrated_data):
+    from django.db import connections
+
+    for alias, contents in migrated_data.items():
+        connections[alias]._test_serialized_contents = contents
     context = chromium_browser.new_context(base_url=live_server.url, **browser_context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)

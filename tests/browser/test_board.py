@@ -1,0 +1,139 @@
+"""The schedule board in a real browser: moves and swaps by drag and drop."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from schedule.models import Talk
+from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def browser_context_options():
+    # Wide enough for the whole board; the organiser's own zone is not the venue's.
+    return {"viewport": {"width": 1600, "height": 1000}, "timezone_id": "America/New_York"}
+
+
+@pytest.fixture
+def board(db):
+    """KVM Forum's first day: a keynote in the Hall at 10:00, a talk in the Lab at 09:00."""
+    event = EventFactory(name="KVM Forum", time_zone="Europe/Madrid")
+    hall = RoomFactory(event=event, name="Hall", slug="hall", position=0)
+    lab = RoomFactory(event=event, name="Lab", slug="lab", position=1)
+    avi = SpeakerFactory(name="Avi Kivity")
+    keynote = TalkFactory(
+        event=event,
+        title="Keynote",
+        room=hall,
+        start=venue_time(event, 2012, 11, 7, 10, 0),
+        end=venue_time(event, 2012, 11, 7, 11, 0),
+        speakers=[SpeakerFactory(name="Jim Whitehurst")],
+    )
+    virtio = TalkFactory(
+        event=event,
+        title="Virtio status",
+        room=lab,
+        start=venue_time(event, 2012, 11, 7, 9, 0),
+        end=venue_time(event, 2012, 11, 7, 9, 30),
+        speakers=[avi],
+    )
+    return {"event": event, "hall": hall, "lab": lab, "keynote": keynote, "virtio": virtio}
+
+
+def open_board(page, event):
+    """Sign in as the organiser on the admin's login page, which leads on to the board."""
+    board_path = f"/admin/schedule/talk/board/{event.pk}/2012-11-07/"
+    page.goto(f"/admin/login/?next={board_path}")
+    page.get_by_label("Username").fill("organiser")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{board_path}")
+    # The admin's login page names no icon, so Chromium's /favicon.ico is a 404 there;
+    # only the board's own errors count.
+    page.console_errors.clear()
+
+
+def cell(page, room, time):
+    return page.locator(f'[data-drop-cell][data-room="{room.pk}"][data-time="{time}"]')
+
+
+def place(talk):
+    talk = Talk.objects.select_related("room").get(pk=talk.pk)
+    return (talk.room.name, talk.start, talk.end)
+
+
+def test_dragging_a_talk_to_an_empty_slot_moves_it(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+
+    page.locator(f"#talk-{virtio.pk}").drag_to(cell(page, board["hall"], "12:00"))
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "Moved “Virtio status” to Hall, Wed 7 Nov 12:00–12:30 CET."
+    )
+    card = page.locator(f"#talk-{virtio.pk}").bounding_box()
+    hall = page.locator(f'[data-room-header="{board["hall"].pk}"]').bounding_box()
+    noon = page.locator(".board-time time", has_text="12:00").bounding_box()
+    assert hall["x"] <= card["x"] < hall["x"] + hall["width"]
+    assert abs(card["y"] - noon["y"]) < 4
+    assert place(virtio) == (
+        "Hall",
+        datetime.datetime(2012, 11, 7, 11, 0, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 11, 30, tzinfo=UTC),
+    )
+    assert page.console_errors == []
+
+
+def test_dragging_a_talk_where_it_would_clash_is_refused(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+
+    # 09:45–10:15 in the Hall runs into the keynote at 10:00.
+    page.locator(f"#talk-{virtio.pk}").drag_to(cell(page, board["hall"], "09:45"))
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "“Virtio status” was not moved: “Keynote” is in Hall at the same time as "
+        "“Virtio status” (Wed 07 Nov 09:45–10:15)."
+    )
+    expect(page.locator("#board-retry")).to_contain_text(
+        "Move “Virtio status” to Hall, Wed 7 Nov 09:45 CET despite the clash"
+    )
+    card = page.locator(f"#talk-{virtio.pk}").bounding_box()
+    lab = page.locator(f'[data-room-header="{board["lab"].pk}"]').bounding_box()
+    assert lab["x"] <= card["x"] < lab["x"] + lab["width"]
+    assert place(virtio) == (
+        "Lab",
+        datetime.datetime(2012, 11, 7, 8, 0, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 8, 30, tzinfo=UTC),
+    )
+    assert page.console_errors == []
+
+
+def test_dropping_a_talk_onto_another_asks_then_swaps_them(page, organiser, board):
+    open_board(page, board["event"])
+    virtio, keynote = board["virtio"], board["keynote"]
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator(f"#talk-{virtio.pk}").drag_to(page.locator(f"#talk-{keynote.pk}"))
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "Swapped “Virtio status” (Hall, Wed 7 Nov 10:00–10:30 CET) "
+        "and “Keynote” (Lab, Wed 7 Nov 09:00–10:00 CET)."
+    )
+    assert questions == ["Swap “Virtio status” and “Keynote”?"]
+    assert place(virtio)[0] == "Hall"
+    assert place(keynote)[0] == "Lab"
+    assert page.console_errors == []

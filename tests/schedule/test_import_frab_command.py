@@ -1,0 +1,191 @@
+"""Tests of ``manage.py import_frab``: what it prints, and how it fails."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from conference.models import Event
+from schedule.models import Talk
+
+DATA = Path(__file__).parents[1] / "data" / "frab"
+HUB_39C3 = DATA / "39c3-hub-20251206.schedule.xml"
+BROKEN = DATA / "broken.schedule.xml"
+SUMMARY_CREATED = (
+    "Event 39c3 (Europe/Berlin): created. Rooms: 14 created, 0 updated, 0 unchanged. "
+    "Tracks: 7 created, 0 updated, 0 unchanged. Talks: 215 created, 0 updated, 0 unchanged. "
+    "Speakers: 263 created, 0 updated, 0 unchanged."
+)
+SUMMARY_UNCHANGED = (
+    "Event 39c3 (Europe/Berlin): unchanged. Rooms: 0 created, 0 updated, 14 unchanged. "
+    "Tracks: 0 created, 0 updated, 7 unchanged. Talks: 0 created, 0 updated, 215 unchanged. "
+    "Speakers: 0 created, 0 updated, 263 unchanged."
+)
+BROKEN_MESSAGES = [
+    f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
+    "HH:MM:SS",
+    f'{BROKEN}:22: event 2 "Guid that is no UUID": guid "not-a-uuid" is not a UUID',
+    f"{BROKEN}:35: event 3: no <title>",
+    f'{BROKEN}:38: event 4 "Second use of a guid": guid 11111111-1111-4111-8111-111111111111 '
+    'is already used by event 1 "Duration in words" on line 13',
+    f'{BROKEN}:47: event 5 "Date in words": <date>: "the first of March" is not a date and '
+    "time: expected one such as 2024-12-27T10:30:00+01:00",
+]
+
+
+def run_command(*args):
+    """``(stdout, stderr)`` of ``import_frab`` with ``args``."""
+    stdout, stderr = StringIO(), StringIO()
+    call_command("import_frab", *args, stdout=stdout, stderr=stderr)
+    return stdout.getvalue(), stderr.getvalue()
+
+
+def failure(*args):
+    """``(CommandError, stdout, stderr)`` of a run of ``import_frab`` that must fail."""
+    stdout, stderr = StringIO(), StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_frab", *args, stdout=stdout, stderr=stderr)
+    return caught.value, stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_frab_prints_the_summary_and_the_clashes():
+    stdout, stderr = run_command(str(HUB_39C3), "--event", "39c3")
+
+    assert stdout == f"{SUMMARY_CREATED}\n"
+    warnings = stderr.splitlines()
+    assert len(warnings) == 6
+    assert warnings[0] == (
+        f'{HUB_39C3}:4101: clash: ghenny (She / Her) speaks in “GuteN8Geschichte "Das NEINhorn '
+        'und die Schlangeweile" - Tag 2” while speaking in “Dungeons & Dragons (D&D) - Intro '
+        "für Junghackerinnen (12 bis 18 Jahre)” (Sun 28 Dec 19:00–20:00)."
+    )
+    assert Talk.objects.filter(event__slug="39c3").count() == 215
+
+
+@pytest.mark.django_db
+def test_import_frab_says_nothing_changed_on_a_second_run():
+    run_command(str(HUB_39C3), "--event", "39c3")
+
+    stdout, _ = run_command(str(HUB_39C3), "--event", "39c3")
+
+    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+
+
+@pytest.mark.django_db
+def test_import_frab_dry_run_says_so_and_writes_nothing():
+    stdout, _ = run_command(str(HUB_39C3), "--event", "39c3", "--dry-run")
+
+    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_frab_is_silent_at_verbosity_zero():
+    stdout, stderr = run_command(str(HUB_39C3), "--event", "39c3", "-v", "0")
+
+    assert (stdout, stderr) == ("", "")
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_frab_reports_each_problem_and_fails():
+    error, stdout, stderr = failure(str(BROKEN), "--event", "broken")
+
+    assert error.returncode == 1
+    assert str(error) == f"{BROKEN}: 5 problems; nothing was imported."
+    assert stderr.splitlines() == BROKEN_MESSAGES
+    assert stdout == ""
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_frab_refuses_the_billion_laughs():
+    path = DATA / "billion-laughs.xml"
+
+    error, _, stderr = failure(str(path), "--event", "laughs")
+
+    assert (error.returncode, str(error)) == (1, f"{path}: 1 problem; nothing was imported.")
+    assert stderr == (
+        f'{path}:3: the file declares the XML entity "lol"; files with entity declarations are '
+        'refused, since entities can expand without limit (a "billion laughs" file)\n'
+    )
+
+
+@pytest.mark.django_db
+def test_import_frab_names_a_missing_file(tmp_path):
+    missing = tmp_path / "missing.xml"
+
+    error, _, _ = failure(str(missing), "--event", "missing")
+
+    assert error.returncode == 1
+    assert str(error) == f"cannot read {missing}: No such file or directory"
+
+
+@pytest.mark.django_db
+def test_import_frab_names_a_directory(tmp_path):
+    error, _, _ = failure(str(tmp_path), "--event", "folder")
+
+    assert error.returncode == 1
+    assert str(error) == f"cannot read {tmp_path}: Is a directory"
+
+
+@pytest.mark.django_db
+def test_import_frab_refuses_a_reserved_event_slug():
+    error, _, stderr = failure(str(HUB_39C3), "--event", "admin")
+
+    assert error.returncode == 1
+    assert stderr == (
+        f"{HUB_39C3}: event admin: slug: “admin” is taken by the site's own pages; choose "
+        "another slug.\n"
+    )
+    assert Event.objects.count() == 0
+
+
+def test_import_frab_requires_the_event():
+    with pytest.raises(CommandError) as caught:
+        run_command(str(HUB_39C3))
+
+    assert str(caught.value) == "Error: the following arguments are required: --event"
+
+
+def test_import_frab_exits_with_status_1_and_no_traceback(tmp_path):
+    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "SECRET_KEY": "subprocess-test-only-key",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    migrate = manage("migrate", "-v", "0")
+    broken = manage("import_frab", str(BROKEN), "--event", "broken")
+    laughs = manage("import_frab", str(DATA / "billion-laughs.xml"), "--event", "laughs")
+
+    assert migrate.returncode == 0, migrate.stderr
+    assert (broken.returncode, broken.stdout) == (1, "")
+    assert "Traceback" not in broken.stderr
+    assert broken.stderr.splitlines() == [
+        *BROKEN_MESSAGES,
+        f"CommandError: {BROKEN}: 5 problems; nothing was imported.",
+    ]
+    assert (laughs.returncode, laughs.stdout) == (1, "")
+    assert "Traceback" not in laughs.stderr
+    assert laughs.stderr.splitlines()[-1] == (
+        f"CommandError: {DATA / 'billion-laughs.xml'}: 1 problem; nothing was imported."
+    )
