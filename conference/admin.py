@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
 from conference.models import Event, Room, Track
 from schedule.admin_actions import EVENT_ACTIONS
@@ -33,7 +35,15 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["name", "start_date", "end_date", "location", "time_zone", "talk_count"]
+    list_display = [
+        "name",
+        "start_date",
+        "end_date",
+        "location",
+        "time_zone",
+        "talk_count",
+        "board_link",
+    ]
     list_filter = ["is_published"]
     search_fields = ["name", "slug", "location"]
     prepopulated_fields = {"slug": ("name",)}
@@ -53,6 +63,12 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="talks", ordering="talk_count")
     def talk_count(self, event):
         return event.talk_count
+
+    @admin.display(description="schedule board")
+    def board_link(self, event):
+        return format_html(
+            '<a href="{}">Board</a>', reverse("admin:schedule_board", args=[event.pk])
+        )
 
 
 @admin.register(Room)

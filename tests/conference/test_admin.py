@@ -176,3 +176,13 @@ def test_room_and_track_lists_name_their_event(organiser_client, path):
 
 def test_permissions_exist_for_every_model_the_group_names(db):
     assert Permission.objects.filter(codename="change_talkspeaker").exists()
+
+
+def test_event_list_links_each_event_to_its_schedule_board(organiser_client):
+    event = EventFactory(name="KVM Forum")
+
+    response = organiser_client.get("/admin/conference/event/")
+
+    assert (
+        f'<a href="/admin/schedule/talk/board/{event.pk}/">Board</a>' in response.content.decode()
+    )
