@@ -21,6 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from conference.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems, talks_for_checks
 from schedule.models import Talk, TalkSpeaker
 
@@ -132,11 +133,17 @@ def _clashes_after(event, edited, edit):
     ]
 
 
+def _pages_changed(talks):
+    # QuerySet.update() sends no signals: tell the page cache directly.
+    event_pages_changed(*{talk.event.slug for talk in talks})
+
+
 def _set_flag(*, talks, name, value, done):
     with transaction.atomic():
         selected = _locked(talks)
         changing = [talk.pk for talk in selected if getattr(talk, name) != value]
         Talk.objects.filter(pk__in=changing).update(**{name: value}, updated=timezone.now())
+        _pages_changed(selected)
     return BulkEditResult(done=done, changed=len(changing), unchanged=len(selected) - len(changing))
 
 
@@ -163,6 +170,7 @@ def talks_set_track(*, talks, track):
         track_id = track.pk if track is not None else None
         changing = [talk.pk for talk in selected if talk.track_id != track_id]
         Talk.objects.filter(pk__in=changing).update(track=track, updated=timezone.now())
+        _pages_changed(selected)
     return BulkEditResult(
         done=f"moved to track “{track.name}”" if track is not None else "left without a track",
         changed=len(changing),
@@ -187,6 +195,7 @@ def talks_set_room(*, talks, room):
         if result.problems:
             return result
         Talk.objects.filter(pk__in=changing).update(room=room, updated=timezone.now())
+        _pages_changed(selected)
         result.changed = len(changing)
     return result
 

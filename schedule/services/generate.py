@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from conference.models import Event, Room, Track
+from conference.page_cache import event_pages_changed
 from conference.venue_time import venue_datetime
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
@@ -393,6 +394,8 @@ def event_generate(
             for talk, talk_seats in zip(talks, seats, strict=True)
             for position, speaker in enumerate(talk_seats)
         )
+        # bulk_create sends no signals: tell the page cache directly.
+        event_pages_changed(event.slug)
     return EventGenerateResult(
         event=event,
         seed=seed,
