@@ -27,3 +27,5 @@ urlpatterns = [
     path("<slug:event_slug>/", include("schedule.urls")),
     path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]
+
+handler500 = "conference.views.server_error"

@@ -1,9 +1,12 @@
 import mimetypes
+import sys
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 from conference.selectors import published_event, published_events
 
@@ -36,3 +39,20 @@ def media_file(request, path):
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def server_error(request):
+    """The 500 page, or the 503 page while the database cannot be reached.
+
+    Neither page touches the database: they are plain templates. Connection
+    health checks (CONN_HEALTH_CHECKS) reconnect by themselves once the
+    database is back, so the site recovers without a restart.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(
+            loader.get_template("503.html").render(), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
