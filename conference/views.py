@@ -12,7 +12,10 @@ from conference.selectors import published_event, published_events
 
 
 def home(request):
-    return render(request, "conference/home.html", {"events": published_events()})
+    response = render(request, "conference/home.html", {"events": published_events()})
+    # Which event is running or next changes with the date, not only with edits.
+    response.page_cache_seconds = 60 * 60
+    return response
 
 
 def event_detail(request, event_slug):

@@ -54,9 +54,44 @@ def calendar_talks(event, *, talk_ids=None):
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
-def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
-    """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
+def schedule_talks(
+    event, *, day=None, room=None, track=None, query="", talk_ids=None, page_fields_only=False
+):
+    """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time.
+
+    ``page_fields_only`` loads only the columns the schedule page shows, not
+    the abstracts or the speakers' bios and photos, and hands each talk's
+    speakers over as the list ``talk.speaker_links`` (no queryset per talk):
+    a large event's page loads several times faster. Reading any other
+    column then costs a query per talk (the page's query-count test would
+    notice), and ``talk.talk_speakers`` is not prefetched.
+    """
     talks = visible_talks(event).filter(start__isnull=False)
+    if page_fields_only:
+        speaker_names = TalkSpeaker.objects.select_related("speaker").only("talk", "speaker__name")
+        talks = (
+            talks.only(
+                "title",
+                "slug",
+                "kind",
+                "uuid",
+                "start",
+                "end",
+                "is_cancelled",  # read by the room clash check
+                "room__name",
+                "room__position",
+                "track__name",
+                "track__colour",
+            )
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "talk_speakers",
+                    queryset=speaker_names.order_by("position", "id"),
+                    to_attr="speaker_links",
+                )
+            )
+        )
     if day is not None:
         starts, ends = day_bounds(event, day)
         talks = talks.filter(start__gte=starts, start__lt=ends)

@@ -1,5 +1,7 @@
 """Public pages of talks: the schedule, a talk, and their calendar files."""
 
+import datetime
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,11 +22,12 @@ def schedule(request, event_slug):
     if form.has_error("day"):
         raise Http404("The event does not run on that day.")
     talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
-    talks = list(selectors.schedule_talks(event, talk_ids=talk_ids, **filters))
-    days = build_timetable(
-        event, talks, now=timezone.now(), use_rooms=any(talk.room_id for talk in talks)
+    talks = list(
+        selectors.schedule_talks(event, talk_ids=talk_ids, page_fields_only=True, **filters)
     )
-    return render(
+    now = timezone.now()
+    days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))
+    response = render(
         request,
         "schedule/schedule.html",
         {
@@ -39,6 +42,20 @@ def schedule(request, event_slug):
             "talk_ids": request.GET.get("talks", ""),
         },
     )
+    response.page_cache_seconds = _seconds_this_page_stays_true(event, days, now)
+    return response
+
+
+def _seconds_this_page_stays_true(event, days, now):
+    """How long the page's "now" and "next" marks stay right: to the next minute on a
+    day of talks at the venue, else to the venue's next midnight (when a day may start)."""
+    local_now = now.astimezone(event.tz)
+    if any(day.is_today for day in days):
+        return 60 - local_now.second
+    midnight = (local_now + datetime.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return max(1, int((midnight - local_now).total_seconds()))
 
 
 def talk_detail(request, event_slug, talk_slug):
