@@ -41,7 +41,6 @@ STORED_HEADERS = (
     "Access-Control-Expose-Headers",
     "Content-Language",
 )
-_GZIP_WORTH_IT = 512
 
 
 def _version_key(slug):
@@ -143,54 +142,84 @@ def connect_signals():
 
 
 # Serving pages from the cache ----------------------------------------------------
+#
+# An entry is three cache keys: its metadata (small), the page, and the page
+# gzipped. A hit reads the version and then, in one round trip, the metadata
+# and the one body the client wants.
 
 
 def _accepts_gzip(request):
     return bool(re.search(r"\bgzip\b", request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
-def _not_modified(request, entry):
+def _entry_key(request, slug):
+    version = event_version(slug)
+    digest = hashlib.sha256(f"{version}\n{request.get_full_path()}".encode()).hexdigest()
+    return f"pages:page:{digest}"
+
+
+def _not_modified(request, meta):
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-        return entry["etag"] in tags or "*" in tags
+        return meta["etag"] in tags or "*" in tags
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and since >= entry["last_modified"]
+    return since is not None and since >= meta["last_modified"]
 
 
-def _response_from(request, entry):
-    if _not_modified(request, entry):
-        response = HttpResponseNotModified()
-        for name, value in entry["headers"]:
-            if name.startswith("Access-Control-"):
-                response[name] = value
-    else:
-        use_gzip = entry["gzipped"] is not None and _accepts_gzip(request)
-        response = HttpResponse(entry["gzipped"] if use_gzip else entry["body"])
-        if use_gzip:
-            response["Content-Encoding"] = "gzip"
-        for name, value in entry["headers"]:
-            response[name] = value
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
+def _with_validators(response, meta):
+    response["ETag"] = meta["etag"]
+    response["Last-Modified"] = http_date(meta["last_modified"])
     response["Vary"] = "Accept-Encoding"
-    response["Cache-Control"] = entry["cache_control"]
+    response["Cache-Control"] = meta["cache_control"]
     return response
 
 
-def _entry_from(response, seconds):
+def cached_response(request, slug):
+    """The stored response for this request, or None when there is none yet."""
+    key = _entry_key(request, slug)
+    if request.META.get("HTTP_IF_NONE_MATCH") or request.META.get("HTTP_IF_MODIFIED_SINCE"):
+        meta = cache.get(f"{key}:meta")
+        if meta is not None and _not_modified(request, meta):
+            response = HttpResponseNotModified()
+            for name, value in meta["headers"]:
+                if name.startswith("Access-Control-"):
+                    response[name] = value
+            return _with_validators(response, meta)
+    use_gzip = _accepts_gzip(request)
+    found = cache.get_many([f"{key}:meta", f"{key}:gzip" if use_gzip else f"{key}:body"])
+    meta = found.get(f"{key}:meta")
+    body = found.get(f"{key}:gzip" if use_gzip else f"{key}:body")
+    if meta is None or body is None:
+        return None
+    response = HttpResponse(body)
+    if use_gzip:
+        response["Content-Encoding"] = "gzip"
+    for name, value in meta["headers"]:
+        response[name] = value
+    return _with_validators(response, meta)
+
+
+def _store(request, slug, response):
+    key = _entry_key(request, slug)
     body = response.content
-    etag = response.get("ETag") or f'"{hashlib.sha256(body).hexdigest()[:20]}"'
-    last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
-    return {
-        "body": body,
-        "gzipped": gzip.compress(body, 6) if len(body) >= _GZIP_WORTH_IT else None,
+    seconds = getattr(response, "page_cache_seconds", None)
+    meta = {
+        "etag": response.get("ETag") or f'"{hashlib.sha256(body).hexdigest()[:20]}"',
+        "last_modified": parse_http_date_safe(response.get("Last-Modified", ""))
+        or int(time.time()),
         "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
-        "etag": etag,
-        "last_modified": last_modified,
         # Browsers check back each time; a page with "now" on it may be kept a minute.
         "cache_control": f"public, max-age={seconds}" if seconds else "public, no-cache",
     }
+    cache.set_many(
+        {
+            f"{key}:meta": meta,
+            f"{key}:body": body,
+            f"{key}:gzip": gzip.compress(body, 6),
+        },
+        seconds or PAGE_TIMEOUT,
+    )
 
 
 def cached_page(view):
@@ -204,19 +233,45 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        version = event_version(kwargs.get("event_slug", SITE))
-        digest = hashlib.sha256(f"{version}\n{request.get_full_path()}".encode()).hexdigest()
-        key = f"pages:page:{digest}"
-        entry = cache.get(key)
-        if entry is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                return response
-            if getattr(response, "is_rendered", True) is False:
-                response.render()
-            seconds = getattr(response, "page_cache_seconds", None)
-            entry = _entry_from(response, seconds)
-            cache.set(key, entry, seconds or PAGE_TIMEOUT)
-        return _response_from(request, entry)
+        slug = kwargs.get("event_slug", SITE)
+        response = cached_response(request, slug)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if getattr(response, "is_rendered", True) is False:
+            response.render()
+        _store(request, slug, response)
+        return cached_response(request, slug) or response
 
     return wrapper
+
+
+class CachedPageMiddleware:
+    """Serves stored public pages before the session, auth and CSRF layers run.
+
+    Only for requests without a session cookie (nobody is signed in), and only
+    where ``cached_page`` stored something for this path; everything else
+    passes through untouched to the views, which fill the cache.
+    """
+
+    SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/static/", "/media/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        path = request.path_info
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not path.startswith(self.SKIPPED_PREFIXES)
+        ):
+            slug = SITE if path in ("/", "/sitemap.xml") else path.split("/")[1]
+            response = cached_response(request, slug) if slug else None
+            if response is not None:
+                return response
+        return self.get_response(request)
