@@ -10,7 +10,7 @@ AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup superuser test screenshots lint format clean
+.PHONY: help run setup superuser test screenshots lint format clean bench serve
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -56,5 +56,30 @@ format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(VENV)/.installed-runtime ## Load-test the pages of a 900-talk event under gunicorn (table in bench/results/latest.md)
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing wrk..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || true; \
+	fi
+	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: using the built-in Python load generator."
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+serve: $(VENV)/.installed-runtime ## Collect static files and serve with gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/python -m gunicorn -c deploy/gunicorn.conf.py conference.wsgi:application
+
 clean: ## Remove the virtual environment, database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+.PHONY: backup restore
+
+backup: export DEBUG ?= true
+backup: $(VENV)/.installed-runtime ## Back up an event and its photos: make backup EVENT=slug [OUTPUT=file.zip]
+	@test -n "$(EVENT)" || { echo "Usage: make backup EVENT=slug [OUTPUT=file.zip]" >&2; exit 2; }
+	$(BIN)/python manage.py backup_event --event "$(EVENT)" $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: export DEBUG ?= true
+restore: $(VENV)/.installed-runtime ## Restore a backup: make restore FILE=file.zip [RESTORE_ARGS="--replace"]
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=file.zip [RESTORE_ARGS='--as SLUG --replace --dry-run']" >&2; exit 2; }
+	$(BIN)/python manage.py restore_event "$(FILE)" $(RESTORE_ARGS)

@@ -55,13 +55,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files (SVG images too) carry the policy.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages already rendered are served from here, before the layers
+    # below that only signed-in people need (conference/page_cache.py).
+    "conference.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -184,4 +189,79 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# ---------------------------------------------------------------------------
+# Deployment: storage and the application server (deploy/, make serve, make
+# bench). Kept apart so that the rest of this file stays what it was.
+# ---------------------------------------------------------------------------
+
+# Where collectstatic writes, and nginx serves /static/ from.
+STATIC_ROOT = env.path("STATIC_ROOT", default=STATIC_ROOT)
+
+# Uploads (speakers' photos) go to an S3-compatible bucket when
+# AWS_STORAGE_BUCKET_NAME is set, so that several app servers share them; the
+# file system (MEDIA_ROOT) otherwise. Credentials are not settings: boto3
+# reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment (or
+# an instance role). Files are public and unsigned: pages are cached, and a
+# signed URL in a cached page would expire before the page does. Their names
+# are random and never reused, so they may be cached for a year.
+# settings_testing replaces the whole STORAGES, so tests keep InMemoryStorage.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # For a provider other than AWS (MinIO, Ceph, Scaleway, ...).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A CDN or bucket domain to build the files' URLs with.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "querystring_auth": False,
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+# Redis through Django's own backend, whatever else is installed: for a redis://
+# CACHE_URL django-environ picks django-redis instead whenever that package is
+# importable, and its options differ.
+_REDIS_CACHE_SCHEMES = ("redis://", "rediss://", "rediscache://")
+if env.str("CACHE_URL", default="").startswith(_REDIS_CACHE_SCHEMES):
+    CACHES = {
+        "default": env.cache_url("CACHE_URL", backend="django.core.cache.backends.redis.RedisCache")
+    }
+
+# ---------------------------------------------------------------------------
+# Content-Security-Policy (django-csp, with its middleware in MIDDLEWARE):
+# what a page may load and run. Tests: tests/conference/test_security_headers.py
+# and tests/browser/test_hostile_input.py.
+# ---------------------------------------------------------------------------
+
+# Scripts come only from the site's own files (static/js/, the admin's):
+# no inline script, event-handler attribute or javascript: URL runs, so text
+# that ever slipped past escaping still could not act. Styles may be inline:
+# style attributes carry the schedule's grid positions and track colours.
+# data: images are the icons Bootstrap draws in its CSS. Nothing is
+# excluded: Django 5.2's admin loads every script from a file (settings ride
+# in data- attributes) and the schedule board's is static/js/board.js.
+# Not done yet: with AWS_STORAGE_BUCKET_NAME set, speakers' photos come from
+# the bucket's (or AWS_S3_CUSTOM_DOMAIN's) origin, which img-src must then
+# name, or browsers refuse to show them.
+INSTALLED_APPS = [*INSTALLED_APPS, "csp"]  # for its checks of this setting
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }

@@ -17,7 +17,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache follows CACHE_URL when it is set (CI runs the suite once on Redis,
+# which conference.settings reads with Django's own backend); without it each
+# test process has its own local memory. Tests empty the cache as they start,
+# which on Redis flushes the whole database: give the suite one of its own.
+if not os.environ.get("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files straight from the apps (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
