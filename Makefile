@@ -10,7 +10,7 @@ AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup superuser test screenshots lint format clean bench serve
+.PHONY: help run setup superuser test screenshots lint format clean bench loadtest serve
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ bench: $(VENV)/.installed-runtime ## Load-test the pages of a 900-talk event und
 	fi
 	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: using the built-in Python load generator."
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+loadtest: $(VENV)/.installed-runtime ## Load a 900-talk event on PostgreSQL (DATABASE_URL) and restart the database mid-run
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 serve: $(VENV)/.installed-runtime ## Collect static files and serve with gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
 	$(BIN)/python manage.py collectstatic --no-input -v 0

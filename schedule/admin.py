@@ -75,7 +75,20 @@ class TalkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     ordering = ["event", "start", "room__position", "title"]
     fieldsets = [
-        (None, {"fields": ["event", "title", "slug", "kind", "is_published", "is_cancelled"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "event",
+                    "title",
+                    "slug",
+                    "kind",
+                    "is_published",
+                    "is_cancelled",
+                    "seen_updated",
+                ]
+            },
+        ),
         (
             "When and where",
             {"fields": ["start", "end", "room", "track", "save_despite_clashes"]},

@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 SOURCE_URL_MAX_LENGTH = 500  # Talk.source_url's max_length
+# Far-off years are typing errors, and near datetime's limits the arithmetic on
+# zones' offsets would overflow (9999-12-31 23:00 in Los Angeles is in year 10000 UTC).
+YEARS = (1900, 2999)
 
 # Hard-coded rather than taken from ``calendar``, whose names follow the locale.
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july")
@@ -34,9 +37,11 @@ MONTHS |= {name[:3]: number for name, number in MONTHS.items()} | {"sept": 9}
 DATE_FORMATS = "'Month D-D, YYYY', 'Month D - Month D, YYYY' or 'Month D, YYYY'"
 TIME_FORMAT = "'Month D, YYYY H:MM - H:MM ZONE'"
 
+# The possessive quantifiers (*+, ++) never give back what they matched: without
+# them, runs of spaces in a long line make these patterns backtrack for hours.
 _TITLE = re.compile(r"^#(?!#)\s*(?P<text>.*)$")
 _HEADING = re.compile(r"^##(?!#)\s*(?P<text>.*)$")
-_FIELD = re.compile(r"^###\s*(?P<label>[^:]*?)\s*:\s*(?P<value>.*)$")
+_FIELD = re.compile(r"^###\s*+(?P<label>[^:]*+):\s*+(?P<value>.*)$")  # label: strip it
 _HEADER_FIELD = re.compile(r"^(?P<label>location|date)\s*:\s*(?P<value>.*)$", re.IGNORECASE)
 # The wording of this line varies ("spoeaker bio"), so only its ends are fixed.
 _MORE_INFO = re.compile(r"^\s*for\s+more\s+info.*?\bvisit\s+(?P<url>\S+)\s*$", re.IGNORECASE)
@@ -44,15 +49,15 @@ _EXTERNAL_ID = re.compile(r"/event/(?P<id>[0-9a-f]{32})(?![0-9a-z])", re.IGNOREC
 _KEYNOTE = re.compile(r"\bkey\s*-?\s*note", re.IGNORECASE)
 _DASH = r"[-\u2013\u2014]"
 _DATE = re.compile(
-    rf"""^(?P<month>[A-Za-z]+)\.?\s*(?P<day>\d{{1,2}})
-        (?:\s*{_DASH}\s*(?:(?P<end_month>[A-Za-z]+)\.?\s*)?(?P<end_day>\d{{1,2}}))?
-        \s*,?\s*(?P<year>\d{{4}})\s*$""",
+    rf"""^(?P<month>[A-Za-z]++)\.?\s*+(?P<day>\d{{1,2}})
+        (?:\s*+{_DASH}\s*+(?:(?P<end_month>[A-Za-z]++)\.?\s*+)?(?P<end_day>\d{{1,2}}))?
+        \s*+,?\s*+(?P<year>\d{{4}})\s*+$""",
     re.VERBOSE,
 )
 _TIME = re.compile(
-    rf"""^(?P<month>[A-Za-z]+)\.?\s*(?P<day>\d{{1,2}})\s*,?\s*(?P<year>\d{{4}})\s+
-        (?P<start>\d{{1,2}}:\d{{2}})\s*{_DASH}\s*(?P<end>\d{{1,2}}:\d{{2}})
-        (?:\s*(?P<zone>[A-Za-z]{{2,6}}))?\s*$""",
+    rf"""^(?P<month>[A-Za-z]++)\.?\s*+(?P<day>\d{{1,2}})\s*+,?\s*+(?P<year>\d{{4}})\s++
+        (?P<start>\d{{1,2}}:\d{{2}})\s*+{_DASH}\s*+(?P<end>\d{{1,2}}:\d{{2}})
+        (?:\s*+(?P<zone>[A-Za-z]{{2,6}}))?\s*+$""",
     re.VERBOSE,
 )
 # Stray marks the export leaves around names: "- Itamar Heim", "*Name*", "Name;".
@@ -151,6 +156,8 @@ def _date(year, month_name, day):
     month = MONTHS.get(month_name.lower())
     if month is None:
         raise ValueError(f'unknown month "{month_name}"')
+    if not YEARS[0] <= int(year) <= YEARS[1]:
+        raise ValueError(f"the year {year} is out of range: expected {YEARS[0]} to {YEARS[1]}")
     try:
         return datetime.date(int(year), month, int(day))
     except ValueError:
@@ -374,6 +381,14 @@ def parse_agenda(text, *, source="<agenda>"):
     Raises :class:`AgendaError` with every problem found.
     """
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # PostgreSQL cannot store NUL, and no text file has one: UTF-16 (or binary) taken for UTF-8.
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            message = (
+                f"a NUL character (byte 0x00) at column {line.index(chr(0)) + 1}: the file is "
+                "not UTF-8 text (UTF-16?); save it as UTF-8"
+            )
+            raise AgendaError([(number, message)], source)
     errors = []
     header = _HeaderReader(errors=errors)
     # Without a title line, the first line may still be a header field.
@@ -389,7 +404,7 @@ def parse_agenda(text, *, source="<agenda>"):
                 expected = 'expected "### Name: …" or "### Time: …"'
                 errors.append((number, f'cannot read "{line.strip()}": {expected}'))
             else:
-                reader.add_field(number, match["label"], match["value"])
+                reader.add_field(number, match["label"].strip(), match["value"])
         elif (heading := _HEADING.match(line)) is None:
             (header if reader is None else reader).add_text(number, line)
         elif reader is None and (field_match := _HEADER_FIELD.match(heading["text"])):

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import icalendar
 
 from conference.venue_time import NonexistentTimeError, venue_datetime
-from schedule.agenda import tidy_text
+from schedule.agenda import YEARS, tidy_text
 
 TALK_EXTERNAL_ID_MAX_LENGTH = 100  # Talk.external_id's max_length
 EXTERNAL_ID_PREFIX = "ics:"
@@ -54,8 +54,10 @@ NOT_SPEAKER_CUTYPES = frozenset({"ROOM", "RESOURCE"})
 
 _NAME = re.compile(r"[A-Za-z0-9-]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_SPEAKERS_LINE = re.compile(r"^\s*speakers?\s*:\s*(?P<names>.*?)\s*$", re.IGNORECASE)
-_NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.IGNORECASE)
+# No whitespace around the names and separators: clean_name strips it. Matched
+# here, runs of spaces in a long line made these patterns backtrack for minutes.
+_SPEAKERS_LINE = re.compile(r"^\s*+speakers?\s*+:(?P<names>.*)$", re.IGNORECASE)
+_NAME_SEPARATOR = re.compile(r"[,;&]|\band\b", re.IGNORECASE)
 
 
 class IcsError(Exception):
@@ -616,6 +618,16 @@ def _clock(value):
     return f"{value:%Y-%m-%d %H:%M} {value.tzname()}"
 
 
+def _check_year(value, line, what):
+    """Refuse a far-off year: a typing error, and near datetime's limits zones overflow."""
+    if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+        raise IcsTimeError(
+            line,
+            f"{what} {value.isoformat()} is out of range: expected a year from {YEARS[0]} "
+            f"to {YEARS[1]}",
+        )
+
+
 def event_times(event, zone):
     """Aware ``(start, end)`` of ``event``, floating times read in ``zone`` (a ZoneInfo).
 
@@ -623,13 +635,25 @@ def event_times(event, zone):
     time, so it is added in UTC; with DTEND as well, the two must agree.
     """
     label = event.label
-    start = _localised(event.start, zone, event.field_lines["start"], f"{label}: DTSTART")
     end_line = event.field_lines["end"]
+    _check_year(event.start, event.field_lines["start"], f"{label}: DTSTART")
+    _check_year(event.end, end_line, f"{label}: DTEND")
+    start = _localised(event.start, zone, event.field_lines["start"], f"{label}: DTSTART")
     end = None
     if event.end is not None:
         end = _localised(event.end, zone, end_line, f"{label}: DTEND")
     if event.duration is not None:
-        by_duration = (start.astimezone(datetime.UTC) + event.duration).astimezone(start.tzinfo)
+        try:
+            by_duration = start.astimezone(datetime.UTC) + event.duration
+        except OverflowError:  # past datetime's own years
+            by_duration = None
+        if by_duration is None or not YEARS[0] <= by_duration.year <= YEARS[1]:
+            raise IcsTimeError(
+                end_line,
+                f"{label}: the DURATION of {event.duration} ends it out of range: expected "
+                f"a year from {YEARS[0]} to {YEARS[1]}",
+            )
+        by_duration = by_duration.astimezone(start.tzinfo)
         if end is not None and end != by_duration:
             raise IcsTimeError(
                 end_line,

@@ -140,6 +140,8 @@ class _ScheduleReader:
         days_count = None
         if (element := conference.find("days")) is not None and _text(element).strip():
             days_count = self.element_value(element, parse_positive_integer, "<days>")
+            # Without <end>, the event's end date is read from here.
+            field_lines.setdefault("end_date", self.line(element))
         day_change = None
         if (element := conference.find("day_change")) is not None and _text(element).strip():
             day_change = self.element_value(element, parse_clock, "<day_change>")
@@ -234,7 +236,11 @@ class _ScheduleReader:
                 values[name] = self.value(text, parse, element=element, what=f"{what} {name}")
         index = (element.get("index") or "").strip()
         return FrabDay(
-            index=int(index) if index.isdigit() else None, line=self.line(element), **values
+            # int() refuses digits such as "²" (isdigit, not isdecimal) and numbers of
+            # thousands of digits; the index only names the day in messages.
+            index=int(index) if index.isdecimal() and len(index) < 20 else None,
+            line=self.line(element),
+            **values,
         )
 
     def _read_talk(self, element, *, day, room):
@@ -379,11 +385,13 @@ class _ScheduleReader:
         """Note the talk's key; an error if an earlier talk has it (even one with errors)."""
         # Talks are matched on their guid; on their id only where they have none.
         key = ("guid", guid) if guid else ("id", frab_id)
-        first = self.first_with_key.setdefault(key, (self.line(element), label))
-        if first[0] != self.line(element):
+        # The element itself tells the first talk: a file on one line has one line for all.
+        first = self.first_with_key.setdefault(key, (element, label))
+        if first[0] is not element:
             self.error(
                 element,
-                f"{label}: {key[0]} {key[1]} is already used by {first[1]} on line {first[0]}",
+                f"{label}: {key[0]} {key[1]} is already used by {first[1]} on line "
+                f"{self.line(first[0])}",
             )
 
 

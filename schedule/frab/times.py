@@ -19,6 +19,7 @@ import zoneinfo
 
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.frab.records import FrabError
+from schedule.frab.values import YEARS
 
 ONE_DAY = datetime.timedelta(days=1)
 TIME_ZONE_HINT = "add <time_zone_name> with the venue's IANA zone, e.g. Europe/Berlin"
@@ -188,6 +189,14 @@ def event_dates(schedule, zone, times, *, source="<frab>"):
     start = _local_date(schedule.start, zone) if schedule.start else None
     end = _local_date(schedule.end, zone, is_end=True) if schedule.end else None
     if start is not None and end is None and schedule.days_count:
+        # Checked before adding: a count of days past the last year would overflow.
+        if schedule.days_count - 1 > (datetime.date(YEARS[1], 12, 31) - start).days:
+            line = schedule.field_lines.get("end_date", schedule.line)
+            message = (
+                f"<days> {schedule.days_count}: a conference from {start} would end after "
+                f"the year {YEARS[1]}"
+            )
+            raise FrabError([(line, message)], source)
         end = start + ONE_DAY * (schedule.days_count - 1)
     day_dates = sorted(day.date for day in schedule.days if day.date is not None)
     first_talk = min((talk_start for talk_start, _ in times), default=None)

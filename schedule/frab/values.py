@@ -11,7 +11,7 @@ import uuid
 import zoneinfo
 from functools import cache
 
-from schedule.agenda import tidy_text
+from schedule.agenda import YEARS, tidy_text
 
 # Words in a frab ``<type>`` naming one of the talk kinds (Talk.Kind's values),
 # most telling first: "Bits & Bäume - Workshop" is a workshop, frab's
@@ -27,7 +27,6 @@ KIND_WORDS = (
 )
 DEFAULT_KIND = "talk"
 DATETIME_EXAMPLE = "2024-12-27T10:30:00+01:00"
-YEARS = (1900, 2999)
 
 _WORD = re.compile(r"[^\W\d_]+")
 _DURATION = re.compile(r"^(?P<hours>\d{1,3}):(?P<minutes>\d{2})(?::(?P<seconds>\d{1,2}))?$")
@@ -153,6 +152,6 @@ def talk_label(identity, title):
 
 def parse_positive_integer(text):
     """An int from a whole number above zero; raises ValueError saying what is wrong."""
-    if not text.strip().isdigit() or not int(text):
+    if not text.strip().isdecimal() or not int(text):
         raise ValueError(f'"{text.strip()}" is not a positive whole number')
     return int(text)

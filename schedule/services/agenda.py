@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from conference.models import Event
@@ -346,11 +346,51 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False):
     message``) before anything is committed. A dry run does all the work and
     rolls it back, so its counts are exact. Nothing is ever deleted: talks
     missing from the file stay.
+
+    Two imports of one event at once take turns: the event's row is locked
+    for the whole import. When the event does not exist yet, both create it
+    and the database refuses the second; that import then runs once more and
+    finds the first one's work.
     """
     source = str(path)
     agenda = parse_agenda(_read_text(path, source=source), source=source)
+    return import_with_one_retry(
+        lambda: _agenda_import_once(
+            agenda=agenda, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+        ),
+        event_slug=event_slug,
+        error_class=AgendaError,
+        source=source,
+    )
+
+
+def import_with_one_retry(attempt, *, event_slug, error_class, source):
+    """``attempt()``, the transaction of an import; once more if another import won a race.
+
+    An import locks its event's row, so two imports of an existing event take
+    turns. Two imports creating the same event (or the same speaker) both
+    insert it, and the database refuses the later one: that import's
+    transaction is rolled back and run once more, and now finds the rows the
+    other one committed. Losing twice raises ``error_class`` (the importer's
+    ``FILE:LINE`` error) rather than a database traceback.
+    """
+    try:
+        return attempt()
+    except IntegrityError:
+        pass
+    try:
+        return attempt()
+    except IntegrityError as error:
+        message = (
+            f"the event {event_slug} changed while this import ran (another import at the "
+            f"same time?); nothing was imported, run it again ({str(error).splitlines()[0]})"
+        )
+        raise error_class([(None, message)], source) from error
+
+
+def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source):
     with transaction.atomic():
-        event = Event.objects.filter(slug=event_slug).first()
+        event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz = _zone_for(zone, event, source=source)
         times, warnings = _talk_times(agenda, tz, source=source)
         event, event_outcome = _event_sync(

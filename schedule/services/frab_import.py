@@ -32,7 +32,7 @@ from conference.models import Event, Room, Track
 from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.models import Talk, TalkSpeaker
-from schedule.services.agenda import Outcome, speaker_name_key
+from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
 from speakers.models import Speaker
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
@@ -451,12 +451,24 @@ def frab_import(*, path, event_slug, dry_run=False):
     All or nothing: any problem raises :class:`FrabError` (``FILE:LINE: message``)
     before anything is committed. A dry run does all the work and rolls it back,
     so its counts are exact. Nothing is ever deleted: talks, speakers, rooms and
-    tracks missing from the file stay.
+    tracks missing from the file stay. Two imports of one event at once take
+    turns (see ``import_with_one_retry``).
     """
     source = str(path)
     schedule = parse_frab(Path(path).read_bytes(), source=source)
+    return import_with_one_retry(
+        lambda: _frab_import_once(
+            schedule=schedule, event_slug=event_slug, dry_run=dry_run, source=source
+        ),
+        event_slug=event_slug,
+        error_class=FrabError,
+        source=source,
+    )
+
+
+def _frab_import_once(*, schedule, event_slug, dry_run, source):
     with transaction.atomic():
-        event = Event.objects.filter(slug=event_slug).first()
+        event = Event.objects.select_for_update().filter(slug=event_slug).first()
         zone, zone_warnings = schedule_zone(
             schedule, current=event.tz if event else None, source=source
         )

@@ -46,7 +46,7 @@ from schedule.ics_import import (
     parse_ics,
 )
 from schedule.models import Talk, TalkSpeaker
-from schedule.services.agenda import Outcome, speaker_name_key
+from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -432,12 +432,24 @@ def ics_import(*, path, event_slug, zone=None, dry_run=False):
     zone used without it. All or nothing: any problem raises
     :class:`~schedule.ics_import.IcsError` (``FILE:LINE: message``) before
     anything is committed. A dry run does all the work and rolls it back, so
-    its counts are exact. Nothing is ever deleted.
+    its counts are exact. Nothing is ever deleted. Two imports of one event
+    at once take turns (see ``import_with_one_retry``).
     """
     source = str(path)
     calendar = parse_ics(Path(path).read_bytes(), source=source)
+    return import_with_one_retry(
+        lambda: _ics_import_once(
+            calendar=calendar, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+        ),
+        event_slug=event_slug,
+        error_class=IcsError,
+        source=source,
+    )
+
+
+def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
     with transaction.atomic():
-        event = Event.objects.filter(slug=event_slug).first()
+        event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz_name, tz, times = _zone_and_times(calendar, zone, event, source=source)
         venue, room_of, uses, room_warnings = _rooms_plan(calendar, event, source=source)
         event, event_outcome = _event_sync(

@@ -1,0 +1,706 @@
+"""Backing an event up and restoring it: ``backup_event``, ``restore_event`` and the archive."""
+
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db.models.fields.files import FieldFile
+from PIL import Image
+
+from conference import backup
+from conference.models import Event, Room, Track
+from conference.page_cache import event_version
+from schedule.models import Talk, TalkSpeaker
+from speakers.models import Speaker, SpeakerLink
+from speakers.photos import process_photo
+from speakers.services import speaker_photo_replace
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TrackFactory,
+    UserFactory,
+    venue_time,
+)
+
+SLUG = "kvm-forum"
+
+
+def utc(*args):
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
+
+
+def photo_of(colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(buffer, "PNG")
+    buffer.seek(0)
+    return process_photo(buffer)
+
+
+def talk(event, title, *, day=7, hour=9, minutes=30, speakers=(), **fields):
+    start = venue_time(event, 2012, 11, day, hour, 0)
+    return TalkFactory(
+        event=event,
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        start=start,
+        end=start + datetime.timedelta(minutes=minutes),
+        speakers=list(speakers),
+        **fields,
+    )
+
+
+@pytest.fixture
+def people(db):
+    ada = SpeakerFactory(
+        name="Ada Lovelace",
+        slug="ada-lovelace",
+        bio="Writes *programs*.",
+        email="ada@example.org",
+        website="https://ada.example.org/",
+        external_id="guid:5bb0e4b6-31d7-4b61-8d3a-7f7e1b0c9a11",
+        user=UserFactory(username="ada"),
+    )
+    speaker_photo_replace(speaker=ada, processed=photo_of("teal"))
+    ada.save()
+    SpeakerLink.objects.create(speaker=ada, label="Mastodon", url="https://m.example/@ada")
+    SpeakerLink.objects.create(
+        speaker=ada, label="GitHub", url="https://github.com/ada", position=1
+    )
+    return {
+        "ada": ada,
+        "bob": SpeakerFactory(name="Bob Ng", slug="bob-ng", affiliation=""),
+        "cy": SpeakerFactory(name="Cy Ö'Brien", slug="cy-obrien"),
+        "dee": SpeakerFactory(name="Dee", slug="dee"),
+    }
+
+
+@pytest.fixture
+def event(people):
+    """An event with a bit of everything the exports show, stamped in the past."""
+    event = EventFactory(
+        name="KVM Forum 2012",
+        slug=SLUG,
+        tagline="Virtualisation & friends",
+        website="https://kvm.example.org/",
+        location="Barcelona, Spain",
+    )
+    hall_a = RoomFactory(event=event, name="Hall A", slug="hall-a", capacity=300, position=0)
+    hall_b = RoomFactory(event=event, name="Hall B", slug="hall-b", position=1)
+    virt = TrackFactory(event=event, name="Virtualisation", slug="virt", colour="#1F77B4")
+    storage = TrackFactory(event=event, name="Storage", slug="storage", colour="#ff7f0e")
+    ada, bob, cy, dee = (people[name] for name in ("ada", "bob", "cy", "dee"))
+    talk(event, "Virtio status", room=hall_a, track=virt, speakers=[bob, ada], kind="keynote")
+    talk(event, "Block layer", room=hall_b, track=storage, minutes=45, speakers=[cy])
+    talk(event, "Cancelled talk", hour=10, room=hall_a, speakers=[dee], is_cancelled=True)
+    talk(event, "Hidden talk", hour=10, room=hall_b, speakers=[ada], is_published=False)
+    talk(
+        event,
+        "Migration deep dive",
+        day=8,
+        hour=23,
+        minutes=75,  # past midnight
+        speakers=[ada, bob, cy],
+        subtitle="Live, postcopy & more",
+        abstract="**Fast** migration.\r\n\r\n<script>alert(1)</script>",
+        language="de",
+        do_not_record=True,
+        external_id="talk-42",
+    )
+    TalkFactory(event=event, title="Unscheduled", slug="unscheduled", start=None, end=None)
+    # Stamps the exports show, with microseconds a lossy dump would drop.
+    for number, item in enumerate(Talk.objects.filter(event=event).order_by("pk")):
+        Talk.objects.filter(pk=item.pk).update(
+            created=utc(2012, 9, 1, 8, 0, number, 123456),
+            updated=utc(2012, 10, 1, 12, number, 56, 789012),
+        )
+    Speaker.objects.update(created=utc(2012, 8, 1, 8, 0), updated=utc(2012, 8, 2, 9, 30, 1, 5))
+    Event.objects.filter(pk=event.pk).update(
+        created=utc(2012, 6, 1, 10, 0), updated=utc(2012, 10, 2, 10, 0, 0, 42)
+    )
+    event.refresh_from_db()
+    return event
+
+
+def exports(client, slug=SLUG):
+    """Every schedule export of the event, as fetched by a subscriber: path → what came back."""
+    talks = Talk.objects.filter(event__slug=slug).order_by("slug").values_list("slug", flat=True)
+    paths = [f"/{slug}/schedule.{kind}" for kind in ("xml", "json", "ics")]
+    paths += [f"/{slug}/talks/{talk_slug}.ics" for talk_slug in talks]
+    fetched = {}
+    for path in paths:
+        response = client.get(path)
+        headers = ["Content-Type", "Content-Disposition", "ETag", "Access-Control-Allow-Origin"]
+        if not path.endswith(".ics"):  # the calendars' Last-Modified is when the cache filled
+            headers.append("Last-Modified")
+        fetched[path] = (
+            response.status_code,
+            {name: response.get(name) for name in headers},
+            response.content,
+        )
+    return fetched
+
+
+def _plain(value):
+    return value.name if isinstance(value, FieldFile) else value
+
+
+def rows(slug=SLUG):
+    """Every column of every row of the event and its speakers, ids included."""
+
+    def columns(obj):
+        return {f.attname: _plain(f.value_from_object(obj)) for f in obj._meta.concrete_fields}
+
+    event = Event.objects.get(slug=slug)
+    speakers = Speaker.objects.filter(talks__event=event).distinct().order_by("pk")
+    return {
+        "event": columns(event),
+        "rooms": [columns(room) for room in Room.objects.filter(event=event).order_by("pk")],
+        "tracks": [columns(track) for track in Track.objects.filter(event=event).order_by("pk")],
+        "talks": [columns(item) for item in Talk.objects.filter(event=event).order_by("pk")],
+        "talk_speakers": [
+            columns(link) for link in TalkSpeaker.objects.filter(talk__event=event).order_by("pk")
+        ],
+        "speakers": [columns(speaker) for speaker in speakers],
+        "speaker_links": [
+            columns(link)
+            for link in SpeakerLink.objects.filter(speaker__in=speakers).order_by("pk")
+        ],
+    }
+
+
+def stored_photos(speakers):
+    return {
+        file.name: file.storage.open(file.name, "rb").read()
+        for speaker in speakers
+        for file in (speaker.photo, speaker.photo_thumbnail)
+        if file.name and file.storage.exists(file.name)
+    }
+
+
+def wipe(slug=SLUG):
+    """Delete the event, the speakers only it has, and their photo files."""
+    event = Event.objects.get(slug=slug)
+    own = [
+        speaker
+        for speaker in Speaker.objects.filter(talks__event=event).distinct()
+        if not speaker.talks.exclude(event=event).exists()
+    ]
+    for speaker in own:
+        for file in (speaker.photo, speaker.photo_thumbnail):
+            if file.name:
+                file.storage.delete(file.name)
+    event.delete()
+    Speaker.objects.filter(pk__in=[speaker.pk for speaker in own]).delete()
+    return own
+
+
+def back_up(path, slug=SLUG):
+    call_command("backup_event", "--event", slug, "--output", str(path), stdout=io.StringIO())
+    return path
+
+
+def restore(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("restore_event", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def refused(path, *args):
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("restore_event", str(path), *args, stdout=io.StringIO(), stderr=err)
+    return str(raised.value), err.getvalue().splitlines()
+
+
+MODELS = (Event, Room, Track, Talk, TalkSpeaker, Speaker, SpeakerLink)
+NOTHING = {model.__name__: [] for model in MODELS}
+
+
+def database_state():
+    return {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS}
+
+
+def rewritten(source, target, *, data=None, manifest=None, members=None, fix_checksums=False):
+    """A copy of the archive ``source`` with its data, manifest or members edited.
+
+    ``data`` and ``manifest`` are functions that change the parsed JSON in
+    place; ``members`` maps member names to new bytes (None drops one).
+    ``fix_checksums`` makes the manifest agree again, as a careful forger would.
+    """
+    with zipfile.ZipFile(source) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    parsed = json.loads(contents["manifest.json"])
+    if data:
+        loaded = json.loads(contents["data.json"])
+        data(loaded)
+        contents["data.json"] = json.dumps(loaded).encode()
+    for name, payload in (members or {}).items():
+        if payload is None:
+            contents.pop(name)
+        else:
+            contents[name] = payload
+    if fix_checksums:
+        parsed["files"] = {
+            name: {"sha256": hashlib.sha256(payload).hexdigest(), "size": len(payload)}
+            for name, payload in contents.items()
+            if name != "manifest.json"
+        }
+    if manifest:
+        manifest(parsed)
+    contents["manifest.json"] = json.dumps(parsed).encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, payload in contents.items():
+            archive.writestr(name, payload)
+    return target
+
+
+# The round trip ----------------------------------------------------------------------------
+
+
+def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, event, people):
+    before, rows_before = exports(client), rows()
+    photos_before = stored_photos(people.values())
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    assert database_state() == NOTHING
+    assert stored_photos(people.values()) == {}
+    version_before = event_version(SLUG)
+
+    out, err = restore(archive)
+
+    assert (out, err) == (
+        "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
+        "6 talks, 8 talk speakers, 2 photos; 0 speakers already here reused.\n",
+        "",
+    )
+    assert event_version(SLUG) != version_before
+    after = exports(client)
+    assert list(after) == list(before)
+    for path, fetched in before.items():
+        assert after[path] == fetched, path
+    assert {path: status for path, (status, _, _) in before.items()} == {
+        "/kvm-forum/schedule.xml": 200,
+        "/kvm-forum/schedule.json": 200,
+        "/kvm-forum/schedule.ics": 200,
+        "/kvm-forum/talks/block-layer.ics": 200,
+        "/kvm-forum/talks/cancelled-talk.ics": 404,  # cancelled: only in the whole calendar
+        "/kvm-forum/talks/hidden-talk.ics": 404,
+        "/kvm-forum/talks/migration-deep-dive.ics": 200,
+        "/kvm-forum/talks/unscheduled.ics": 404,
+        "/kvm-forum/talks/virtio-status.ics": 200,
+    }
+    assert b"Cancelled talk" in before["/kvm-forum/schedule.ics"][2]
+    assert rows() == rows_before
+    assert stored_photos(Speaker.objects.all()) == photos_before
+
+
+# Committed for real: flush() empties tables outside the test's transaction. The
+# migrations' data is put back afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_restores_into_an_empty_database(client, tmp_path, event, people):
+    before = exports(client)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    for name in stored_photos(people.values()):
+        default_storage.delete(name)
+    call_command("flush", interactive=False, verbosity=0)  # every table, counters reset
+    assert database_state() == NOTHING
+
+    _, err = restore(archive)
+
+    assert err.splitlines() == [
+        "speaker Ada Lovelace: not linked to the account ada, which is missing here or has a "
+        "profile already."
+    ]
+    assert exports(client) == before
+    # The counters moved past the ids restored: the next talk gets a fresh one.
+    highest = max(Talk.objects.values_list("pk", flat=True))
+    assert TalkFactory(event=Event.objects.get(slug=SLUG)).pk == highest + 1
+
+
+def test_speaker_pages_come_back_with_photos_and_links(client, tmp_path, event, people):
+    paths = ["/kvm-forum/speakers/"] + [
+        f"/kvm-forum/speakers/{speaker.slug}/" for speaker in people.values()
+    ]
+    before = [(client.get(path).status_code, client.get(path).content) for path in paths]
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+
+    restore(archive)
+
+    assert [(client.get(path).status_code, client.get(path).content) for path in paths] == before
+
+
+def _ids_moved_by_a_thousand(data):
+    for part in data.values():
+        for record in part if isinstance(part, list) else [part]:
+            record["id"] += 1000
+
+
+def test_restored_ids_leave_room_for_new_rows(tmp_path, event):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    highest = Talk.objects.order_by("-pk").first().pk
+    wipe()
+    # As if from a database that counted further: ids well beyond this one's sequences.
+    moved = rewritten(
+        archive, tmp_path / "moved.zip", data=_ids_moved_by_a_thousand, fix_checksums=True
+    )
+
+    restore(moved)
+    restored = Event.objects.get(slug=SLUG)
+    added = TalkFactory(event=restored)
+
+    assert restored.pk == event.pk + 1000
+    assert max(Talk.objects.exclude(pk=added.pk).values_list("pk", flat=True)) == highest + 1000
+    assert added.pk > highest + 1000
+
+
+# The archive -------------------------------------------------------------------------------
+
+
+def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_path, event, people):
+    ada = people["ada"]
+
+    archive = back_up(tmp_path / "kvm-forum.zip")
+
+    with zipfile.ZipFile(archive) as opened:
+        names = sorted(opened.namelist())
+        manifest = json.loads(opened.read("manifest.json"))
+        data = json.loads(opened.read("data.json"))
+        contents = {name: opened.read(name) for name in names}
+    photos = sorted(f"photos/{name}" for name in (ada.photo.name, ada.photo_thumbnail.name))
+    assert names == sorted(["data.json", "manifest.json", *photos])
+    assert manifest["format"] == "conference-event-backup"
+    assert manifest["format_version"] == 1
+    assert manifest["app_version"] == "0.1.0"
+    assert manifest["event"] == SLUG
+    assert manifest["missing_photos"] == []
+    assert datetime.datetime.fromisoformat(manifest["created_at"]).tzinfo == datetime.UTC
+    assert manifest["counts"] == {
+        "rooms": 2,
+        "tracks": 2,
+        "speakers": 4,
+        "speaker_links": 2,
+        "talks": 6,
+        "talk_speakers": 8,
+        "photos": 2,
+    }
+    assert set(manifest["migrations"]) == {"conference", "schedule", "speakers"}
+    assert "0004_speaker_uuid_external_id" in manifest["migrations"]["speakers"]
+    assert manifest["files"] == {
+        name: {"sha256": hashlib.sha256(contents[name]).hexdigest(), "size": len(contents[name])}
+        for name in names
+        if name != "manifest.json"
+    }
+    virtio = next(record for record in data["talks"] if record["slug"] == "virtio-status")
+    assert (virtio["room"], virtio["track"]) == ("hall-a", "virt")
+    assert "event" not in virtio
+    assert virtio["updated"] == "2012-10-01T12:00:56.789012+00:00"
+    virtio_speakers = [
+        (link["speaker"], link["position"])
+        for link in data["talk_speakers"]
+        if link["talk"] == virtio["uuid"]
+    ]
+    assert virtio_speakers == [(str(people["bob"].uuid), 0), (str(ada.uuid), 1)]
+    ada_record = next(record for record in data["speakers"] if record["slug"] == "ada-lovelace")
+    assert (ada_record["uuid"], ada_record["user"], ada_record["photo"]) == (
+        str(ada.uuid),
+        "ada",
+        ada.photo.name,
+    )
+    assert [(link["speaker"], link["label"]) for link in data["speaker_links"]] == [
+        (str(ada.uuid), "Mastodon"),
+        (str(ada.uuid), "GitHub"),
+    ]
+
+
+def test_a_photo_missing_from_the_storage_is_reported_not_fatal(tmp_path, event, people):
+    default_storage.delete(people["ada"].photo_thumbnail.name)
+    err = io.StringIO()
+
+    call_command(
+        "backup_event",
+        "--event",
+        SLUG,
+        "--output",
+        str(tmp_path / "b.zip"),
+        stderr=err,
+        stdout=io.StringIO(),
+    )
+
+    assert err.getvalue() == (
+        f"{people['ada'].photo_thumbnail.name}: missing from the storage; not in the backup.\n"
+    )
+    with zipfile.ZipFile(tmp_path / "b.zip") as opened:
+        manifest = json.loads(opened.read("manifest.json"))
+    assert manifest["missing_photos"] == [people["ada"].photo_thumbnail.name]
+    assert manifest["counts"]["photos"] == 1
+
+
+def test_backing_up_an_unknown_event_says_so(db, tmp_path):
+    with pytest.raises(CommandError) as raised:
+        back_up(tmp_path / "b.zip", slug="nope")
+
+    assert str(raised.value) == "No event has the slug “nope”."
+    assert list(tmp_path.iterdir()) == []
+
+
+# Refusals ----------------------------------------------------------------------------------
+
+
+def _title_changed(data):
+    data["talks"][0]["title"] = "Something else"
+
+
+@pytest.mark.parametrize(
+    ("edit", "messages"),
+    [
+        (
+            {"data": _title_changed},
+            ["data.json: does not match its checksum in the manifest (sha256 "],
+        ),
+        ({"members": {"photos/extra.jpg": b"x"}}, ["photos/extra.jpg: in the archive but not "]),
+        (
+            {"manifest": lambda m: m.update(format_version=2)},
+            [
+                "The archive is in backup format version 2, newer than the version 1 this "
+                "site reads: restore it with the version of the site that made it (0.1.0) "
+                "or a later one."
+            ],
+        ),
+        (
+            {"data": lambda d: d["talks"][0].update(video_url="x"), "fix_checksums": True},
+            [
+                "data.json: talks[0] has fields this site does not know (video_url): "
+                "the backup was made by a newer version."
+            ],
+        ),
+        (
+            {
+                "data": lambda d: d["talks"][0].update(end=d["talks"][0]["start"]),
+                "fix_checksums": True,
+            },
+            ["talk virtio-status: end: The talk must end after it starts."],
+        ),
+        (
+            {"data": lambda d: d["talks"][0].update(room=["hall-a"]), "fix_checksums": True},
+            ["data.json: talks[0]: not a plain value: room."],
+        ),
+    ],
+    ids=[
+        "changed-data",
+        "extra-member",
+        "newer-format",
+        "unknown-field",
+        "invalid-row",
+        "not-a-plain-value",
+    ],
+)
+def test_a_tampered_or_newer_archive_is_refused_and_changes_nothing(
+    tmp_path, event, people, edit, messages
+):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    state = database_state()
+
+    error, lines = refused(rewritten(archive, tmp_path / "edited.zip", **edit))
+
+    unchanged = "not restored; the database and the stored photos are unchanged."
+    assert error == f"{tmp_path / 'edited.zip'}: {unchanged}"
+    assert len(lines) == len(messages)
+    for line, message in zip(lines, messages, strict=True):
+        assert line.startswith(message), line
+    assert database_state() == state
+    assert stored_photos(people.values()) == {}
+
+
+def test_a_missing_photo_member_is_refused(tmp_path, event, people):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    member = f"photos/{people['ada'].photo.name}"
+    wipe()
+
+    _, lines = refused(rewritten(archive, tmp_path / "edited.zip", members={member: None}))
+
+    assert lines == [f"{member}: listed in the manifest but missing from the archive."]
+
+
+def test_a_photo_that_is_not_an_image_is_refused(tmp_path, event, people):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    member = f"photos/{people['ada'].photo.name}"
+    wipe()
+    edited = rewritten(
+        archive,
+        tmp_path / "edited.zip",
+        members={member: b"<svg onload=alert(1)>"},
+        fix_checksums=True,
+    )
+
+    _, lines = refused(edited)
+
+    assert lines == [f"{member}: not an image this site accepts (JPEG, PNG, WebP, GIF)."]
+    assert database_state()["Event"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip", "is not a backup archive (a zip file): File is not a zip file."),
+        (None, ": no such file."),
+    ],
+)
+def test_a_file_that_is_no_archive_is_refused(db, tmp_path, content, message):
+    path = tmp_path / "file.zip"
+    if content is not None:
+        path.write_bytes(content)
+
+    _, lines = refused(path)
+
+    assert lines == [f"{path}{' ' if message[0] != ':' else ''}{message}"]
+
+
+def test_an_unsafe_photo_name_is_refused(tmp_path, event, people):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+
+    def escape(data):
+        next(s for s in data["speakers"] if s["slug"] == "ada-lovelace")["photo"] = "../../x.jpg"
+
+    _, lines = refused(rewritten(archive, tmp_path / "edited.zip", data=escape, fix_checksums=True))
+
+    assert lines == ["speaker Ada Lovelace: photo: the file name is not safe to store."]
+
+
+# Where the event or its speakers are already there -----------------------------------------
+
+
+def test_an_existing_event_is_refused_without_replace(tmp_path, event):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    rows_before = rows()
+
+    _, lines = refused(archive)
+
+    assert lines == [
+        "An event with the slug “kvm-forum” exists already. Pass --replace to replace it (its "
+        "rooms, tracks and talks are deleted first; speakers stay), or --as NEW-SLUG to restore "
+        "the backup beside it."
+    ]
+    assert rows() == rows_before
+
+
+def test_replace_puts_the_event_back_as_it_was(client, tmp_path, event):
+    before, rows_before = exports(client), rows()
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    Talk.objects.filter(slug="virtio-status").update(title="Changed since")
+    Room.objects.filter(slug="hall-b").delete()
+
+    out, _ = restore(archive, "--replace")
+
+    assert out.startswith("Event kvm-forum replaced: 1 event, 2 rooms")
+    assert out.endswith("0 photos; 4 speakers already here reused.\n")
+    assert exports(client) == before
+    assert rows() == rows_before
+
+
+def test_restore_beside_another_event_reuses_the_shared_speaker(client, tmp_path, event, people):
+    other = EventFactory(slug="other-conf")
+    talk(other, "Elsewhere", speakers=[people["ada"]])
+    before, rows_before = exports(client), rows()
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    assert list(Speaker.objects.values_list("name", flat=True)) == ["Ada Lovelace"]
+
+    out, _ = restore(archive)
+
+    assert out.endswith(
+        ": 1 event, 2 rooms, 2 tracks, 3 speakers, 0 speaker links, 6 talks, "
+        "8 talk speakers, 0 photos; 1 speaker already here reused.\n"
+    )
+    assert Speaker.objects.count() == 4
+    assert list(people["ada"].talks.order_by("title").values_list("title", flat=True)) == [
+        "Elsewhere",
+        "Hidden talk",
+        "Migration deep dive",
+        "Virtio status",
+    ]
+    assert exports(client) == before
+    assert rows() == rows_before
+    assert Talk.objects.filter(event=other).count() == 1
+
+
+def test_restore_as_another_slug_makes_a_copy_with_new_uuids(client, tmp_path, event):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    original = exports(client)
+
+    out, err = restore(archive, "--as", "kvm-forum-copy")
+
+    assert out.startswith("Event kvm-forum-copy restored: 1 event, 2 rooms, 2 tracks, 0 speakers")
+    assert err.splitlines() == [
+        "6 talks get new UUIDs, theirs being taken by the event kvm-forum: calendars see them "
+        "as other talks.",
+        "The talks' database ids are taken here, so they get new ones: the numeric ids (and "
+        "talk slugs) in schedule.xml and schedule.json change; the guids do not.",
+    ]
+    copy = Event.objects.get(slug="kvm-forum-copy")
+    assert copy.talks.count() == 6
+    assert not copy.talks.filter(uuid__in=event.talks.values("uuid")).exists()
+    assert Speaker.objects.count() == 4
+    assert exports(client) == original
+    assert exports(client, "kvm-forum-copy")["/kvm-forum-copy/schedule.json"][0] == 200
+
+
+# All or nothing ----------------------------------------------------------------------------
+
+
+def test_a_dry_run_writes_nothing(tmp_path, event, people):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    state = database_state()
+
+    out, _ = restore(archive, "--dry-run")
+
+    assert out.splitlines() == [
+        "Dry run: nothing was written.",
+        "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
+        "6 talks, 8 talk speakers; 0 speakers already here reused.",
+    ]
+    assert database_state() == state
+    assert stored_photos(people.values()) == {}
+
+
+def test_photos_written_are_deleted_when_the_restore_fails_after_them(
+    tmp_path, event, people, monkeypatch
+):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    state = database_state()
+
+    def fail(*slugs):
+        raise RuntimeError("the cache is down")
+
+    monkeypatch.setattr(backup, "event_pages_changed", fail)
+    with pytest.raises(RuntimeError, match="the cache is down"):
+        restore(archive)
+
+    assert database_state() == state
+    assert stored_photos(people.values()) == {}
+
+
+def test_a_photo_name_taken_by_another_file_is_stored_beside_it(tmp_path, event, people):
+    ada = people["ada"]
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    original = stored_photos([ada])
+    wipe()
+    default_storage.save(ada.photo.name, io.BytesIO(b"someone else's file"))
+
+    restore(archive)
+
+    restored = Speaker.objects.get(uuid=ada.uuid)
+    assert restored.photo.name != ada.photo.name
+    assert restored.photo.read() == original[ada.photo.name]
+    assert default_storage.open(ada.photo.name).read() == b"someone else's file"
