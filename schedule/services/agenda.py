@@ -15,7 +15,8 @@ from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
 from schedule.clashes import Code, schedule_problems
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Talk
+from schedule.services.talk_speakers import talk_speakers_set
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -240,22 +241,6 @@ def _unique_talk_slug(title, taken):
     return candidate
 
 
-def _talk_speakers_set(talk, speaker_ids, current_links):
-    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows."""
-    links = {link.speaker_id: link for link in current_links}
-    stale = [link.pk for link in current_links if link.speaker_id not in speaker_ids]
-    # The file is the talk's speaker list: a person it no longer names is unlinked
-    # (the Speaker row itself stays).
-    TalkSpeaker.objects.filter(pk__in=stale).delete()
-    for position, speaker_id in enumerate(speaker_ids):
-        link = links.get(speaker_id)
-        if link is None:
-            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
-        elif link.position != position:
-            link.position = position
-            link.save(update_fields=["position"])
-
-
 def _talks_sync(*, event, agenda, times, speakers, result, source):
     existing = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
     by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
@@ -319,7 +304,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
             # publication stay as organisers left them.
             talk.save(update_fields=[*changed, "updated"])
             result.talks_updated += 1
-        _talk_speakers_set(talk, speaker_ids, current_links)
+        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
     if errors:
         raise AgendaError(errors, source)
 

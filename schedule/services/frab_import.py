@@ -33,6 +33,7 @@ from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
+from schedule.services.talk_speakers import talk_speakers_set
 from speakers.models import Speaker
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
@@ -287,22 +288,6 @@ def _speakers_sync(*, schedule, namespace, result, source):
     return speakers
 
 
-def _talk_speakers_set(talk, speaker_ids, current_links):
-    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows."""
-    links = {link.speaker_id: link for link in current_links}
-    # The file is the talk's speaker list: a person it no longer names is
-    # unlinked from the talk; the Speaker row itself stays.
-    stale = [link.pk for link in current_links if link.speaker_id not in speaker_ids]
-    TalkSpeaker.objects.filter(pk__in=stale).delete()
-    for position, speaker_id in enumerate(speaker_ids):
-        link = links.get(speaker_id)
-        if link is None:
-            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
-        elif link.position != position:
-            link.position = position
-            link.save(update_fields=["position"])
-
-
 class _TalkSync:
     """Creates or updates each talk of the file in ``event``, and links its speakers."""
 
@@ -425,7 +410,7 @@ class _TalkSync:
         self.result.count("talks", outcome)
         self.line_of[talk.pk] = entry.line
         if speakers_changed:
-            _talk_speakers_set(talk, speaker_ids, current_links)
+            talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
 
 
 def _differs(talk, name, value):

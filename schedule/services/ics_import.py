@@ -45,8 +45,9 @@ from schedule.ics_import import (
     location_rooms,
     parse_ics,
 )
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Talk
 from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
+from schedule.services.talk_speakers import talk_speakers_set
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -312,23 +313,6 @@ def _speakers_sync(*, event_slug, calendar, result, source):
     return speakers
 
 
-def _talk_speakers_set(talk, speaker_ids, current_links):
-    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows."""
-    links = {link.speaker_id: link for link in current_links}
-    # The file is the talk's speaker list: a person it no longer names is unlinked
-    # (the Speaker row itself stays).
-    TalkSpeaker.objects.filter(
-        pk__in=[link.pk for link in current_links if link.speaker_id not in speaker_ids]
-    ).delete()
-    for position, speaker_id in enumerate(speaker_ids):
-        link = links.get(speaker_id)
-        if link is None:
-            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
-        elif link.position != position:
-            link.position = position
-            link.save(update_fields=["position"])
-
-
 def _differs(talk, name, value):
     if name == "room":
         return talk.room_id != (value.pk if value else None)
@@ -390,7 +374,7 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
         else:
             talk.save(update_fields=[*changed, "updated"])
             result.talks_updated += 1
-        _talk_speakers_set(talk, speaker_ids, current_links)
+        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
     if errors:
         raise IcsError(errors, source)
 
