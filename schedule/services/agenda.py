@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -16,7 +15,7 @@ from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
 from schedule.clashes import Code, schedule_problems
 from schedule.models import Talk
-from schedule.services.talk_speakers import talk_speakers_set
+from schedule.services.importing import talk_speakers_set, validation_errors
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -130,22 +129,6 @@ def _talk_times(agenda, tz, *, source):
     return times, warnings
 
 
-def _validation_errors(instance, *, what, field_lines, default_line):
-    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        return [
-            (
-                field_lines.get(name, default_line),
-                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
-            )
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return []
-
-
 def _event_sync(*, event, event_slug, agenda, tz, source):
     values = {
         "name": agenda.name,
@@ -164,7 +147,7 @@ def _event_sync(*, event, event_slug, agenda, tz, source):
             return event, Outcome.UNCHANGED
         for name in changed:
             setattr(event, name, values[name])
-    errors = _validation_errors(
+    errors = validation_errors(
         event, what=f"event {event_slug}", field_lines=agenda.field_lines, default_line=None
     )
     if errors:
@@ -213,7 +196,7 @@ def _speakers_sync(*, agenda, result, source):
             speakers[key] = speaker
             result.speakers_unchanged += 1
             continue
-        problems = _validation_errors(
+        problems = validation_errors(
             speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
         )
         if problems:
@@ -287,7 +270,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = _validation_errors(
+        problems = validation_errors(
             talk,
             what=f'talk "{entry.title}"',
             field_lines=entry.field_lines,

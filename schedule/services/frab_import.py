@@ -23,7 +23,6 @@ left them (a blank bio is filled). Nothing is ever deleted.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.text import slugify
@@ -33,7 +32,7 @@ from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
-from schedule.services.talk_speakers import talk_speakers_set
+from schedule.services.importing import talk_speakers_set, validation_errors
 from speakers.models import Speaker
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
@@ -96,25 +95,11 @@ class FrabImportResult:
         return f"Event {self.event_slug} ({self.time_zone}): {self.event_outcome}. {counts}"
 
 
-def _validation_errors(instance, *, what, field_lines, default_line):
-    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file.
-
-    Foreign keys are not looked up again: the importer holds the very rows they
-    point to, saved in this transaction.
-    """
+def _validation_errors(instance, **kwargs):
+    # Foreign keys are not looked up again: the importer holds the very rows
+    # they point to, saved in this transaction.
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    try:
-        instance.full_clean(exclude=relations)
-    except ValidationError as error:
-        return [
-            (
-                field_lines.get(name, default_line),
-                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
-            )
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return []
+    return validation_errors(instance, exclude=relations, **kwargs)
 
 
 def _unique_slug(text, taken, *, fallback, max_length):

@@ -31,7 +31,6 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -47,7 +46,7 @@ from schedule.ics_import import (
 )
 from schedule.models import Talk
 from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
-from schedule.services.talk_speakers import talk_speakers_set
+from schedule.services.importing import talk_speakers_set, validation_errors
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -150,22 +149,6 @@ def _zone_and_times(calendar, zone, event, *, source):
     return zone_name, tz, times
 
 
-def _validation_errors(instance, *, what, field_lines, default_line):
-    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        return [
-            (
-                field_lines.get(name, default_line),
-                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
-            )
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return []
-
-
 def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
     first_day = min(start.astimezone(tz).date() for start, _ in times)
     # A talk ending at midnight ends on the day before.
@@ -196,7 +179,7 @@ def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
             return event, Outcome.UNCHANGED
         for name in changed:
             setattr(event, name, values[name])
-    errors = _validation_errors(
+    errors = validation_errors(
         event, what=f"event {event_slug}", field_lines=calendar.field_lines, default_line=None
     )
     if errors:
@@ -256,7 +239,7 @@ def _rooms_sync(*, event, uses, result, source):
             _room_slug(name), taken_slugs, fallback="room", max_length=ROOM_SLUG_MAX_LENGTH
         )
         room = Room(event=event, name=name, slug=slug, position=position)
-        problems = _validation_errors(
+        problems = validation_errors(
             room, what=f'room "{name}"', field_lines={}, default_line=uses[name][0]
         )
         if problems:
@@ -299,7 +282,7 @@ def _speakers_sync(*, event_slug, calendar, result, source):
         speaker = Speaker(
             name=entry.name, slug=Speaker.unique_slug_for(entry.name), external_id=ids[key]
         )
-        problems = _validation_errors(
+        problems = validation_errors(
             speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
         )
         if problems:
@@ -362,7 +345,7 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = _validation_errors(
+        problems = validation_errors(
             talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
         )
         if problems:

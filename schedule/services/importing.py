@@ -1,6 +1,24 @@
-"""Setting a talk's speaker list to what an imported file says, in one place for every importer."""
+"""What every importer does alike: check a row against the file, and set a talk's speakers."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from schedule.models import TalkSpeaker
+
+
+def validation_errors(instance, *, what, field_lines, default_line, exclude=()):
+    """``full_clean()``'s complaints as ``(line, message)``, pointing at the file."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        return [
+            (
+                field_lines.get(name, default_line),
+                f"{what}: {message}" if name == NON_FIELD_ERRORS else f"{what}: {name}: {message}",
+            )
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 def talk_speakers_set(*, talk, speaker_ids, current_links):
