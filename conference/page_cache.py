@@ -13,17 +13,23 @@ that writes with ``QuerySet.update()`` or ``bulk_create()`` (which send no
 signals) calls ``event_pages_changed`` itself.
 
 Cached responses carry an ETag and Last-Modified, answer conditional requests
-with 304, and are kept gzipped too for clients that accept it. Signed-in
-people (speakers, organisers) always get a fresh page.
+with 304, and are kept gzipped (most clients accept it; the rest get the page
+decompressed). Each process keeps the pages it served last in its memory too,
+under the same versioned key, so a hit costs one small read of the version.
+Signed-in people (speakers, organisers) always get a fresh page.
 """
 
 import functools
 import gzip
 import hashlib
 import re
+import threading
 import time
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -143,9 +149,13 @@ def connect_signals():
 
 # Serving pages from the cache ----------------------------------------------------
 #
-# An entry is three cache keys: its metadata (small), the page, and the page
-# gzipped. A hit reads the version and then, in one round trip, the metadata
-# and the one body the client wants.
+# An entry is one cache value: its metadata and the page gzipped (the
+# plain page is made from it for the rare client that refuses gzip). Each
+# process also keeps the entries it served last in its own memory, under
+# the same key, so that a hit costs one small read of the event's version
+# from the shared cache and no copy of a megabyte page across the network.
+# The key holds the version, so a change made by any process reaches every
+# process on its next request.
 
 
 def _accepts_gzip(request):
@@ -158,68 +168,144 @@ def _entry_key(request, slug):
     return f"pages:page:{digest}"
 
 
-def _not_modified(request, meta):
+@dataclass
+class _Entry:
+    gzipped: bytes
+    etag: str
+    last_modified: str  # as the header says it
+    last_modified_seconds: int
+    headers: tuple  # (name, value) pairs of STORED_HEADERS
+    expires: float  # when it stops being true, as time.time() counts
+    plain: bytes | None = field(default=None, repr=False)
+
+    @property
+    def body(self):
+        if self.plain is None:
+            self.plain = gzip.decompress(self.gzipped)
+        return self.plain
+
+    def __getstate__(self):
+        # The shared cache gets the gzipped page only: a tenth of the bytes to
+        # send and keep; the few clients that refuse gzip cost a decompression.
+        return {**self.__dict__, "plain": None}
+
+
+class _RecentEntries:
+    """The entries this process served last, up to a number of bytes, each until it expires."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._entries = OrderedDict()  # key -> (entry, size)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0].expires <= time.time():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key, entry, size):
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (entry, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key):
+        _, size = self._entries.pop(key)
+        self._bytes -= size
+
+
+recent_entries = _RecentEntries(settings.PAGE_CACHE_MEMORY_BYTES)
+
+
+def _entry(key, *, plain):
+    """The entry under ``key``: from this process's memory, else from the shared cache."""
+    memory_key = (key, plain)
+    entry = recent_entries.get(memory_key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        recent_entries.put(memory_key, entry, len(entry.body if plain else entry.gzipped))
+    return entry
+
+
+def _not_modified(request, entry):
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-        return meta["etag"] in tags or "*" in tags
+        return entry.etag in tags or "*" in tags
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and since >= meta["last_modified"]
+    return since is not None and since >= entry.last_modified_seconds
 
 
-def _with_validators(response, meta):
-    response["ETag"] = meta["etag"]
-    response["Last-Modified"] = http_date(meta["last_modified"])
+def _response(request, entry):
+    conditional = request.META.get("HTTP_IF_NONE_MATCH") or request.META.get(
+        "HTTP_IF_MODIFIED_SINCE"
+    )
+    if conditional and _not_modified(request, entry):
+        response = HttpResponseNotModified()
+        for name, value in entry.headers:
+            if name.startswith("Access-Control-"):
+                response[name] = value
+    elif _accepts_gzip(request):
+        response = HttpResponse(entry.gzipped)
+        response["Content-Encoding"] = "gzip"
+        for name, value in entry.headers:
+            response[name] = value
+    else:
+        response = HttpResponse(entry.body)
+        for name, value in entry.headers:
+            response[name] = value
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = entry.last_modified
     response["Vary"] = "Accept-Encoding"
-    response["Cache-Control"] = meta["cache_control"]
+    # Browsers ask again each time (a 304 when nothing changed), so an edit
+    # shows on everyone's next look.
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 
-def cached_response(request, slug):
+def cached_response(request, slug, key=None):
     """The stored response for this request, or None when there is none yet."""
-    key = _entry_key(request, slug)
-    if request.META.get("HTTP_IF_NONE_MATCH") or request.META.get("HTTP_IF_MODIFIED_SINCE"):
-        meta = cache.get(f"{key}:meta")
-        if meta is not None and _not_modified(request, meta):
-            response = HttpResponseNotModified()
-            for name, value in meta["headers"]:
-                if name.startswith("Access-Control-"):
-                    response[name] = value
-            return _with_validators(response, meta)
-    use_gzip = _accepts_gzip(request)
-    found = cache.get_many([f"{key}:meta", f"{key}:gzip" if use_gzip else f"{key}:body"])
-    meta = found.get(f"{key}:meta")
-    body = found.get(f"{key}:gzip" if use_gzip else f"{key}:body")
-    if meta is None or body is None:
-        return None
-    response = HttpResponse(body)
-    if use_gzip:
-        response["Content-Encoding"] = "gzip"
-    for name, value in meta["headers"]:
-        response[name] = value
-    return _with_validators(response, meta)
+    entry = _entry(key or _entry_key(request, slug), plain=not _accepts_gzip(request))
+    return None if entry is None else _response(request, entry)
 
 
-def _store(request, slug, response):
-    key = _entry_key(request, slug)
+def _store(key, response):
     body = response.content
-    seconds = getattr(response, "page_cache_seconds", None)
-    meta = {
-        "etag": response.get("ETag") or f'"{hashlib.sha256(body).hexdigest()[:20]}"',
-        "last_modified": parse_http_date_safe(response.get("Last-Modified", ""))
-        or int(time.time()),
-        "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
-        # Browsers check back each time; a page with "now" on it may be kept a minute.
-        "cache_control": f"public, max-age={seconds}" if seconds else "public, no-cache",
-    }
-    cache.set_many(
-        {
-            f"{key}:meta": meta,
-            f"{key}:body": body,
-            f"{key}:gzip": gzip.compress(body, 6),
-        },
-        seconds or PAGE_TIMEOUT,
+    seconds = getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT
+    last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
+    entry = _Entry(
+        # Level 5 packs a schedule page within a few per cent of level 9 at a
+        # fraction of the time, which matters on the first request after an edit.
+        gzipped=gzip.compress(body, 5),
+        etag=response.get("ETag") or f'"{hashlib.sha256(body).hexdigest()[:20]}"',
+        last_modified=http_date(last_modified),
+        last_modified_seconds=last_modified,
+        headers=tuple((name, response[name]) for name in STORED_HEADERS if name in response),
+        expires=time.time() + seconds,
+        plain=body,
     )
+    cache.set(key, entry, seconds)
+    recent_entries.put((key, False), entry, len(entry.gzipped))
+    return entry
 
 
 def cached_page(view):
@@ -233,8 +319,11 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        slug = kwargs.get("event_slug", SITE)
-        response = cached_response(request, slug)
+        # The key holds the version read before the view reads the database, so
+        # a page rendered while an edit commits is stored under the version
+        # that edit replaces, never under the one that follows it.
+        key = _entry_key(request, kwargs.get("event_slug", SITE))
+        response = cached_response(request, None, key)
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
@@ -242,8 +331,7 @@ def cached_page(view):
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()
-        _store(request, slug, response)
-        return cached_response(request, slug) or response
+        return _response(request, _store(key, response))
 
     return wrapper
 
@@ -262,8 +350,6 @@ class CachedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         path = request.path_info
         if (
             request.method in ("GET", "HEAD")

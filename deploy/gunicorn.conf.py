@@ -64,6 +64,15 @@ max_requests_jitter = _int_from_env("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # needs a restart (systemctl restart), not a HUP.
 preload_app = True
 
+
+def when_ready(server):
+    """In the master, once the site is loaded and before the first worker is forked."""
+    if preload_app:
+        from conference.prefork import prepare_workers
+
+        prepare_workers()
+
+
 # The proxy in front: which addresses may set X-Forwarded-Proto and -For.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections import defaultdict
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -54,44 +55,9 @@ def calendar_talks(event, *, talk_ids=None):
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
-def schedule_talks(
-    event, *, day=None, room=None, track=None, query="", talk_ids=None, page_fields_only=False
-):
-    """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time.
-
-    ``page_fields_only`` loads only the columns the schedule page shows, not
-    the abstracts or the speakers' bios and photos, and hands each talk's
-    speakers over as the list ``talk.speaker_links`` (no queryset per talk):
-    a large event's page loads several times faster. Reading any other
-    column then costs a query per talk (the page's query-count test would
-    notice), and ``talk.talk_speakers`` is not prefetched.
-    """
+def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
+    """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
     talks = visible_talks(event).filter(start__isnull=False)
-    if page_fields_only:
-        speaker_names = TalkSpeaker.objects.select_related("speaker").only("talk", "speaker__name")
-        talks = (
-            talks.only(
-                "title",
-                "slug",
-                "kind",
-                "uuid",
-                "start",
-                "end",
-                "is_cancelled",  # read by the room clash check
-                "room__name",
-                "room__position",
-                "track__name",
-                "track__colour",
-            )
-            .prefetch_related(None)
-            .prefetch_related(
-                Prefetch(
-                    "talk_speakers",
-                    queryset=speaker_names.order_by("position", "id"),
-                    to_attr="speaker_links",
-                )
-            )
-        )
     if day is not None:
         starts, ends = day_bounds(event, day)
         talks = talks.filter(start__gte=starts, start__lt=ends)
@@ -110,6 +76,47 @@ def schedule_talks(
         ).values("pk")
         talks = talks.filter(pk__in=matching)
     return talks.order_by("start", "room__position", "room__name", "title")
+
+
+def schedule_page_talks(event, *, rooms, tracks, **filters):
+    """The schedule page's talks (``schedule_talks`` with its filters), as a list.
+
+    Only the columns the page shows are loaded, not the abstracts or the
+    speakers' bios. Each talk's room and track are the instances in
+    ``rooms`` and ``tracks`` (the event's, which the page's filters already
+    loaded) and its speakers' names come as the list ``talk.speaker_names``:
+    no model instance per talk for its room, track, speakers and their
+    links, which were most of a 900-talk page's cold time. Reading any other
+    column costs a query per talk (the page's query-count tests would notice),
+    and ``talk.talk_speakers`` is not prefetched.
+    """
+    talks = list(
+        schedule_talks(event, **filters)
+        .select_related(None)
+        .prefetch_related(None)
+        .only("title", "slug", "kind", "uuid", "start", "end", "is_cancelled", "room", "track")
+    )
+    _share_related(talks, "room", rooms)
+    _share_related(talks, "track", tracks)
+    names = defaultdict(list)
+    speakers = (
+        TalkSpeaker.objects.filter(talk_id__in=[talk.pk for talk in talks])
+        .order_by("talk_id", "position", "id")
+        .values_list("talk_id", "speaker__name")
+    )
+    for talk_id, name in speakers:
+        names[talk_id].append(name)
+    for talk in talks:
+        talk.speaker_names = names[talk.pk]
+    return talks
+
+
+def _share_related(talks, field_name, objects):
+    """Point each talk's ``field_name`` at its object among ``objects``, as a prefetch would."""
+    field = Talk._meta.get_field(field_name)
+    by_id = {obj.pk: obj for obj in objects}
+    for talk in talks:
+        field.set_cached_value(talk, by_id.get(getattr(talk, field.attname)))
 
 
 def talk_for_page(event, slug):

@@ -22,8 +22,8 @@ def schedule(request, event_slug):
     if form.has_error("day"):
         raise Http404("The event does not run on that day.")
     talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
-    talks = list(
-        selectors.schedule_talks(event, talk_ids=talk_ids, page_fields_only=True, **filters)
+    talks = selectors.schedule_page_talks(
+        event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, **filters
     )
     now = timezone.now()
     days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))

@@ -38,4 +38,7 @@ def empty_cache():
     """Every test starts with an empty cache, as a fresh deployment would."""
     from django.core.cache import cache
 
+    from conference.page_cache import recent_entries
+
     cache.clear()
+    recent_entries.clear()

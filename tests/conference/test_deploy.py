@@ -300,3 +300,30 @@ def test_app_processes_on_redis_see_each_others_writes_and_deletions(shared_redi
     after_delete = in_app_process(read, shared_redis)
 
     assert (first, second, after_delete) == ("{'version': 1}", "{'version': 2}", "None")
+
+
+def test_gunicorn_master_prepares_the_workers_before_forking_them(gunicorn_env):
+    import conference.prefork
+
+    prepared = []
+    gunicorn_env.setattr(conference.prefork, "prepare_workers", lambda: prepared.append(True))
+
+    gunicorn_settings()["when_ready"](None)
+
+    assert prepared == [True]
+
+
+def test_workers_start_with_every_template_compiled_and_the_collector_frozen():
+    seen = django_seen(
+        "import gc; from django.template import engines; "
+        "from conference.prefork import prepare_workers, project_templates; "
+        "prepare_workers(); loader = engines['django'].engine.template_loaders[0]; "
+        "names = list(project_templates()); "
+        "seen = {'missing': sorted(set(names) - set(loader.get_template_cache)), "
+        "'count': len(names), 'frozen': gc.get_freeze_count()}",
+        **PRODUCTION_ENV,
+    )
+
+    assert seen["missing"] == []
+    assert seen["count"] > 30
+    assert seen["frozen"] > 10_000  # the objects loaded so far, Django's among them
