@@ -240,7 +240,8 @@ def _entry(key, *, plain):
     entry = recent_entries.get(memory_key)
     if entry is None:
         entry = cache.get(key)
-        if entry is None:
+        # The entry knows when it stops being true, whatever the cache's own clock.
+        if entry is None or entry.expires <= time.time():
             return None
         recent_entries.put(memory_key, entry, len(entry.body if plain else entry.gzipped))
     return entry

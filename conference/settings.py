@@ -229,14 +229,13 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 
-# Redis through Django's own backend, whatever else is installed: for a redis://
-# CACHE_URL django-environ picks django-redis instead whenever that package is
+# Redis through Django's own backend (with one client per connection pool,
+# conference/cache.py), whatever else is installed: for a redis:// CACHE_URL
+# django-environ picks django-redis instead whenever that package is
 # importable, and its options differ.
 _REDIS_CACHE_SCHEMES = ("redis://", "rediss://", "rediscache://")
 if env.str("CACHE_URL", default="").startswith(_REDIS_CACHE_SCHEMES):
-    CACHES = {
-        "default": env.cache_url("CACHE_URL", backend="django.core.cache.backends.redis.RedisCache")
-    }
+    CACHES = {"default": env.cache_url("CACHE_URL", backend="conference.cache.RedisCache")}
 
 # ---------------------------------------------------------------------------
 # Content-Security-Policy (django-csp, with its middleware in MIDDLEWARE):

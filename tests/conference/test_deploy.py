@@ -232,14 +232,14 @@ def test_redis_cache_url_uses_djangos_own_backend_even_beside_django_redis(tmp_p
         PYTHONPATH=str(tmp_path),
     )
 
-    assert seen == "django.core.cache.backends.redis.RedisCache"
+    assert seen == "conference.cache.RedisCache"
 
 
 @pytest.mark.parametrize(
     ("cache_url", "backend"),
     [
         ("", "django.core.cache.backends.locmem.LocMemCache"),
-        ("redis://127.0.0.1:6379/15", "django.core.cache.backends.redis.RedisCache"),
+        ("redis://127.0.0.1:6379/15", "conference.cache.RedisCache"),
     ],
 )
 def test_test_settings_follow_cache_url_when_it_is_set(cache_url, backend):
@@ -327,3 +327,17 @@ def test_workers_start_with_every_template_compiled_and_the_collector_frozen():
     assert seen["missing"] == []
     assert seen["count"] > 30
     assert seen["frozen"] > 10_000  # the objects loaded so far, Django's among them
+
+
+def test_the_redis_backend_reuses_one_client_and_keeps_djangos_behaviour(shared_redis):
+    from conference.cache import RedisCache
+
+    cache = RedisCache(shared_redis, {"KEY_PREFIX": f"test-deploy-{uuid.uuid4().hex}"})
+    cache.set("page", {"body": b"\x1f\x8b"}, 60)
+    cache.set_many({"a": 1, "b": 2}, 60)
+
+    assert cache.get("page") == {"body": b"\x1f\x8b"}
+    assert cache.get_many(["a", "b", "missing"]) == {"a": 1, "b": 2}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete_many(["page", "a", "b"])
+    assert cache.get("page", "gone") == "gone"

@@ -1,0 +1,36 @@
+"""Django's own Redis cache backend, with one Redis client per connection pool.
+
+Django 5.2's ``RedisCacheClient.get_client`` builds a new ``redis.Redis``
+for every cache call, and building one copies the library's table of
+response callbacks: five times the CPU of the GET itself. A cached public
+page is served after a single small GET (the event's version, see
+conference/page_cache.py), so that cost was most of a hit's. This client
+makes the ``redis.Redis`` of each connection pool once and reuses it:
+a ``redis.Redis`` is safe to share between threads, its connections come
+from the pool, and the pool starts afresh in a forked process.
+
+``CACHE_URL=redis://…`` selects it (conference/settings.py); everything else
+is Django's backend as it is.
+"""
+
+from django.core.cache.backends import redis as django_redis
+from django.utils.functional import cached_property
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    @cached_property
+    def _cache(self):
+        return RedisCacheClient(self._servers, **self._options)
