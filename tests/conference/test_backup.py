@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db.models.fields.files import FieldFile
 from PIL import Image
 
-from conference import backup
+from conference.backup import restoring
 from conference.models import Event, Room, Track
 from conference.page_cache import event_version
 from schedule.models import Talk, TalkSpeaker
@@ -683,7 +683,7 @@ def test_photos_written_are_deleted_when_the_restore_fails_after_them(
     def fail(*slugs):
         raise RuntimeError("the cache is down")
 
-    monkeypatch.setattr(backup, "event_pages_changed", fail)
+    monkeypatch.setattr(restoring, "event_pages_changed", fail)
     with pytest.raises(RuntimeError, match="the cache is down"):
         restore(archive)
 

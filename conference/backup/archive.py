@@ -1,0 +1,83 @@
+"""What a backup archive is: its members, the data it holds, and how models map to it.
+
+An archive is a zip file holding:
+
+- ``manifest.json``: the format and its version, the site's version and each
+  app's applied migrations, when and of which event it was made, how many of
+  each thing it holds, and the SHA-256 and size of every other member;
+- ``data.json``: the event, its rooms, tracks and talks, the speakers of its
+  talks with their links, and which speaker gives which talk in which
+  position. Records point at each other by natural keys (slugs, UUIDs, a
+  user's username), never by database ids, so an archive restores into any
+  database. A record keeps its old primary key under ``"id"`` only so that a
+  restore can keep it where it is free, because the schedule exports number
+  talks and persons by primary key. ``created`` and ``updated`` are restored
+  exactly, because calendars and exports show them;
+- ``photos/<storage name>``: the speakers' photos and thumbnails.
+
+Records name the models' own columns (:func:`plain_fields`) and the relations
+in ``RELATIONS``; anything else stops a backup rather than being left out.
+"""
+
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+
+from conference.models import Event, Room, Track
+from schedule.models import Talk, TalkSpeaker
+from speakers.models import Speaker, SpeakerLink
+
+FORMAT = "conference-event-backup"
+FORMAT_VERSION = 1  # Bump when the archive changes form; restores refuse newer versions.
+MANIFEST = "manifest.json"
+DATA = "data.json"
+PHOTOS = "photos/"
+APPS = ("conference", "schedule", "speakers")
+PHOTO_FIELDS = ("photo", "photo_thumbnail")
+# The parts of data.json besides the event, in the order a restore creates them.
+PARTS = {
+    "rooms": Room,
+    "tracks": Track,
+    "speakers": Speaker,
+    "speaker_links": SpeakerLink,
+    "talks": Talk,
+    "talk_speakers": TalkSpeaker,
+}
+# The relations each model has, all written by natural key (a record's event
+# is the archive's). A relation added to a model and not here stops backups
+# instead of being left out of them.
+RELATIONS = {
+    Event: set(),
+    Room: {"event"},
+    Track: {"event"},
+    Speaker: {"user"},
+    SpeakerLink: {"speaker"},
+    Talk: {"event", "room", "track"},
+    TalkSpeaker: {"talk", "speaker"},
+}
+
+
+class BackupError(Exception):
+    """A backup cannot be written or restored; ``messages`` say why, one per problem."""
+
+    def __init__(self, *messages):
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+def plain_fields(model):
+    """The model's own columns: not the primary key, not relations (written by natural key)."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation]
+
+
+def stamp_fields(model):
+    """Columns Django sets itself on save; a restore puts the archive's values back after."""
+    return [
+        f
+        for f in plain_fields(model)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+
+
+def applied_migrations():
+    applied = MigrationRecorder(connection).applied_migrations()
+    return {app: sorted(name for label, name in applied if label == app) for app in APPS}

@@ -1,0 +1,213 @@
+"""The board of one event day, laid out in Python: columns, 15-minute rows and cards.
+
+Rooms are columns and time runs down the side in rows of ``STEP``, from 08:00
+to 20:00 at least, widened to fit every talk of the day. Each card knows its
+grid row and column, and talks that overlap in one room share its width in
+lanes; every card carries its clash problems as text.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from conference.models import Event, Room
+from schedule.clashes import schedule_problems, talks_for_checks
+from schedule.models import Talk
+
+STEP = datetime.timedelta(minutes=15)
+OPENING, CLOSING = datetime.time(8), datetime.time(20)  # the least a board day shows
+HEADER_ROWS = 1  # the row of room names
+
+
+@dataclass
+class BoardCard:
+    talk: Talk
+    track: object
+    speakers: list
+    start: datetime.datetime | None = None  # in the event's zone
+    end: datetime.datetime | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    grid_row: str = ""
+    grid_column: int = 0
+    lane: int = 0  # overlapping cards in one column sit side by side,
+    lanes: int = 1  # in as many lanes as the overlap needs
+
+    @property
+    def stamp(self):
+        return self.talk.updated.isoformat()
+
+    @property
+    def problems_text(self):
+        return " ".join(self.errors + self.warnings)
+
+
+@dataclass
+class BoardColumn:
+    room: Room | None
+    name: str
+    grid_column: int
+
+
+@dataclass
+class BoardRow:
+    moment: datetime.datetime  # in the event's zone
+    grid_row: int
+    is_later_day: bool  # past midnight, on the next day
+
+    def __post_init__(self):
+        # Printed once per cell, so formatted once per row.
+        self.is_hour = self.moment.minute == 0
+        self.day_value = f"{self.moment:%Y-%m-%d}"
+        self.time_value = f"{self.moment:%H:%M}"
+
+
+@dataclass
+class BoardCell:
+    row: BoardRow
+    column: BoardColumn
+
+
+@dataclass
+class BoardDayLink:
+    date: datetime.date
+    talk_count: int
+
+
+@dataclass
+class Board:
+    event: Event
+    day: datetime.date
+    days: list[BoardDayLink]
+    columns: list[BoardColumn]
+    rows: list[BoardRow]
+    cards: list[BoardCard]
+    unscheduled: list[BoardCard]
+    elsewhere: list[BoardCard]  # scheduled outside the event's days
+    error_count: int
+    warning_count: int
+
+    @property
+    def cells(self):
+        return [BoardCell(row, column) for row in self.rows for column in self.columns]
+
+    @property
+    def rooms(self):
+        return [column.room for column in self.columns if column.room is not None]
+
+
+def _hour_floor(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _window(event, day, cards):
+    """First and last instants of the board: 08:00–20:00, widened to fit every card."""
+    opening = datetime.datetime.combine(day, OPENING, tzinfo=event.tz)
+    closing = datetime.datetime.combine(day, CLOSING, tzinfo=event.tz)
+    if cards:
+        first = event.local_time(min(card.talk.start for card in cards))
+        opening = min(opening, _hour_floor(first))
+        last = event.local_time(max(card.talk.end for card in cards))
+        if _hour_floor(last) != last:
+            last = _hour_floor(last).astimezone(datetime.UTC) + datetime.timedelta(hours=1)
+        closing = max(closing, last)
+    return opening.astimezone(datetime.UTC), closing.astimezone(datetime.UTC)
+
+
+def _share_lanes(cards):
+    """Lanes for one column's ``cards`` (by start): clashing cards sit side by side.
+
+    Each card takes the first lane free at its start; the cards of a run of
+    overlaps share the column's width between that run's lanes.
+    """
+    runs, run_end = [], None
+    for card in cards:
+        start, end = card.talk.start, card.talk.end
+        if not runs or start >= run_end:
+            runs.append(([], []))  # the run's cards, and when each of its lanes frees up
+            run_end = end
+        members, lane_ends = runs[-1]
+        free = [lane for lane, lane_end in enumerate(lane_ends) if lane_end <= start]
+        card.lane = free[0] if free else len(lane_ends)
+        if free:
+            lane_ends[card.lane] = end
+        else:
+            lane_ends.append(end)
+        members.append(card)
+        run_end = max(run_end, end)
+    for members, lane_ends in runs:
+        for card in members:
+            card.lanes = len(lane_ends)
+
+
+def _place(cards, columns, opening):
+    column_of = {column.room.pk if column.room else None: column for column in columns}
+    in_column = {}
+    # Instants, not wall-clock times: a day with a DST change has 23 or 25 hours.
+    for card in sorted(cards, key=lambda card: (card.talk.start, card.talk.pk)):
+        first = (card.talk.start - opening) // STEP
+        last = max(-((opening - card.talk.end) // STEP), first + 1)  # rounded up
+        card.grid_row = f"{first + HEADER_ROWS + 1} / {last + HEADER_ROWS + 1}"
+        # A room the board does not know (there is none: triggers keep rooms in
+        # their event) would show the card as roomless rather than fail.
+        column = column_of.get(card.talk.room_id, column_of[None])
+        card.grid_column = column.grid_column
+        in_column.setdefault(card.grid_column, []).append(card)
+    for column_cards in in_column.values():
+        _share_lanes(column_cards)
+
+
+def board_for_day(event, day):
+    """The board of ``event`` on ``day``, its talks' problems marked, in a few queries."""
+    talks = talks_for_checks(event)
+    rooms = list(event.rooms.all())
+    tracks = {track.pk: track for track in event.tracks.all()}
+    errors, warnings = {}, {}
+    for problem in schedule_problems(event, talks):
+        for talk in problem.talks:
+            found = errors if problem.is_error else warnings
+            found.setdefault(talk.pk, []).append(problem)
+
+    def card_of(talk):
+        card = BoardCard(
+            talk=talk,
+            track=tracks.get(talk.track_id),
+            speakers=[link.speaker for link in talk.talk_speakers.all()],
+            errors=[problem.message for problem in errors.get(talk.pk, [])],
+            warnings=[problem.message for problem in warnings.get(talk.pk, [])],
+        )
+        if talk.start is not None:
+            card.start, card.end = event.local_time(talk.start), event.local_time(talk.end)
+        return card
+
+    cards = [card_of(talk) for talk in talks]
+    columns = [
+        BoardColumn(room=room, name=room.name, grid_column=index)
+        for index, room in enumerate(rooms, start=2)
+    ]
+    columns.append(BoardColumn(room=None, name="No room", grid_column=len(rooms) + 2))
+    today = [card for card in cards if card.start and card.start.date() == day]
+    opening, closing = _window(event, day, today)
+    _place(today, columns, opening)
+    rows = []
+    moment = opening
+    while moment < closing:
+        local = event.local_time(moment)
+        row = len(rows) + HEADER_ROWS + 1
+        rows.append(BoardRow(moment=local, grid_row=row, is_later_day=local.date() != day))
+        moment += STEP
+    per_day = Counter(card.start.date() for card in cards if card.start)
+    return Board(
+        event=event,
+        day=day,
+        days=[BoardDayLink(date, per_day[date]) for date in event.days],
+        columns=columns,
+        rows=rows,
+        cards=today,
+        unscheduled=[card for card in cards if card.start is None],
+        elsewhere=[card for card in cards if card.start and card.start.date() not in event.days],
+        error_count=len({problem for card in today for problem in errors.get(card.talk.pk, [])}),
+        warning_count=len(
+            {problem for card in today for problem in warnings.get(card.talk.pk, [])}
+        ),
+    )

@@ -1,0 +1,181 @@
+"""The board's admin views: the day's page, and the move and swap that redirect back to it."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from conference.models import Event
+from conference.venue_time import describe_zone
+from schedule.board.forms import BoardMoveForm, BoardSwapForm
+from schedule.board.layout import OPENING, board_for_day
+from schedule.services.board import BoardError, talk_move, talks_swap
+
+# What the page's forms post, and what a refusal carries back to offer it again with force.
+MOVE_FIELDS = ["talk", "room", "day", "start", "seen_updated"]
+SWAP_FIELDS = ["first", "second", "seen_first", "seen_second"]
+
+
+def _errors_text(form):
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+def _event_day(event, value):
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if day in event.days else None
+
+
+def _describe(talk, event):
+    if talk.start is None:
+        return "the unscheduled talks"
+    start, end = event.local_time(talk.start), event.local_time(talk.end)
+    room = talk.room.name if talk.room_id else "no room"
+    return f"{room}, {start:%a %-d %b %H:%M}–{end:%H:%M %Z}"
+
+
+def _clash_text(problems):
+    return " ".join(problem.message for problem in problems)
+
+
+def _board_url(admin_site, event, day, query=None, anchor=""):
+    url = reverse(f"{admin_site.name}:schedule_board_day", args=[event.pk, day.isoformat()])
+    return url + (f"?{urlencode(query)}" if query else "") + anchor
+
+
+def _retry(params, event, admin_site):
+    """The refused move or swap that ``params`` describe, to offer again with force."""
+    if params.get("retry") == "move":
+        form = BoardMoveForm(params, event=event)
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        title, start = data["talk"].title, data["start_at"]
+        where = "no room" if data["room"] is None else data["room"].name
+        if start is None:
+            description = f"Unschedule “{title}” ({where})"
+        else:
+            description = f"Move “{title}” to {where}, {start:%a %-d %b %H:%M %Z}"
+        names, action = MOVE_FIELDS, "schedule_board_move"
+    elif params.get("retry") == "swap":
+        form = BoardSwapForm(params, event=event)
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        description = f"Swap “{data['first'].title}” and “{data['second'].title}”"
+        names, action = SWAP_FIELDS, "schedule_board_swap"
+    else:
+        return None
+    return {
+        "description": description,
+        "url": reverse(f"{admin_site.name}:{action}", args=[event.pk]),
+        "fields": [(name, params.get(name, "")) for name in names],
+    }
+
+
+def _report(request, result, *, done, refused):
+    """Tell the organiser what a move or swap did; True when it saved."""
+    if not result.saved:
+        messages.error(request, f"{refused}: {_clash_text(result.problems)}")
+    elif result.forced:
+        messages.warning(request, f"{done} Saved despite the clash: {_clash_text(result.problems)}")
+    else:
+        messages.success(request, done)
+    return result.saved
+
+
+def board_start(request, event_id, *, admin_site):
+    event = get_object_or_404(Event, pk=event_id)
+    return redirect(_board_url(admin_site, event, event.start_date))
+
+
+def board_day(request, event_id, day, *, admin_site):
+    event = get_object_or_404(Event, pk=event_id)
+    day = _event_day(event, day)
+    if day is None:
+        raise Http404("The event does not run on that day.")
+    board = board_for_day(event, day)
+    context = {
+        **admin_site.each_context(request),
+        "title": f"Schedule board: {event.name}",
+        "zone": describe_zone(event.tz, datetime.datetime.combine(day, OPENING, tzinfo=event.tz)),
+        "subtitle": f"{day:%A %-d %B %Y}",
+        "event": event,
+        "board": board,
+        "day_urls": [(link, _board_url(admin_site, event, link.date)) for link in board.days],
+        "move_url": reverse(f"{admin_site.name}:schedule_board_move", args=[event.pk]),
+        "swap_url": reverse(f"{admin_site.name}:schedule_board_swap", args=[event.pk]),
+        "talks_url": reverse(f"{admin_site.name}:schedule_talk_changelist"),
+        "retry": _retry(request.GET, event, admin_site),
+    }
+    return TemplateResponse(request, "admin/schedule/board.html", context)
+
+
+def board_move(request, event_id, *, admin_site):
+    event = get_object_or_404(Event, pk=event_id)
+    back = _event_day(event, request.POST.get("board_day")) or event.start_date
+    form = BoardMoveForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, f"The talk was not moved. {_errors_text(form)}")
+        return redirect(_board_url(admin_site, event, back))
+    data = form.cleaned_data
+    talk = data["talk"]
+    try:
+        result = talk_move(
+            talk=talk,
+            room=data["room"],
+            start=data["start_at"],
+            seen_updated=data["seen_updated"],
+            force=data["force"],
+        )
+    except BoardError as error:
+        messages.error(request, str(error))
+        return redirect(_board_url(admin_site, event, back, anchor=f"#talk-{talk.pk}"))
+    (moved,) = result.talks
+    if not _report(
+        request,
+        result,
+        done=f"Moved “{moved.title}” to {_describe(moved, event)}.",
+        refused=f"“{talk.title}” was not moved",
+    ):
+        query = {"retry": "move", **{name: request.POST.get(name, "") for name in MOVE_FIELDS}}
+        return redirect(_board_url(admin_site, event, back, query, "#board-retry"))
+    return redirect(_board_url(admin_site, event, back, anchor=f"#talk-{moved.pk}"))
+
+
+def board_swap(request, event_id, *, admin_site):
+    event = get_object_or_404(Event, pk=event_id)
+    back = _event_day(event, request.POST.get("board_day")) or event.start_date
+    form = BoardSwapForm(request.POST, event=event)
+    if not form.is_valid():
+        messages.error(request, f"The talks were not swapped. {_errors_text(form)}")
+        return redirect(_board_url(admin_site, event, back))
+    data = form.cleaned_data
+    try:
+        result = talks_swap(
+            first=data["first"],
+            second=data["second"],
+            seen_first=data["seen_first"],
+            seen_second=data["seen_second"],
+            force=data["force"],
+        )
+    except BoardError as error:
+        messages.error(request, str(error))
+        return redirect(_board_url(admin_site, event, back))
+    first, second = result.talks
+    if not _report(
+        request,
+        result,
+        done=f"Swapped “{first.title}” ({_describe(first, event)}) "
+        f"and “{second.title}” ({_describe(second, event)}).",
+        refused=f"“{first.title}” and “{second.title}” were not swapped",
+    ):
+        query = {"retry": "swap", **{name: request.POST.get(name, "") for name in SWAP_FIELDS}}
+        return redirect(_board_url(admin_site, event, back, query, "#board-retry"))
+    return redirect(_board_url(admin_site, event, back, anchor=f"#talk-{first.pk}"))
