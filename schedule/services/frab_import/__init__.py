@@ -1,0 +1,204 @@
+"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM): ``frab_import``.
+
+Everything is matched on the file's identifiers, never on display names, so a
+second run of the same file changes nothing:
+
+- a talk on its guid, which becomes ``Talk.uuid``; a talk without guid on its
+  frab id, kept as ``Talk.external_id``. A guid that is already the UUID of a
+  talk of another event (the same file imported twice under two slugs, an
+  export imported as a new event) is kept as ``external_id`` ``guid:<uuid>``
+  and the talk gets a UUID of its own;
+- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``) or
+  id (``<acronym>:person:<id>``, so that ids of two conferences never meet). A
+  person with neither is matched by name among that talk's speakers only;
+- rooms and tracks by name within the event.
+
+What the file owns is written when it differs: a talk's title, subtitle, kind,
+abstract, language, recording opt-out, room, track, times, URL and speakers;
+a room's or track's position (file order) and a track's colour; the event's
+name, dates and zone. Slugs, publication and speakers' profiles stay as people
+left them (a blank bio is filled). Nothing is ever deleted.
+
+An import's queries do not grow with the file: each part (rooms, tracks,
+speakers, talks, the talks' speakers) is read once, checked in Python (see
+``rows``) and written with ``bulk_create``/``bulk_update``, a statement per
+kind of change (SQLite splits a long insert into batches of a few dozen
+rows). Bulk writes send no signals, so the event's cached pages are marked
+stale once, at the end, with ``event_pages_changed``.
+
+- ``places``: rooms and tracks; ``speakers``: people; ``talks``: talks and
+  their speakers; ``rows``: validation and writing of many rows at once;
+  ``result``: what an import reports.
+"""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from conference.models import Event, Room, Track
+from conference.page_cache import event_pages_changed
+from schedule.clashes import schedule_problems
+from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
+from schedule.services.agenda import Outcome, import_with_one_retry
+from schedule.services.frab_import.places import TRACK_PALETTE, places_sync
+from schedule.services.frab_import.result import PARTS, FrabImportResult
+from schedule.services.frab_import.speakers import (
+    NewSpeakers,
+    speaker_external_id,
+    speakers_sync,
+)
+from schedule.services.frab_import.talks import TalkSync
+from schedule.services.importing import validation_errors
+
+__all__ = [
+    "PARTS",
+    "TRACK_PALETTE",
+    "FrabImportResult",
+    "frab_import",
+    "speaker_external_id",
+]
+
+
+def _event_sync(*, event, event_slug, schedule, zone, dates, source):
+    values = {
+        "name": schedule.title,
+        "start_date": dates[0],
+        "end_date": dates[1],
+        "time_zone": zone.key,
+    }
+    # Only what the file says: a file without a venue leaves the event's alone.
+    values |= {name: getattr(schedule, name) for name in ("location", "website")}
+    values = {name: value for name, value in values.items() if value}
+    if event is None:
+        event = Event(slug=event_slug, is_published=True, **values)
+        changed = None
+    else:
+        changed = [name for name, value in values.items() if getattr(event, name) != value]
+        if not changed:
+            return event, Outcome.UNCHANGED
+        for name in changed:
+            setattr(event, name, values[name])
+    # One row: checked in full, unique slug and date constraint by the database.
+    errors = validation_errors(
+        event,
+        what=f"event {event_slug}",
+        field_lines=schedule.field_lines | {"location": schedule.line, "website": schedule.line},
+        default_line=None,
+    )
+    if errors:
+        raise FrabError(errors, source)
+    if changed is None:
+        event.save()
+        return event, Outcome.CREATED
+    # Organisers' own edits (publication, tagline, description) are left alone.
+    event.save(update_fields=[*changed, "updated"])
+    return event, Outcome.UPDATED
+
+
+def _clash_warnings(*, event, line_of, source):
+    """The schedule's clashes after the import; ``line_of`` maps talk pks to file lines."""
+    warnings = []
+    for problem in schedule_problems(event):
+        if problem.is_error:
+            line = line_of.get(problem.talks[0].pk)
+            where = f"{source}:{line}" if line else source
+            warnings.append(f"{where}: clash: {problem.message}")
+    return warnings
+
+
+def _pages_changed(*, event, updated_speakers):
+    """Mark stale the pages of ``event``, and of other events whose speakers got a bio."""
+    other_events = (
+        Event.objects.filter(talks__talk_speakers__speaker__in=updated_speakers)
+        .values_list("slug", flat=True)
+        .distinct()
+        if updated_speakers
+        else []
+    )
+    event_pages_changed(event.slug, *other_events)
+
+
+def frab_import(*, path, event_slug, dry_run=False):
+    """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
+
+    All or nothing: any problem raises :class:`FrabError` (``FILE:LINE: message``)
+    before anything is committed. A dry run does all the work and rolls it back,
+    so its counts are exact. Nothing is ever deleted: talks, speakers, rooms and
+    tracks missing from the file stay. Two imports of one event at once take
+    turns (see ``import_with_one_retry``).
+    """
+    source = str(path)
+    schedule = parse_frab(Path(path).read_bytes(), source=source)
+    return import_with_one_retry(
+        lambda: _frab_import_once(
+            schedule=schedule, event_slug=event_slug, dry_run=dry_run, source=source
+        ),
+        event_slug=event_slug,
+        error_class=FrabError,
+        source=source,
+    )
+
+
+def _frab_import_once(*, schedule, event_slug, dry_run, source):
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(slug=event_slug).first()
+        zone, zone_warnings = schedule_zone(
+            schedule, current=event.tz if event else None, source=source
+        )
+        times, time_warnings = talk_times(schedule, zone, source=source)
+        dates = event_dates(schedule, zone, times, source=source)
+        event, event_outcome = _event_sync(
+            event=event,
+            event_slug=event_slug,
+            schedule=schedule,
+            zone=zone,
+            dates=dates,
+            source=source,
+        )
+        result = FrabImportResult(
+            event_slug=event_slug,
+            event_outcome=event_outcome,
+            time_zone=zone.key,
+            dry_run=dry_run,
+            warnings=[
+                f"{source}:{line}: {message}"
+                for line, message in sorted(
+                    [*schedule.warnings, *zone_warnings, *time_warnings], key=lambda w: w[0]
+                )
+            ],
+        )
+        places = {
+            part: places_sync(
+                model=model, part=part, event=event, entries=entries, result=result, source=source
+            )
+            for part, model, entries in (
+                ("room", Room, schedule.rooms),
+                ("track", Track, schedule.tracks),
+            )
+        }
+        namespace = schedule.acronym or event_slug
+        new_speakers = NewSpeakers()
+        speakers, updated_speakers = speakers_sync(
+            schedule=schedule,
+            namespace=namespace,
+            new_speakers=new_speakers,
+            result=result,
+            source=source,
+        )
+        talks = TalkSync(
+            event=event,
+            schedule=schedule,
+            namespace=namespace,
+            places=places,
+            speakers=speakers,
+            new_speakers=new_speakers,
+            result=result,
+            source=source,
+        )
+        talks.run(times)
+        if result.changed:
+            _pages_changed(event=event, updated_speakers=updated_speakers)
+        result.warnings.extend(_clash_warnings(event=event, line_of=talks.line_of, source=source))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result

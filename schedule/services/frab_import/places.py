@@ -1,0 +1,94 @@
+"""The rooms and tracks of a frab import: matched by name within the event, ordered as the file."""
+
+from django.utils.text import slugify
+
+from conference.models import Track
+from schedule.frab import FrabError
+from schedule.services.agenda import Outcome
+from schedule.services.frab_import.rows import bulk_update_changed, row_errors
+
+# Tracks the file gives no colour (d3's category10: distinct, and readable on white).
+TRACK_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+def unique_slug(text, taken, *, fallback, max_length):
+    base = slugify(text)[: max_length - 10].strip("-_") or fallback
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def name_key(name):
+    return " ".join(name.split()).casefold()
+
+
+def places_sync(*, model, part, event, entries, result, source):
+    """The rooms or tracks (``model``) of ``event`` for ``entries``, by name key.
+
+    The file's order is their position. New ones are inserted and changed
+    ones updated in a statement or two, whatever their number.
+    """
+    existing, taken = {}, set()
+    for place in model.objects.filter(event=event).order_by("pk"):
+        existing.setdefault(name_key(place.name), place)
+        taken.add(place.slug)
+    places, errors, new, changes = {}, [], [], []
+    for position, entry in enumerate(entries):
+        place = existing.get(name_key(entry.name))
+        colour = getattr(entry, "colour", "")
+        if place is None:
+            place = model(
+                event=event,
+                name=entry.name,
+                slug=unique_slug(entry.slug or entry.name, taken, fallback=part, max_length=100),
+                position=position,
+            )
+            if model is Track:
+                place.colour = colour or TRACK_PALETTE[position % len(TRACK_PALETTE)]
+            changed = None
+        else:
+            changed = []
+            if place.position != position:
+                place.position = position
+                changed.append("position")
+            # A track the file gives no colour keeps the one it has.
+            if colour and place.colour.lower() != colour:
+                place.colour = colour
+                changed.append("colour")
+            if not changed:
+                places[name_key(entry.name)] = place
+                result.count(f"{part}s", Outcome.UNCHANGED)
+                continue
+        problems = row_errors(
+            place, what=f'{part} "{entry.name}"', field_lines={}, default_line=entry.line
+        )
+        if problems:
+            errors.extend(problems)
+            continue
+        if changed is None:
+            new.append(place)
+            result.count(f"{part}s", Outcome.CREATED)
+        else:
+            changes.append((place, changed))
+            result.count(f"{part}s", Outcome.UPDATED)
+        places[name_key(entry.name)] = place
+    if errors:
+        raise FrabError(errors, source)
+    # Slugs are unique within the event by construction: ``taken`` holds all of its own.
+    model.objects.bulk_create(new)
+    bulk_update_changed(changes, update=model.objects.bulk_update)
+    return places
