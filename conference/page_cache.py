@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
 SITE = "__site__"
@@ -68,16 +69,35 @@ def _bump(*slugs):
         cache.set(_version_key(slug), uuid.uuid4().hex, None)
 
 
+def _stamp(slugs):
+    """The events' ``updated`` becomes now: the exports' Last-Modified and the sitemap read it.
+
+    The rows a page shows carry their own ``updated``, but a deleted talk, a
+    renamed room or a speaker taken off a talk leaves no row to say so.
+    """
+    from conference.models import Event
+
+    if slugs:
+        Event.objects.filter(slug__in=slugs).update(updated=timezone.now())
+
+
 def event_pages_changed(*slugs):
     """Every cached page of these events (and the site's pages) is stale from now on.
 
     Called after the surrounding transaction commits, so a page rendered in
     between cannot be stored under the new version with old data; and once
-    more right away, for callers outside a transaction.
+    more right away, for callers outside a transaction. The events' time of
+    change is written after the commit too, in a statement of its own, so
+    that a change never holds the event's row locked while it runs.
     """
     slugs = [slug for slug in slugs if slug]
     _bump(*slugs)
-    transaction.on_commit(lambda: _bump(*slugs))
+
+    def after_commit():
+        _stamp(slugs)
+        _bump(*slugs)
+
+    transaction.on_commit(after_commit)
 
 
 # Which changes make which events' pages stale -------------------------------

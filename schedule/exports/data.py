@@ -335,9 +335,10 @@ def schedule_last_modified(event):
     """The latest change to the event, its talks or their speakers; one query.
 
     Cancelled and unpublished talks count, because cancelling or hiding a talk
-    changes the exports; speakers count, because renaming one does. Rooms and
-    tracks keep no time of change, so the ETag (the content's version) is the
-    validator that never misses one.
+    changes the exports; speakers count, because renaming one does. Changes
+    that leave no row of their own to say so (a talk deleted, a room renamed,
+    a speaker taken off a talk) move the event's ``updated`` on
+    (conference.page_cache.event_pages_changed).
     """
     stamps = Talk.objects.filter(event=event).aggregate(
         talks=Max("updated"), speakers=Max("speakers__updated")

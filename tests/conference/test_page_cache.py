@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.http import parse_http_date
 
 from schedule.models import Talk
 from schedule.services.bulk import talks_cancel
@@ -229,3 +230,35 @@ def test_pages_kept_in_memory_stay_within_their_bytes():
     assert recent.get("b") is None
     assert recent.get("c") is not None
     assert recent.get("huge") is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda event: Talk.objects.get(slug="memory").delete(), id="talk-deleted"),
+        pytest.param(
+            lambda event: event.rooms.get().save(),
+            id="room-saved",
+        ),
+        pytest.param(
+            lambda event: Talk.objects.get(slug="memory").talk_speakers.get().delete(),
+            id="speaker-taken-off",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_export_last_modified_moves_on_with_changes_no_row_records(
+    client, event, change, fmt, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    path = f"/cached/schedule.{fmt}"
+    changed_at = venue_time(event, 2030, 1, 1, 12, 0)
+    first = client.get(path)
+    with time_machine.travel(changed_at, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            change(event)
+        again = client.get(path, headers={"If-Modified-Since": first["Last-Modified"]})
+
+    assert again.status_code == 200
+    assert parse_http_date(again["Last-Modified"]) == changed_at.timestamp()
