@@ -77,8 +77,18 @@ def _stamp(slugs):
     """
     from conference.models import Event
 
+    now = timezone.now()
+    # HTTP dates count whole seconds: a second stamp within the same second
+    # tells a client nothing the first did not (a bulk delete would otherwise
+    # write the event once per row).
+    second = int(now.timestamp())
+    slugs = [slug for slug in slugs if _stamped_in.get(slug) != second]
     if slugs:
-        Event.objects.filter(slug__in=slugs).update(updated=timezone.now())
+        Event.objects.filter(slug__in=slugs).update(updated=now)
+        _stamped_in.update(dict.fromkeys(slugs, second))
+
+
+_stamped_in = {}  # event slug -> the second this process last stamped it in
 
 
 def event_pages_changed(*slugs):
