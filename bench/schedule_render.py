@@ -9,7 +9,10 @@ or, in ``DEBUG=false SECRET_KEY=x .venv/bin/python manage.py shell -c``:
 "Cold" is the first request after an edit: whatever caches rendered pages
 is cleared before every timed request, while the process stays warm (its
 templates compiled by the cached loader that DEBUG off turns on, the
-database file in the OS page cache), as a running server's would be.
+database file in the OS page cache), as a running server's would be. The
+process is first prepared as gunicorn's master prepares its workers
+(``conference.prefork``: templates compiled, garbage collector frozen);
+``--unprepared`` leaves that out.
 
 Each page is fetched once to warm up, then ``--runs`` times through Django's
 test client (the whole middleware stack, as a request would go); the table
@@ -145,9 +148,18 @@ def main(argv=None):
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="cProfile one full page too.")
+    parser.add_argument(
+        "--unprepared",
+        action="store_true",
+        help="Skip what gunicorn's master does before forking (conference/prefork.py).",
+    )
     options = parser.parse_args(argv)
 
     _set_up_django()
+    if not options.unprepared:
+        from conference.prefork import prepare_workers
+
+        prepare_workers()
     from django.conf import settings
     from django.test import Client, override_settings
 
