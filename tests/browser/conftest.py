@@ -51,6 +51,13 @@ def migrated_data(django_db_setup, django_db_blocker):
         }
 
 
+def _restore_migrated_data(migrated_data):
+    from django.db import connections
+
+    for alias, contents in migrated_data.items():
+        connections[alias]._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def chromium_browser(migrated_data):
     executable = find_chromium()
@@ -70,6 +77,11 @@ def chromium_browser(migrated_data):
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
+        # This session fixture starts before the first browser test loads the
+        # migrations' data, and from here on the test sees other connection
+        # objects: give them the data too, or that first test starts without
+        # it whenever a transactional test before it emptied the database.
+        _restore_migrated_data(migrated_data)
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_FLAGS
         )
@@ -86,10 +98,7 @@ def browser_context_options():
 
 @pytest.fixture
 def page(chromium_browser, live_server, browser_context_options, migrated_data):
-    from django.db import connections
-
-    for alias, contents in migrated_data.items():
-        connections[alias]._test_serialized_contents = contents
+    _restore_migrated_data(migrated_data)
     context = chromium_browser.new_context(base_url=live_server.url, **browser_context_options)
     page = context.new_page()
     page.set_default_timeout(10_000)
