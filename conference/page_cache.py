@@ -22,20 +22,23 @@ Signed-in people (speakers, organisers) always get a fresh page.
 import functools
 import gzip
 import hashlib
+import logging
 import re
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 SITE = "__site__"
 # Pages are replaced by version, not by age; this only bounds how long an
@@ -104,8 +107,14 @@ def event_pages_changed(*slugs):
     _bump(*slugs)
 
     def after_commit():
-        _stamp(slugs)
-        _bump(*slugs)
+        try:
+            _stamp(slugs)
+        except DatabaseError:
+            # The change is saved and its pages must still go stale; a missed
+            # stamp leaves only Last-Modified behind, and the ETag still tells.
+            logger.warning("Could not record the time of change of %s", slugs, exc_info=True)
+        finally:
+            _bump(*slugs)
 
     transaction.on_commit(after_commit)
 
@@ -273,7 +282,9 @@ def _entry(key, *, plain):
         # The entry knows when it stops being true, whatever the cache's own clock.
         if entry is None or entry.expires <= time.time():
             return None
-        recent_entries.put(memory_key, entry, len(entry.body if plain else entry.gzipped))
+        # Counted by its bodies (the rest is small beside them): a plain one is kept once made.
+        size = len(entry.gzipped) + (len(entry.body) if plain else 0)
+        recent_entries.put(memory_key, entry, size)
     return entry
 
 
@@ -335,7 +346,8 @@ def _store(key, response):
         plain=body,
     )
     cache.set(key, entry, seconds)
-    recent_entries.put((key, False), entry, len(entry.gzipped))
+    # Memory keeps the gzipped page only; this response may still use the plain one.
+    recent_entries.put((key, False), replace(entry, plain=None), len(entry.gzipped))
     return entry
 
 

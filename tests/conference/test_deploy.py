@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -308,7 +309,9 @@ def test_gunicorn_master_prepares_the_workers_before_forking_them(gunicorn_env):
     prepared = []
     gunicorn_env.setattr(conference.prefork, "prepare_workers", lambda: prepared.append(True))
 
-    gunicorn_settings()["when_ready"](None)
+    when_ready = gunicorn_settings()["when_ready"]
+    when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+    when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=False)))  # --no-preload
 
     assert prepared == [True]
 

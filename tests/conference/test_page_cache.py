@@ -262,3 +262,35 @@ def test_export_last_modified_moves_on_with_changes_no_row_records(
 
     assert again.status_code == 200
     assert parse_http_date(again["Last-Modified"]) == changed_at.timestamp()
+
+
+def test_pages_kept_in_memory_are_counted_by_what_they_hold(client, event):
+    from conference.page_cache import recent_entries
+
+    plain = client.get("/cached/schedule/")  # rendered: memory keeps the gzipped page only
+    zipped = client.get("/cached/schedule/", headers={"Accept-Encoding": "gzip"})
+    [(entry, size)] = recent_entries._entries.values()
+
+    assert entry.plain is None
+    assert size == len(zipped.content) < len(plain.content)
+
+
+def test_pages_go_stale_even_when_the_time_of_change_cannot_be_written(
+    client, event, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from django.db import DatabaseError
+
+    from conference import page_cache
+
+    def locked(slugs):
+        raise DatabaseError("database is locked")
+
+    client.get("/cached/schedule/")
+    monkeypatch.setattr(page_cache, "_stamp", locked)
+    with django_capture_on_commit_callbacks(execute=True):
+        talk = Talk.objects.get(slug="memory")
+        talk.title = "Saved all the same"
+        talk.save()
+
+    assert "Saved all the same" in client.get("/cached/schedule/").content.decode()
+    assert "Could not record the time of change of ['cached']" in caplog.text
