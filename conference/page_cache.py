@@ -330,7 +330,7 @@ def cached_response(request, slug, key=None):
     return None if entry is None else _response(request, entry)
 
 
-def _store(key, response):
+def _store(key, response, *, asked_at):
     body = response.content
     seconds = getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
@@ -342,7 +342,8 @@ def _store(key, response):
         last_modified=http_date(last_modified),
         last_modified_seconds=last_modified,
         headers=tuple((name, response[name]) for name in STORED_HEADERS if name in response),
-        expires=time.time() + seconds,
+        # Counted from before the view looked at the clock, so never past what it meant.
+        expires=asked_at + seconds,
         plain=body,
     )
     cache.set(key, entry, seconds)
@@ -369,12 +370,13 @@ def cached_page(view):
         response = cached_response(request, None, key)
         if response is not None:
             return response
+        asked_at = time.time()
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming:
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()
-        return _response(request, _store(key, response))
+        return _response(request, _store(key, response, asked_at=asked_at))
 
     return wrapper
 
