@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages already rendered are served from here, before the layers
-    # below that only signed-in people need (conference/page_cache.py).
+    # below that only signed-in people need (conference/page_cache/).
     "conference.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +110,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Each process also keeps the public pages it served last in its own memory
-# (conference/page_cache.py): up to this many bytes, mostly gzipped pages.
+# (conference/page_cache/): up to this many bytes, mostly gzipped pages.
 PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -38,8 +38,8 @@ def empty_cache():
     """Every test starts with an empty cache, as a fresh deployment would."""
     from django.core.cache import cache
 
-    from conference import page_cache
+    from conference.page_cache import recent_entries, versions
 
     cache.clear()
-    page_cache.recent_entries.clear()
-    page_cache._stamped_in.clear()
+    recent_entries.clear()
+    versions._stamped_in.clear()

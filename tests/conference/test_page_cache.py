@@ -214,7 +214,7 @@ def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(cl
 
 
 def test_pages_kept_in_memory_stay_within_their_bytes():
-    from conference.page_cache import _Entry, _RecentEntries
+    from conference.page_cache.serving import _Entry, _RecentEntries
 
     def entry(size):
         return _Entry(b"x" * size, '"e"', "", 0, (), expires=float("inf"))
@@ -280,13 +280,13 @@ def test_pages_go_stale_even_when_the_time_of_change_cannot_be_written(
 ):
     from django.db import DatabaseError
 
-    from conference import page_cache
+    from conference.page_cache import versions
 
     def locked(slugs):
         raise DatabaseError("database is locked")
 
     client.get("/cached/schedule/")
-    monkeypatch.setattr(page_cache, "_stamp", locked)
+    monkeypatch.setattr(versions, "_stamp", locked)
     with django_capture_on_commit_callbacks(execute=True):
         talk = Talk.objects.get(slug="memory")
         talk.title = "Saved all the same"

@@ -1,46 +1,30 @@
-"""Rendered public pages and exports, cached per event under a version that any change bumps.
+"""Serving pages from the cache.
 
-A public page of an event is stored in the cache (the one ``CACHE_URL``
-names, shared by every app process) under a key made of the event's current
-version and the request's path and query. Any change that can show on a page
-— to the event, its rooms, tracks, talks, speakers of its talks or their links
-— replaces the version, in this one place, so the next request renders afresh
-and no process serves a stale page. The site's own version (for the home page
-and the sitemap) changes with every event's.
-
-Changes made through the ORM are seen by the signal receivers below; code
-that writes with ``QuerySet.update()`` or ``bulk_create()`` (which send no
-signals) calls ``event_pages_changed`` itself.
-
-Cached responses carry an ETag and Last-Modified, answer conditional requests
-with 304, and are kept gzipped (most clients accept it; the rest get the page
-decompressed). Each process keeps the pages it served last in its memory too,
-under the same versioned key, so a hit costs one small read of the version.
-Signed-in people (speakers, organisers) always get a fresh page.
+An entry is one cache value: its metadata and the page gzipped (the plain
+page is made from it for the rare client that refuses gzip). Each process
+also keeps the entries it served last in its own memory, under the same key,
+so that a hit costs one small read of the event's version from the shared
+cache and no copy of a megabyte page across the network. The key holds the
+version, so a change made by any process reaches every process on its next
+request.
 """
 
 import functools
 import gzip
 import hashlib
-import logging
 import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 
-logger = logging.getLogger(__name__)
+from conference.page_cache.versions import SITE, event_version
 
-SITE = "__site__"
 # Pages are replaced by version, not by age; this only bounds how long an
 # unreachable entry lingers.
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -51,150 +35,6 @@ STORED_HEADERS = (
     "Access-Control-Expose-Headers",
     "Content-Language",
 )
-
-
-def _version_key(slug):
-    return f"pages:version:{slug}"
-
-
-def event_version(slug):
-    """The current version of an event's pages (made up on first use)."""
-    key = _version_key(slug)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
-    return version
-
-
-def _bump(*slugs):
-    for slug in {*slugs, SITE}:
-        cache.set(_version_key(slug), uuid.uuid4().hex, None)
-
-
-def _stamp(slugs):
-    """The events' ``updated`` becomes now: the exports' Last-Modified and the sitemap read it.
-
-    The rows a page shows carry their own ``updated``, but a deleted talk, a
-    renamed room or a speaker taken off a talk leaves no row to say so.
-    """
-    from conference.models import Event
-
-    now = timezone.now()
-    # HTTP dates count whole seconds: a second stamp within the same second
-    # tells a client nothing the first did not (a bulk delete would otherwise
-    # write the event once per row).
-    second = int(now.timestamp())
-    slugs = [slug for slug in slugs if _stamped_in.get(slug) != second]
-    if slugs:
-        Event.objects.filter(slug__in=slugs).update(updated=now)
-        _stamped_in.update(dict.fromkeys(slugs, second))
-
-
-_stamped_in = {}  # event slug -> the second this process last stamped it in
-
-
-def event_pages_changed(*slugs):
-    """Every cached page of these events (and the site's pages) is stale from now on.
-
-    Called after the surrounding transaction commits, so a page rendered in
-    between cannot be stored under the new version with old data; and once
-    more right away, for callers outside a transaction. The events' time of
-    change is written after the commit too, in a statement of its own, so
-    that a change never holds the event's row locked while it runs.
-    """
-    slugs = [slug for slug in slugs if slug]
-    _bump(*slugs)
-
-    def after_commit():
-        try:
-            _stamp(slugs)
-        except DatabaseError:
-            # The change is saved and its pages must still go stale; a missed
-            # stamp leaves only Last-Modified behind, and the ETag still tells.
-            logger.warning("Could not record the time of change of %s", slugs, exc_info=True)
-        finally:
-            _bump(*slugs)
-
-    transaction.on_commit(after_commit)
-
-
-# Which changes make which events' pages stale -------------------------------
-
-
-def _event_slugs_of_speaker(speaker_id):
-    from conference.models import Event
-
-    return list(
-        Event.objects.filter(talks__talk_speakers__speaker_id=speaker_id)
-        .values_list("slug", flat=True)
-        .distinct()
-    )
-
-
-def _event_slug(event_id):
-    from conference.models import Event
-
-    return Event.objects.filter(pk=event_id).values_list("slug", flat=True).first()
-
-
-def _on_event_saving(sender, instance, **kwargs):
-    if instance.pk:
-        instance._slug_before_save = _event_slug(instance.pk)
-
-
-def _on_event_change(sender, instance, **kwargs):
-    event_pages_changed(instance.slug, getattr(instance, "_slug_before_save", None))
-
-
-def _on_event_part_change(sender, instance, **kwargs):
-    event_pages_changed(_event_slug(instance.event_id))
-
-
-def _on_talk_speaker_change(sender, instance, **kwargs):
-    from schedule.models import Talk
-
-    event_id = Talk.objects.filter(pk=instance.talk_id).values_list("event_id", flat=True).first()
-    event_pages_changed(_event_slug(event_id) if event_id else None)
-
-
-def _on_speaker_change(sender, instance, **kwargs):
-    event_pages_changed(*_event_slugs_of_speaker(instance.pk))
-
-
-def _on_speaker_link_change(sender, instance, **kwargs):
-    event_pages_changed(*_event_slugs_of_speaker(instance.speaker_id))
-
-
-def connect_signals():
-    from conference.models import Event, Room, Track
-    from schedule.models import Talk, TalkSpeaker
-    from speakers.models import Speaker, SpeakerLink
-
-    pre_save.connect(_on_event_saving, sender=Event, dispatch_uid="pages-event-saving")
-    receivers = [
-        (Event, _on_event_change),
-        (Room, _on_event_part_change),
-        (Track, _on_event_part_change),
-        (Talk, _on_event_part_change),
-        (TalkSpeaker, _on_talk_speaker_change),
-        (Speaker, _on_speaker_change),
-        (SpeakerLink, _on_speaker_link_change),
-    ]
-    for model, receiver in receivers:
-        for signal in (post_save, post_delete):
-            signal.connect(receiver, sender=model, dispatch_uid=f"pages-{model.__name__}-{signal}")
-
-
-# Serving pages from the cache ----------------------------------------------------
-#
-# An entry is one cache value: its metadata and the page gzipped (the
-# plain page is made from it for the rare client that refuses gzip). Each
-# process also keeps the entries it served last in its own memory, under
-# the same key, so that a hit costs one small read of the event's version
-# from the shared cache and no copy of a megabyte page across the network.
-# The key holds the version, so a change made by any process reaches every
-# process on its next request.
 
 
 def _accepts_gzip(request):

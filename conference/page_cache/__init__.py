@@ -1,0 +1,43 @@
+"""Rendered public pages and exports, cached per event under a version that any change bumps.
+
+A public page of an event is stored in the cache (the one ``CACHE_URL``
+names, shared by every app process) under a key made of the event's current
+version and the request's path and query. Any change that can show on a page
+— to the event, its rooms, tracks, talks, speakers of its talks or their links
+— replaces the version, in this one place, so the next request renders afresh
+and no process serves a stale page. The site's own version (for the home page
+and the sitemap) changes with every event's.
+
+- ``versions``: each event's version and ``event_pages_changed``, the one call
+  that replaces it (and records the event's time of change).
+- ``signals``: the receivers that call it for changes made through the ORM;
+  code that writes with ``QuerySet.update()`` or ``bulk_create()`` (which send
+  no signals) calls ``event_pages_changed`` itself.
+- ``serving``: the stored entries, kept gzipped in the shared cache and in
+  each process's memory; ``cached_page`` for views and
+  ``CachedPageMiddleware``, which answers before the session layers. Cached
+  responses carry an ETag and Last-Modified and answer conditional requests
+  with 304. Signed-in people (speakers, organisers) always get a fresh page.
+"""
+
+from conference.page_cache.serving import (
+    PAGE_TIMEOUT,
+    CachedPageMiddleware,
+    cached_page,
+    cached_response,
+    recent_entries,
+)
+from conference.page_cache.signals import connect_signals
+from conference.page_cache.versions import SITE, event_pages_changed, event_version
+
+__all__ = [
+    "PAGE_TIMEOUT",
+    "SITE",
+    "CachedPageMiddleware",
+    "cached_page",
+    "cached_response",
+    "connect_signals",
+    "event_pages_changed",
+    "event_version",
+    "recent_entries",
+]
