@@ -34,6 +34,7 @@ class RestoreResult:
     counts: dict = field(default_factory=dict)  # rows created (and photos written), by part
     speakers_reused: int = 0
     warnings: list = field(default_factory=list)
+    changed = True  # a restore always writes the event anew
 
     def summary(self):
         action = "replaced" if self.replaced else "restored"

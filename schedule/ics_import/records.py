@@ -5,11 +5,13 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from schedule.agenda import AgendaError
+
 TALK_EXTERNAL_ID_MAX_LENGTH = 100  # Talk.external_id's max_length
 EXTERNAL_ID_PREFIX = "ics:"
 
 
-class IcsError(Exception):
+class IcsError(AgendaError):
     """Problems that keep a calendar from being imported, each with its line.
 
     ``errors`` is a list of ``(line, message)``; ``line`` is ``None`` for a
@@ -18,18 +20,6 @@ class IcsError(Exception):
 
     def __init__(self, errors, source="<calendar>"):
         super().__init__(errors, source)
-        self.errors = sorted(errors, key=lambda error: error[0] or 0)
-        self.source = source
-
-    def messages(self):
-        """One ``FILE:LINE: message`` per problem, in file order."""
-        return [
-            f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}"
-            for line, message in self.errors
-        ]
-
-    def __str__(self):
-        return "\n".join(self.messages())
 
 
 class IcsTimeError(ValueError):

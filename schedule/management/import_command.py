@@ -50,12 +50,16 @@ class ImportCommand(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}", returncode=1) from None
 
-        if options["verbosity"] < 1:
-            return
-        for warning in result.warnings:
-            self.stderr.write(warning)
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was written.")
-        self.stdout.write(result.summary())
-        if not result.changed:
-            self.stdout.write("Nothing changed.")
+        if options["verbosity"] >= 1:
+            write_result(self, result)
+
+
+def write_result(command, result):
+    """A service's result as the commands print it: warnings, then what it did (or would)."""
+    for warning in result.warnings:
+        command.stderr.write(warning)
+    if result.dry_run:
+        command.stdout.write("Dry run: nothing was written.")
+    command.stdout.write(result.summary())
+    if not result.changed:
+        command.stdout.write("Nothing changed.")

@@ -1,7 +1,6 @@
 """Importing the 2012 agenda format."""
 
 import datetime
-import enum
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -15,16 +14,15 @@ from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
 from schedule.clashes import Code, schedule_problems
 from schedule.models import Talk
-from schedule.services.importing import talk_speakers_set, validation_errors
+from schedule.services.importing import (
+    Outcome,
+    event_sync,
+    talk_speakers_set,
+    validation_errors,
+)
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
-
-
-class Outcome(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
 
 
 @dataclass
@@ -138,26 +136,15 @@ def _event_sync(*, event, event_slug, agenda, tz, source):
         "description": agenda.description,
         "time_zone": tz.key,
     }
-    if event is None:
-        event = Event(slug=event_slug, is_published=True, **values)
-        changed = None
-    else:
-        changed = [name for name, value in values.items() if getattr(event, name) != value]
-        if not changed:
-            return event, Outcome.UNCHANGED
-        for name in changed:
-            setattr(event, name, values[name])
-    errors = validation_errors(
-        event, what=f"event {event_slug}", field_lines=agenda.field_lines, default_line=None
-    )
-    if errors:
-        raise AgendaError(errors, source)
-    if changed is None:
-        event.save()
-        return event, Outcome.CREATED
     # Organisers' own edits (publication, tagline, website) are left alone.
-    event.save(update_fields=[*changed, "updated"])
-    return event, Outcome.UPDATED
+    return event_sync(
+        event=event,
+        event_slug=event_slug,
+        values=values,
+        field_lines=agenda.field_lines,
+        error_class=AgendaError,
+        source=source,
+    )
 
 
 def _speakers_sync(*, agenda, result, source):

@@ -45,8 +45,13 @@ from schedule.ics_import import (
     parse_ics,
 )
 from schedule.models import Talk
-from schedule.services.agenda import Outcome, import_with_one_retry, speaker_name_key
-from schedule.services.importing import talk_speakers_set, validation_errors
+from schedule.services.agenda import import_with_one_retry, speaker_name_key
+from schedule.services.importing import (
+    Outcome,
+    event_sync,
+    talk_speakers_set,
+    validation_errors,
+)
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -156,17 +161,15 @@ def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
         (end - datetime.timedelta(microseconds=1)).astimezone(tz).date() for _, end in times
     )
     if event is None:
-        event = Event(
-            slug=event_slug,
-            name=calendar.name or event_slug,
-            location=venue,
-            start_date=first_day,
-            end_date=last_day,
-            time_zone=tz.key,
-            is_published=True,
-        )
-        changed = None
+        values = {
+            "name": calendar.name or event_slug,
+            "location": venue,
+            "start_date": first_day,
+            "end_date": last_day,
+            "time_zone": tz.key,
+        }
     else:
+        # The name, description and publication are the organisers'.
         values = {
             "time_zone": tz.key,
             "start_date": min(event.start_date, first_day),
@@ -174,22 +177,14 @@ def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
         }
         if venue and not event.location:
             values["location"] = venue
-        changed = [name for name, value in values.items() if getattr(event, name) != value]
-        if not changed:
-            return event, Outcome.UNCHANGED
-        for name in changed:
-            setattr(event, name, values[name])
-    errors = validation_errors(
-        event, what=f"event {event_slug}", field_lines=calendar.field_lines, default_line=None
+    return event_sync(
+        event=event,
+        event_slug=event_slug,
+        values=values,
+        field_lines=calendar.field_lines,
+        error_class=IcsError,
+        source=source,
     )
-    if errors:
-        raise IcsError(errors, source)
-    if changed is None:
-        event.save()
-        return event, Outcome.CREATED
-    # The name, description and publication are the organisers'.
-    event.save(update_fields=[*changed, "updated"])
-    return event, Outcome.UPDATED
 
 
 def _room_slug(name):

@@ -1,8 +1,48 @@
-"""What every importer does alike: check a row against the file, and set a talk's speakers."""
+"""What every importer does alike: check a row against the file, sync the event, set speakers."""
+
+import enum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from conference.models import Event
 from schedule.models import TalkSpeaker
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def event_sync(*, event, event_slug, values, field_lines, error_class, source):
+    """The event ``event_slug`` made with ``values``, or ``event`` given those that differ.
+
+    ``event`` is the existing row (locked by the caller) or None. The row is
+    checked in full; a problem raises ``error_class`` with ``FILE:LINE``
+    messages (``field_lines`` maps fields to lines of ``source``). A new event
+    is published; an existing one is saved with only the fields that changed,
+    so the organisers' own edits to the others stay. Returns the event and
+    its :class:`Outcome`.
+    """
+    if event is None:
+        event = Event(slug=event_slug, is_published=True, **values)
+        changed = None
+    else:
+        changed = [name for name, value in values.items() if getattr(event, name) != value]
+        if not changed:
+            return event, Outcome.UNCHANGED
+        for name in changed:
+            setattr(event, name, values[name])
+    errors = validation_errors(
+        event, what=f"event {event_slug}", field_lines=field_lines, default_line=None
+    )
+    if errors:
+        raise error_class(errors, source)
+    if changed is None:
+        event.save()
+        return event, Outcome.CREATED
+    event.save(update_fields=[*changed, "updated"])
+    return event, Outcome.UPDATED
 
 
 def validation_errors(

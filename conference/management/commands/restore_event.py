@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.backup import BackupError, event_restore
+from schedule.management.import_command import write_result
 
 
 class Command(BaseCommand):
@@ -42,10 +43,5 @@ class Command(BaseCommand):
                 f"{file}: not restored; the database and the stored photos are unchanged.",
                 returncode=1,
             ) from None
-        if options["verbosity"] < 1:
-            return
-        for warning in result.warnings:
-            self.stderr.write(warning)
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was written.")
-        self.stdout.write(result.summary())
+        if options["verbosity"] >= 1:
+            write_result(self, result)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Event
+from schedule.management.import_command import write_result
 from schedule.services import RoomAssignmentError, rooms_assign
 
 
@@ -37,12 +38,5 @@ class Command(BaseCommand):
         except RoomAssignmentError as error:
             raise CommandError(str(error), returncode=1) from None
 
-        if options["verbosity"] < 1:
-            return
-        for warning in result.warnings:
-            self.stderr.write(warning)
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was written.")
-        self.stdout.write(result.summary())
-        if not result.changed:
-            self.stdout.write("Nothing changed.")
+        if options["verbosity"] >= 1:
+            write_result(self, result)

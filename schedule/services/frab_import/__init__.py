@@ -39,7 +39,7 @@ from conference.models import Event, Room, Track
 from conference.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
-from schedule.services.agenda import Outcome, import_with_one_retry
+from schedule.services.agenda import import_with_one_retry
 from schedule.services.frab_import.places import TRACK_PALETTE, places_sync
 from schedule.services.frab_import.result import PARTS, FrabImportResult
 from schedule.services.frab_import.speakers import (
@@ -48,7 +48,7 @@ from schedule.services.frab_import.speakers import (
     speakers_sync,
 )
 from schedule.services.frab_import.talks import TalkSync
-from schedule.services.importing import validation_errors
+from schedule.services.importing import event_sync
 
 __all__ = [
     "PARTS",
@@ -69,30 +69,15 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source):
     # Only what the file says: a file without a venue leaves the event's alone.
     values |= {name: getattr(schedule, name) for name in ("location", "website")}
     values = {name: value for name, value in values.items() if value}
-    if event is None:
-        event = Event(slug=event_slug, is_published=True, **values)
-        changed = None
-    else:
-        changed = [name for name, value in values.items() if getattr(event, name) != value]
-        if not changed:
-            return event, Outcome.UNCHANGED
-        for name in changed:
-            setattr(event, name, values[name])
-    # One row: checked in full, unique slug and date constraint by the database.
-    errors = validation_errors(
-        event,
-        what=f"event {event_slug}",
-        field_lines=schedule.field_lines | {"location": schedule.line, "website": schedule.line},
-        default_line=None,
-    )
-    if errors:
-        raise FrabError(errors, source)
-    if changed is None:
-        event.save()
-        return event, Outcome.CREATED
     # Organisers' own edits (publication, tagline, description) are left alone.
-    event.save(update_fields=[*changed, "updated"])
-    return event, Outcome.UPDATED
+    return event_sync(
+        event=event,
+        event_slug=event_slug,
+        values=values,
+        field_lines=schedule.field_lines | {"location": schedule.line, "website": schedule.line},
+        error_class=FrabError,
+        source=source,
+    )
 
 
 def _clash_warnings(*, event, line_of, source):

@@ -4,8 +4,8 @@ from django.utils.text import slugify
 
 from conference.models import Track
 from schedule.frab import FrabError
-from schedule.services.agenda import Outcome
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors
+from schedule.services.importing import Outcome
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
 TRACK_PALETTE = (

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from schedule.services.agenda import Outcome
+from schedule.services.importing import Outcome
 
 PARTS = ("rooms", "tracks", "talks", "speakers")
 

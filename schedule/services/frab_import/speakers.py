@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schedule.frab import FrabError
-from schedule.services.agenda import Outcome
 from schedule.services.frab_import.rows import constraint_message, row_errors, unique_errors
+from schedule.services.importing import Outcome
 from speakers.models import Speaker
 
 SLUG_BASE_LENGTH = 190  # as Speaker.unique_slug_for: room for "-2", "-3"… within 200

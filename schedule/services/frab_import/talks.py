@@ -5,10 +5,11 @@ from django.utils import timezone
 
 from schedule.frab import FrabError
 from schedule.models import Talk, TalkSpeaker
-from schedule.services.agenda import Outcome, speaker_name_key
+from schedule.services.agenda import speaker_name_key
 from schedule.services.frab_import.places import name_key, unique_slug
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors, unique_errors
 from schedule.services.frab_import.speakers import speaker_external_id
+from schedule.services.importing import Outcome
 
 
 class TalkSync:
