@@ -1,0 +1,68 @@
+"""``make bench`` end to end on a tiny event: gunicorn, load, ratios, the cold request."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+PAGES = [
+    "static file",
+    "schedule, all days",
+    "schedule, one day",
+    "talk page",
+    "speakers",
+    "schedule.ics",
+    "schedule.xml",
+    "schedule.json",
+]
+
+
+def redis_answers():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), 1) as redis:
+            redis.sendall(b"PING\r\n")
+            return redis.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_bench_measures_every_page_against_the_static_file(tmp_path):
+    # The benchmark's own processes, on a database of their own: nothing of the test run's.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL", "DATABASE_URL"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    output = tmp_path / "latest.md"
+    arguments = ["--days", "1", "--rooms", "2", "--slots", "2", "--duration", "0.5"]
+    arguments += ["--warmup", "0", "--static-duration", "0.3", "--connections", "2"]
+    arguments += ["--workers", "2", "--tool", "python", "--cold-repeats", "1"]
+
+    finished = subprocess.run(
+        [sys.executable, "bench/run.py", *arguments, "--output", str(output)],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert finished.returncode == 0, finished.stdout[-2000:] + finished.stderr[-2000:]
+    table = output.read_text()
+    assert table.startswith("# Benchmark: 4 talks,")
+    rows = re.findall(
+        r"^\| ([^`|]+?) (?:\([^)]*\) )?`[^`]+` \| ([\d,]+) \| ([\d.]+) \|", table, re.M
+    )
+    assert [label for label, _, _ in rows] == PAGES
+    for label, rate, ratio in rows:
+        assert int(rate.replace(",", "")) > 0, label
+        assert float(ratio) > 0, label
+    assert re.search(r"\| 5 / 0 \|", table)  # the schedule's queries: uncached, then cached
+    cold = re.search(r"^Cold: .* the page showed the new title: (.+)\.$", table, re.M)
+    assert cold
+    if redis_answers():  # shared by the workers, so an edit reaches them all
+        assert cold.group(1) == "yes"
