@@ -1,7 +1,6 @@
 """Tests of the iCalendar importer: the reader (``schedule.ics_import``) and ``ics_import``.
 
-The real files of three conferences are read from ``../shared/formats/samples/ics/``
-(GPL-2.0 data, never copied into the project): these tests skip when it is absent.
+The real files of three conferences are test data in ``tests/data/ics/`` (see its README).
 """
 
 import datetime
@@ -10,7 +9,6 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from conference.models import Event, Room
 from schedule.clashes import schedule_problems
@@ -34,10 +32,7 @@ MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
 DATA = Path(__file__).resolve().parent.parent / "data" / "ics"
 SMALL_CONF = DATA / "small-conf.ics"
 BROKEN = DATA / "broken.ics"
-SAMPLES = Path(settings.BASE_DIR).resolve().parent / "shared" / "formats" / "samples" / "ics"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"the real .ics samples are not in {SAMPLES}"
-)
+SAMPLES = DATA
 
 # A zone only this file defines: UTC+1, UTC+2 in summer (EU rules).
 MY_ZONE = (
@@ -1002,7 +997,6 @@ def test_ics_import_reads_our_own_export_back(client, kvm_forum, tmp_path, setti
 # The real files of three conferences
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_ics_import_reads_linux_conf_au_2020():
     path = SAMPLES / "linux_conf_au_2020.ics"
@@ -1039,7 +1033,6 @@ def test_ics_import_reads_linux_conf_au_2020():
     assert ics_import(path=path, event_slug="lca-2020").changed is False
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_ics_import_reads_kielux_2020_with_a_zone():
     path = SAMPLES / "kielux_2020.ics"
@@ -1067,7 +1060,6 @@ def test_ics_import_reads_kielux_2020_with_a_zone():
     )
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_ics_import_asks_for_a_zone_for_kielux_2020():
     path = SAMPLES / "kielux_2020.ics"
@@ -1081,7 +1073,6 @@ def test_ics_import_asks_for_a_zone_for_kielux_2020():
     ]
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_ics_import_refuses_jres_2022_for_its_talk_without_length():
     path = SAMPLES / "jres_2022.ics"
@@ -1100,7 +1091,6 @@ def test_ics_import_refuses_jres_2022_for_its_talk_without_length():
     assert Event.objects.count() == 0
 
 
-@needs_samples
 def test_parse_ics_reads_the_dirty_jres_2022_text_right():
     """Folds inside UTF-8 characters and stray carriage returns: every character comes back."""
     path = SAMPLES / "jres_2022.ics"
