@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# pytest's options for `make test`: one worker per core (pytest-xdist).
+PYTEST_ARGS ?= -n auto
 AGENDA := schedule/data/kvm-forum-2012-agenda.txt
 AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
@@ -42,7 +44,7 @@ superuser: $(VENV)/.installed-runtime ## Create an admin account (asks for a nam
 	$(BIN)/python manage.py createsuperuser
 
 test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshots: $(VENV)/.installed-dev ## Screenshots of the schedule at desktop and phone width, in screenshots/
 	$(BIN)/python -m pytest -m screenshots tests/browser/test_screenshots.py

@@ -8,7 +8,32 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
 
-from conference.settings import *  # noqa: F403
+
+def _redis_database_per_worker():
+    """Give each pytest-xdist worker a Redis database of its own.
+
+    The suite empties its cache before every test, which on Redis is FLUSHDB:
+    two workers on one database would empty each other's cache mid-test. The
+    environment variable is rewritten, not only the setting, so the app
+    processes a test starts share the worker's database. Worker N takes the
+    configured database minus 2N (15, 13, 11, …), leaving 14 to the benchmark.
+    """
+    url = os.environ.get("CACHE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not url.startswith(("redis://", "rediss://")):
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - 2 * int(worker.removeprefix("gw"))
+    if database < 0:
+        raise RuntimeError(f"Too many test workers for the Redis databases below {url}")
+    os.environ["CACHE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
+
+
+_redis_database_per_worker()
+
+from conference.settings import *  # noqa: E402, F403
 
 # The test client speaks plain HTTP; the HTTPS redirect has its own test.
 SECURE_SSL_REDIRECT = False

@@ -1,7 +1,7 @@
 """A real Chromium, driven by Playwright, for what only a browser shows.
 
 The tests use the system's Chromium (Debian's package). Where none is found
-they are skipped with a note, unless REQUIRE_BROWSER is set (as CI does), in
+they are skipped with a note, unless REQUIRE_BROWSER or CI=true is set (as CI does), in
 which case a missing browser is a failure.
 """
 
@@ -67,7 +67,11 @@ def chromium_browser(migrated_data):
             + ", ".join(CHROMIUM_CANDIDATES)
             + "); install Debian's 'chromium' package to run the browser tests."
         )
-        if os.environ.get("REQUIRE_BROWSER"):
+        if os.environ.get("REQUIRE_BROWSER") or os.environ.get("CI", "").lower() in {
+            "1",
+            "true",
+            "yes",
+        }:
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
