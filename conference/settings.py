@@ -179,6 +179,8 @@ FORWARDED_ALLOW_IPS = [
 ]
 trusted_proxies(FORWARDED_ALLOW_IPS)  # refuses to start on an entry that is no address
 AXES_CLIENT_IP_CALLABLE = "conference.client_address.client_ip_address"
+# Bad invitation links must never block a valid one: they are not counted.
+AXES_WHITELIST_CALLABLE = "speakers.throttling.is_invitation_link"
 
 SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 

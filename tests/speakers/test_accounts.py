@@ -517,6 +517,29 @@ def test_the_proxy_in_front_is_a_setting(avi_with_password, settings):
     assert sign_in(local, PASSWORD)["Location"] == "/accounts/profile/"
 
 
+@NGINX_PEERS
+def test_bad_invitation_links_never_block_a_valid_one(avi, settings, nginx):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    used = invitation_path(mail.outbox[0])
+    browser_behind_nginx(SPEAKER_AT_HOME, nginx=nginx).post(used)
+    speakers_invite(speakers=[Speaker.objects.get(pk=avi.pk)], base_url="http://testserver/")
+    valid = invitation_path(mail.outbox[1])
+    # Forged and spent links, from the very address the speaker will use.
+    speaker = browser_behind_nginx(SPEAKER_AT_HOME, nginx=nginx)
+    for bad in ["/accounts/invitation/?token=forged-token", used] * settings.AXES_FAILURE_LIMIT:
+        refused = speaker.post(bad)
+        assert refused.status_code == 400
+        assert "This sign-in link has expired or was already used." in refused.content.decode()
+
+    page = speaker.get(valid)
+    response = speaker.post(valid)
+
+    assert "Welcome, Avi Kivity." in page.content.decode()
+    assert response["Location"] == "/accounts/password/set/"
+    assert int(speaker.session["_auth_user_id"]) == avi.user_id
+    assert not AccessAttempt.objects.exists()
+
+
 def test_password_reset_by_email(client, signed_in_speaker):
     client.logout()
     signed_in_speaker.user.email = "avi@example.org"
