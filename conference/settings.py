@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from conference.client_address import trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -169,6 +171,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "speakers/accounts/locked_out.html"
 AXES_VERBOSE = False
+# The proxies in front of the site, as for gunicorn (deploy/gunicorn.conf.py
+# reads the same variable): only from these peers is X-Forwarded-For believed
+# to name the browser, whose address sign-in throttling counts per account.
+FORWARDED_ALLOW_IPS = [
+    proxy.strip() for proxy in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+]
+trusted_proxies(FORWARDED_ALLOW_IPS)  # refuses to start on an entry that is no address
+AXES_CLIENT_IP_CALLABLE = "conference.client_address.client_ip_address"
+# Bad invitation links must never block a valid one: they are not counted.
+AXES_WHITELIST_CALLABLE = "speakers.throttling.is_invitation_link"
 
 SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 

@@ -74,6 +74,7 @@ def when_ready(server):
 
 
 # The proxy in front: which addresses may set X-Forwarded-Proto and -For.
+# Django reads the same variable for the browser's address (sign-in throttling).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Access log to stdout (the journal under systemd) unless turned off with an

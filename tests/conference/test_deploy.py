@@ -111,6 +111,16 @@ def test_gunicorn_config_defaults_suit_one_machine_behind_a_proxy(gunicorn_env):
     assert "%(M)sms" in settings["access_log_format"]
 
 
+def test_django_trusts_the_proxies_gunicorn_trusts_by_default(gunicorn_env):
+    gunicorn_trusts = gunicorn_settings()["forwarded_allow_ips"]
+
+    django_trusts = django_seen(
+        "from django.conf import settings; seen = settings.FORWARDED_ALLOW_IPS", **PRODUCTION_ENV
+    )
+
+    assert django_trusts == gunicorn_trusts.split(",") == ["127.0.0.1", "::1"]
+
+
 def test_gunicorn_config_reads_the_environment(gunicorn_env):
     gunicorn_env.setenv("GUNICORN_BIND", "unix:/run/conference/gunicorn.sock, 10.0.0.5:8000")
     gunicorn_env.setenv("WEB_CONCURRENCY", "3")

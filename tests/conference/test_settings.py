@@ -23,6 +23,7 @@ SETTINGS_VARIABLES = {
     "CACHE_URL",
     "ALLOWED_HOSTS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "FORWARDED_ALLOW_IPS",
 }
 
 
@@ -106,3 +107,22 @@ def test_production_settings_pass_the_deploy_checks(debug):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
+
+
+def test_the_proxies_trusted_to_name_the_client_are_read_from_the_environment():
+    result = run_django(
+        "from django.conf import settings; print(settings.FORWARDED_ALLOW_IPS)",
+        **PRODUCTION_ENV,
+        FORWARDED_ALLOW_IPS="127.0.0.1, 10.0.0.2",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['127.0.0.1', '10.0.0.2']"
+
+
+def test_a_trusted_proxy_that_is_no_address_stops_the_site_with_its_name():
+    result = run_django("print('started')", **PRODUCTION_ENV, FORWARDED_ALLOW_IPS="::1,10.0.0.0/8")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS: '10.0.0.0/8' is not an IP address" in result.stderr
+    assert "started" not in result.stdout

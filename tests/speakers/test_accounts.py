@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.storage import default_storage
@@ -397,6 +398,146 @@ def test_repeated_failed_sign_ins_are_throttled_with_a_message(client, signed_in
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# Sign-in throttling behind the proxy ------------------------------------------
+#
+# nginx (deploy/nginx.conf) reaches gunicorn over a Unix socket or loopback and
+# appends the address it saw to X-Forwarded-For; these browsers do the same.
+
+ATTACKER = "203.0.113.66"
+SPEAKER_AT_HOME = "198.51.100.7"
+# Where nginx reaches the site from: the Unix socket of the documented
+# deployment (no address at all) or loopback, both trusted by default.
+NGINX_PEERS = pytest.mark.parametrize("nginx", ["", "127.0.0.1"], ids=["socket", "loopback"])
+
+
+def browser_behind_nginx(address, *, nginx="127.0.0.1", sends_forwarded_for=None):
+    """A browser at ``address``, through nginx; it may send its own X-Forwarded-For."""
+    forwarded_for = address if sends_forwarded_for is None else f"{sends_forwarded_for}, {address}"
+    return Client(REMOTE_ADDR=nginx, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def sign_in(browser, password, username="avi"):
+    return browser.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.fixture
+def avi_with_password(avi):
+    avi.user = UserFactory(username="avi", password=PASSWORD)
+    avi.save()
+    return avi
+
+
+@NGINX_PEERS
+def test_wrong_passwords_from_one_address_leave_the_speaker_free_at_another(
+    avi_with_password, settings, nginx
+):
+    attacker = browser_behind_nginx(ATTACKER, nginx=nginx)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, "wrong")
+
+    speaker = browser_behind_nginx(SPEAKER_AT_HOME, nginx=nginx)
+    response = sign_in(speaker, PASSWORD)
+
+    assert response["Location"] == "/accounts/profile/"
+    assert int(speaker.session["_auth_user_id"]) == avi_with_password.user_id
+    # The speaker's own sign-in does not lift the attacker's pause.
+    locked = sign_in(attacker, PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in attacker.session
+    # What the superuser sees under "Access attempts": the attacker's address.
+    assert [(a.username, a.ip_address) for a in AccessAttempt.objects.all()] == [("avi", ATTACKER)]
+
+
+def test_wrong_passwords_for_one_account_leave_other_accounts_free_at_that_address(
+    avi_with_password, settings
+):
+    UserFactory(username="kevin", password=PASSWORD)
+    office = browser_behind_nginx(ATTACKER)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(office, "wrong")
+
+    colleague = browser_behind_nginx(ATTACKER)
+    response = sign_in(colleague, PASSWORD, username="kevin")
+
+    assert response["Location"] == "/accounts/profile/"
+    assert sign_in(office, PASSWORD).status_code == 429
+
+
+def test_an_address_sent_by_the_browser_itself_neither_dodges_nor_moves_the_pause(
+    avi_with_password, settings
+):
+    # Each attempt claims another address, the last one the speaker's own;
+    # nginx appends the real one, and that is the one counted.
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(
+            browser_behind_nginx(ATTACKER, sends_forwarded_for=f"198.51.100.{number + 1}"),
+            "wrong",
+        )
+
+    attacker = browser_behind_nginx(ATTACKER, sends_forwarded_for="192.0.2.200")
+    assert sign_in(attacker, PASSWORD).status_code == 429
+    speaker = browser_behind_nginx(SPEAKER_AT_HOME)
+    assert sign_in(speaker, PASSWORD)["Location"] == "/accounts/profile/"
+
+
+def test_forwarded_for_from_a_peer_that_is_not_the_proxy_is_ignored(avi_with_password, settings):
+    # Someone who reaches gunicorn directly (not through nginx) and names a
+    # different address with every try, the last one the speaker's.
+    direct = "192.0.2.50"
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        forged = Client(REMOTE_ADDR=direct, HTTP_X_FORWARDED_FOR=f"198.51.100.{number + 3}")
+        sign_in(forged, "wrong")
+
+    forged = Client(REMOTE_ADDR=direct, HTTP_X_FORWARDED_FOR=SPEAKER_AT_HOME)
+    response = sign_in(forged, PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in forged.session
+    assert [a.ip_address for a in AccessAttempt.objects.all()] == [direct]
+    speaker = browser_behind_nginx(SPEAKER_AT_HOME)
+    assert sign_in(speaker, PASSWORD)["Location"] == "/accounts/profile/"
+
+
+def test_the_proxy_in_front_is_a_setting(avi_with_password, settings):
+    # A load balancer at 10.0.0.2 in front of the app server, listed in FORWARDED_ALLOW_IPS.
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.2"]
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=ATTACKER)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(attacker, "wrong")
+
+    speaker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=SPEAKER_AT_HOME)
+
+    assert sign_in(speaker, PASSWORD)["Location"] == "/accounts/profile/"
+    assert sign_in(attacker, PASSWORD).status_code == 429
+    # Loopback is no longer trusted: its header counts for nothing.
+    local = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=ATTACKER)
+    assert sign_in(local, PASSWORD)["Location"] == "/accounts/profile/"
+
+
+@NGINX_PEERS
+def test_bad_invitation_links_never_block_a_valid_one(avi, settings, nginx):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    used = invitation_path(mail.outbox[0])
+    browser_behind_nginx(SPEAKER_AT_HOME, nginx=nginx).post(used)
+    speakers_invite(speakers=[Speaker.objects.get(pk=avi.pk)], base_url="http://testserver/")
+    valid = invitation_path(mail.outbox[1])
+    # Forged and spent links, from the very address the speaker will use.
+    speaker = browser_behind_nginx(SPEAKER_AT_HOME, nginx=nginx)
+    for bad in ["/accounts/invitation/?token=forged-token", used] * settings.AXES_FAILURE_LIMIT:
+        refused = speaker.post(bad)
+        assert refused.status_code == 400
+        assert "This sign-in link has expired or was already used." in refused.content.decode()
+
+    page = speaker.get(valid)
+    response = speaker.post(valid)
+
+    assert "Welcome, Avi Kivity." in page.content.decode()
+    assert response["Location"] == "/accounts/password/set/"
+    assert int(speaker.session["_auth_user_id"]) == avi.user_id
+    assert not AccessAttempt.objects.exists()
 
 
 def test_password_reset_by_email(client, signed_in_speaker):
