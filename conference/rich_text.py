@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 MARKDOWN_MAX_LENGTH = 50_000
+MARKDOWN_HELP_TEXT = f"Markdown, at most {MARKDOWN_MAX_LENGTH:,} characters; HTML is sanitised."
 
 ALLOWED_TAGS = {
     "a",
