@@ -54,9 +54,12 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Raw HTML stays on: imported programmes (frab, sched agendas) write their
-# abstracts in HTML, and nh3 decides what of it survives. The CommonMark
-# preset's nesting limit (20 levels of lists, quotes or inline markup) keeps
-# the parser's recursion shallow; deeper content is dropped, not an error.
+# abstracts in HTML, and nh3 decides what of it survives. (nh3's cost grows
+# faster than linearly with raw HTML nested thousands deep; the length cap
+# keeps that to about a third of a second.) The CommonMark preset's nesting
+# limit (20 levels of lists, quotes or inline markup) keeps the parser's
+# recursion shallow: what lies deeper is dropped rather than an error, and
+# past a list nested that deep so is the rest of the text.
 MARKDOWN = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False})
 # A link to a refused address keeps its words as a link without an href, as
 # nh3 leaves it, rather than showing the Markdown as typed: nh3's scheme
