@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+
 
 def time_zone_choices():
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -49,7 +51,9 @@ class Event(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True, validators=[validate_event_slug])
     tagline = models.CharField(max_length=300, blank=True)
-    description = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    description = models.TextField(
+        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+    )
     location = models.CharField(
         max_length=200, blank=True, help_text="Where it happens, e.g. “Barcelona, Spain”."
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from conference.models import Event, Room, Track
+from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
 from speakers.models import Speaker
 
 
@@ -34,7 +35,9 @@ class Talk(models.Model):
     subtitle = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
-    abstract = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    abstract = models.TextField(
+        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+    )
     language = models.CharField(
         max_length=10, default="en", help_text="The language it is given in, e.g. en, de."
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from conference.rich_text import MARKDOWN_MAX_LENGTH
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import PhotoRejected, process_photo
 
@@ -51,7 +52,8 @@ class SpeakerProfileForm(SpeakerPhotoForm, forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "bio": "Markdown: blank lines make paragraphs; *emphasis*, lists and "
-            "[links](https://example.org) work. Press “Preview” to see it.",
+            "[links](https://example.org) work, in at most "
+            f"{MARKDOWN_MAX_LENGTH:,} characters. Press “Preview” to see it.",
         }
 
 

@@ -7,12 +7,16 @@ from django.db import models
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     affiliation = models.CharField(max_length=200, blank=True)
-    bio = models.TextField(blank=True, help_text="Markdown; HTML is sanitised.")
+    bio = models.TextField(
+        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+    )
     email = models.EmailField(
         blank=True, help_text="Private: where invitations to edit the profile are sent."
     )

@@ -33,6 +33,18 @@ def test_event_ending_before_it_starts_fails_validation_with_a_message():
 
 
 @pytest.mark.django_db
+def test_event_description_over_the_markdown_cap_fails_validation_with_a_message():
+    event = EventFactory.build(description="x" * 123_456)
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+
+    assert error.value.message_dict == {
+        "description": ["At most 50,000 characters of Markdown (this has 123,456)."]
+    }
+
+
+@pytest.mark.django_db
 def test_one_day_event_is_valid_and_has_one_day():
     event = EventFactory(start_date=datetime.date(2012, 11, 7), end_date=datetime.date(2012, 11, 7))
 

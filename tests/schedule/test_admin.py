@@ -112,6 +112,17 @@ def test_a_time_the_clocks_skip_is_refused_with_a_message(organiser_client, even
     assert not Talk.objects.exists()
 
 
+def test_an_abstract_over_the_markdown_cap_is_refused_with_its_length(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, abstract="[" * 50_001)
+    )
+
+    assert form_errors(response)["abstract"] == [
+        "At most 50,000 characters of Markdown (this has 50,001)."
+    ]
+    assert not Talk.objects.exists()
+
+
 def test_end_before_start_is_refused_with_a_message(organiser_client, event):
     response = organiser_client.post(
         "/admin/schedule/talk/add/", talk_form_data(event, end_1="08:30")

@@ -302,6 +302,27 @@ def test_invalid_profile_input_is_refused_with_a_message(
     assert signed_in_speaker.links.count() == 0
 
 
+def test_a_bio_over_the_markdown_cap_is_refused_with_its_length(client, signed_in_speaker):
+    for action in [{}, {"preview": "1"}]:
+        response = client.post(
+            "/accounts/profile/", profile_data(signed_in_speaker, bio="x" * 61_234, **action)
+        )
+
+        content = response.content.decode()
+        assert "At most 50,000 characters of Markdown (this has 61,234)." in content
+        assert "Preview of your bio" not in content
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == ""
+
+
+def test_a_bio_at_the_markdown_cap_is_saved(client, signed_in_speaker):
+    response = client.post("/accounts/profile/", profile_data(signed_in_speaker, bio="[" * 50_000))
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "[" * 50_000
+
+
 def stored_photos():
     if not default_storage.exists("speakers/photos"):
         return set()

@@ -342,6 +342,34 @@ def test_speaker_page_sanitises_the_bio(client, db):
     assert "javascript:" not in content
 
 
+def test_speaker_page_with_a_bio_of_10000_brackets_shows_it(client, db):
+    event = EventFactory(slug="kvm-2012")
+    bio = "Hacks on KVM.\n\n" + "[" * 10_000
+    TalkFactory(event=event, speakers=[SpeakerFactory(slug="avi", name="Avi Kivity", bio=bio)])
+
+    content = client.get("/kvm-2012/speakers/avi/").content.decode()
+
+    assert texts_of(content, "h1") == ["Avi Kivity"]
+    assert texts_of(content, "div", **{"class": "speaker-bio"}) == ["Hacks on KVM. " + "[" * 10_000]
+
+
+@pytest.mark.parametrize(
+    "nested",
+    ["- " * 400 + "deep", ">" * 10_000 + " deep", "<ul>" * 10_000],
+    ids=["list 400 deep", "quote 10,000 deep", "raw HTML 10,000 deep"],
+)
+def test_speaker_page_with_a_deeply_nested_bio_shows_its_text(client, db, nested):
+    event = EventFactory(slug="kvm-2012")
+    bio = "Hacks on KVM.\n\n" + nested
+    TalkFactory(event=event, speakers=[SpeakerFactory(slug="avi", name="Avi Kivity", bio=bio)])
+
+    content = client.get("/kvm-2012/speakers/avi/").content.decode()
+
+    assert texts_of(content, "h1") == ["Avi Kivity"]
+    (shown,) = texts_of(content, "div", **{"class": "speaker-bio"})
+    assert shown.startswith("Hacks on KVM.")
+
+
 def test_speaker_page_escapes_the_name(client, db):
     event = EventFactory(slug="kvm-2012")
     TalkFactory(event=event, speakers=[SpeakerFactory(slug="x", name="<script>alert(1)</script>")])
