@@ -20,7 +20,7 @@ def published_events():
     )
 
     def order(event):
-        today = timezone.now().astimezone(event.tz).date()
+        today = event.local_date(timezone.now())
         if event.start_date <= today <= event.end_date:
             return (0, 0)
         if event.start_date > today:

@@ -158,9 +158,9 @@ def outside_event(talks, event):
     for talk in talks:
         if not _takes_time(talk):
             continue
-        first_day = event.local_time(talk.start).date()
+        first_day = event.local_date(talk.start)
         # A talk ending at midnight ends on the day before.
-        last_day = event.local_time(talk.end - datetime.timedelta(microseconds=1)).date()
+        last_day = event.local_date(talk.end - datetime.timedelta(microseconds=1))
         if first_day < event.start_date or last_day > event.end_date:
             yield Problem(
                 Code.OUTSIDE_EVENT,

@@ -1,13 +1,11 @@
 """Reads of talks for the public pages, gathered here so their queries can be counted."""
 
-import datetime
 import uuid
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from conference.venue_time import venue_datetime
 from schedule.models import Talk, TalkSpeaker
 
 
@@ -36,15 +34,6 @@ def parse_talk_ids(value):
     return ids
 
 
-def day_bounds(event, day):
-    """The instants at which ``day`` begins and ends at the venue."""
-    midnight = datetime.datetime.combine(day, datetime.time())
-    return (
-        venue_datetime(midnight, event.tz),
-        venue_datetime(midnight + datetime.timedelta(days=1), event.tz),
-    )
-
-
 def calendar_talks(event, *, talk_ids=None):
     """Scheduled talks for the event's calendar: the visible ones and the cancelled ones."""
     talks = _with_speakers(
@@ -59,7 +48,7 @@ def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids
     """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
     talks = visible_talks(event).filter(start__isnull=False)
     if day is not None:
-        starts, ends = day_bounds(event, day)
+        starts, ends = event.day_bounds(day)
         talks = talks.filter(start__gte=starts, start__lt=ends)
     if room is not None:
         talks = talks.filter(room=room)
