@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from conference.models import Event
 from schedule.admin_actions import TALK_ACTIONS
@@ -109,16 +109,7 @@ class TalkAdmin(admin.ModelAdmin):
         return board_urls(self.admin_site) + super().get_urls()
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "talk_speakers",
-                    queryset=TalkSpeaker.objects.select_related("speaker"),
-                )
-            )
-        )
+        return super().get_queryset(request).with_speakers()
 
     @admin.display(description="day", ordering="start")
     def day(self, talk):

@@ -22,9 +22,7 @@ import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Talk
 
 # A talk longer than this many times the event's usual slot is worth a look.
 LONG_TALK_FACTOR = 2
@@ -81,12 +79,7 @@ def talks_for_checks(event):
     return list(
         Talk.objects.filter(event=event)
         .select_related("room", "event")
-        .prefetch_related(
-            Prefetch(
-                "talk_speakers",
-                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
-            )
-        )
+        .with_speakers()
         .order_by("start", "pk")
     )
 
