@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+from conference.venue_time import venue_day_bounds, venue_local_date
 
 
 def time_zone_choices():
@@ -93,12 +94,22 @@ class Event(models.Model):
 
     @property
     def days(self):
+        """The event's dates, first to last (a date the zone skipped among them)."""
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
 
     def local_time(self, value):
         """The aware datetime ``value`` as wall-clock time at the venue."""
         return value.astimezone(self.tz)
+
+    def day_bounds(self, date):
+        """``(start, end)`` in UTC of the venue's day ``date``; a talk is on it when
+        ``start <= talk.start < end``. See ``conference.venue_time.venue_day_bounds``."""
+        return venue_day_bounds(date, self.tz)
+
+    def local_date(self, instant):
+        """The venue's day the aware datetime ``instant`` falls in, as ``day_bounds`` draws it."""
+        return venue_local_date(instant, self.tz)
 
 
 class Room(models.Model):

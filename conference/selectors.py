@@ -20,7 +20,7 @@ def published_events():
     )
 
     def order(event):
-        today = timezone.now().astimezone(event.tz).date()
+        today = event.local_date(timezone.now())
         if event.start_date <= today <= event.end_date:
             return (0, 0)
         if event.start_date > today:
@@ -33,12 +33,3 @@ def published_events():
 def published_event(slug):
     """The published event with this slug, or 404."""
     return get_object_or_404(Event.objects.published(), slug=slug)
-
-
-def event_today(event, now=None):
-    """Today's date at the venue."""
-    return (now or timezone.now()).astimezone(event.tz).date()
-
-
-def event_is_running(event, now=None):
-    return event.start_date <= event_today(event, now) <= event.end_date

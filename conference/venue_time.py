@@ -3,10 +3,17 @@
 Times are entered and shown as the venue's clock reads them, in the event's
 IANA zone, and stored as aware datetimes. A wall-clock time that the zone
 skips (the hour lost when clocks go forward) is refused rather than guessed.
+
+The venue's day is defined here once (``venue_day_bounds`` and
+``venue_local_date``), for every page, export, admin filter and the board.
 """
 
+import bisect
 import datetime
+import functools
 import zoneinfo
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 class NonexistentTimeError(ValueError):
@@ -40,3 +47,60 @@ def describe_zone(zone, at=None):
     moment = (at or datetime.datetime.now(datetime.UTC)).astimezone(zone)
     offset = moment.strftime("%z")
     return f"{zone.key} ({moment.tzname()}, UTC{offset[:3]}:{offset[3:]})"
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_start(date, zone):
+    """The first instant (in UTC) at which clocks in ``zone`` show ``date`` or later.
+
+    Usually the venue's midnight, the first one where midnight comes twice.
+    Where the clocks skip midnight (America/Santiago on 2024-09-08 goes from
+    23:59:59 to 01:00) it is the instant they jump, so the day starts at 01:00.
+    """
+    midnight = datetime.datetime.combine(date, datetime.time(), tzinfo=zone)  # fold=0: the first
+    instant = midnight.astimezone(datetime.UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) == midnight.replace(tzinfo=None):
+        return instant
+    # Midnight falls in a gap. Read with the offset after the jump it names an
+    # instant before the jump, with the offset before it one after (PEP 495):
+    # the jump, on a whole second as every zone's transitions are, lies between.
+    before = int(midnight.replace(fold=1).timestamp())
+    seconds = range(before, int(instant.timestamp()) + 1)
+    jump = bisect.bisect_left(seconds, True, key=lambda second: _clock_date(second, zone) >= date)
+    return datetime.datetime.fromtimestamp(seconds[jump], datetime.UTC)
+
+
+def _clock_date(timestamp, zone):
+    return datetime.datetime.fromtimestamp(timestamp, zone).date()
+
+
+def venue_day_bounds(date, zone):
+    """``(start, end)``: the instants (aware, in UTC) between which ``date`` is the venue's day.
+
+    ``start`` is the first instant at which the venue's clocks show ``date``
+    (or a later date), ``end`` that of the next day, so a day may last 23,
+    23.5, 24.5 or 25 hours, and the days of an event tile its time without
+    gaps or overlaps. A date the zone skipped altogether (Pacific/Kiritimati
+    went from 1994-12-30 to 1995-01-01, Pacific/Apia skipped 2011-12-30) has
+    ``start == end``, the instant of the jump: a day of zero length that no
+    talk falls in.
+    """
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    start = _day_start(date, zone)
+    return start, max(start, _day_start(date + ONE_DAY, zone))
+
+
+def venue_local_date(instant, zone):
+    """The venue's day that the aware datetime ``instant`` falls in (see ``venue_day_bounds``).
+
+    The date the venue's clocks show, except where clocks were turned back
+    across midnight (America/Goose_Bay until 2011 went from 00:01 back to
+    23:01): that hour of the day before belongs to the day that had begun.
+    """
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    date = instant.astimezone(zone).date()
+    while instant >= _day_start(date + ONE_DAY, zone):
+        date += ONE_DAY
+    return date

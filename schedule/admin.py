@@ -1,10 +1,9 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from conference.models import Event
-from conference.venue_time import venue_datetime
 from schedule.admin_actions import TALK_ACTIONS
 from schedule.board import board_urls
 from schedule.clashes import schedule_problems
@@ -20,7 +19,7 @@ class TalkSpeakerInline(admin.TabularInline):
 
 
 class DayListFilter(admin.SimpleListFilter):
-    """Talks by day, where a day runs midnight to midnight in each event's zone."""
+    """Talks by day, each event's days drawn by ``Event.day_bounds`` in its zone."""
 
     title = "day"
     parameter_name = "day"
@@ -43,14 +42,13 @@ class DayListFilter(admin.SimpleListFilter):
             day = datetime.date.fromisoformat(self.value())
         except ValueError:
             return queryset.none()
-        midnight = datetime.datetime.combine(day, datetime.time())
         within_day = Q(pk__in=[])
         for event in self._events(request):
-            within_day |= Q(
-                event=event,
-                start__gte=venue_datetime(midnight, event.tz),
-                start__lt=venue_datetime(midnight + datetime.timedelta(days=1), event.tz),
-            )
+            try:
+                starts, ends = event.day_bounds(day)
+            except OverflowError:  # the first or last day a datetime can hold
+                continue
+            within_day |= Q(event=event, start__gte=starts, start__lt=ends)
         return queryset.filter(within_day)
 
 
@@ -111,16 +109,7 @@ class TalkAdmin(admin.ModelAdmin):
         return board_urls(self.admin_site) + super().get_urls()
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch(
-                    "talk_speakers",
-                    queryset=TalkSpeaker.objects.select_related("speaker"),
-                )
-            )
-        )
+        return super().get_queryset(request).with_speakers()
 
     @admin.display(description="day", ordering="start")
     def day(self, talk):

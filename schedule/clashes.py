@@ -22,9 +22,7 @@ import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Talk
 
 # A talk longer than this many times the event's usual slot is worth a look.
 LONG_TALK_FACTOR = 2
@@ -81,12 +79,7 @@ def talks_for_checks(event):
     return list(
         Talk.objects.filter(event=event)
         .select_related("room", "event")
-        .prefetch_related(
-            Prefetch(
-                "talk_speakers",
-                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
-            )
-        )
+        .with_speakers()
         .order_by("start", "pk")
     )
 
@@ -158,9 +151,9 @@ def outside_event(talks, event):
     for talk in talks:
         if not _takes_time(talk):
             continue
-        first_day = event.local_time(talk.start).date()
+        first_day = event.local_date(talk.start)
         # A talk ending at midnight ends on the day before.
-        last_day = event.local_time(talk.end - datetime.timedelta(microseconds=1)).date()
+        last_day = event.local_date(talk.end - datetime.timedelta(microseconds=1))
         if first_day < event.start_date or last_day > event.end_date:
             yield Problem(
                 Code.OUTSIDE_EVENT,

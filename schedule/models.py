@@ -17,7 +17,17 @@ class TalkQuerySet(models.QuerySet):
         return self.filter(is_published=True, is_cancelled=False, event__is_published=True)
 
     def scheduled(self):
+        """Talks with a time (and so an end); the others wait on the board."""
         return self.filter(start__isnull=False)
+
+    def with_speakers(self):
+        """Each talk's ``talk_speakers`` loaded, in the talk's order, with their speakers."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "talk_speakers",
+                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
+            )
+        )
 
 
 class Talk(models.Model):

@@ -1,28 +1,18 @@
 """Reads of talks for the public pages, gathered here so their queries can be counted."""
 
-import datetime
 import uuid
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from conference.venue_time import venue_datetime
 from schedule.models import Talk, TalkSpeaker
-
-
-def _with_speakers(queryset):
-    return queryset.select_related("room", "track").prefetch_related(
-        Prefetch(
-            "talk_speakers",
-            queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
-        )
-    )
 
 
 def visible_talks(event):
     """The event's talks attendees may see, with rooms, tracks and speakers loaded."""
-    return _with_speakers(Talk.objects.published().filter(event=event))
+    talks = Talk.objects.published().filter(event=event)
+    return talks.select_related("room", "track").with_speakers()
 
 
 def parse_talk_ids(value):
@@ -36,20 +26,14 @@ def parse_talk_ids(value):
     return ids
 
 
-def day_bounds(event, day):
-    """The instants at which ``day`` begins and ends at the venue."""
-    midnight = datetime.datetime.combine(day, datetime.time())
-    return (
-        venue_datetime(midnight, event.tz),
-        venue_datetime(midnight + datetime.timedelta(days=1), event.tz),
-    )
-
-
 def calendar_talks(event, *, talk_ids=None):
     """Scheduled talks for the event's calendar: the visible ones and the cancelled ones."""
-    talks = _with_speakers(
+    talks = (
         Talk.objects.filter(event=event, is_published=True, event__is_published=True)
-    ).filter(start__isnull=False)
+        .scheduled()
+        .select_related("room", "track")
+        .with_speakers()
+    )
     if talk_ids is not None:
         talks = talks.filter(uuid__in=talk_ids)
     return talks.order_by("start", "room__position", "room__name", "title")
@@ -57,9 +41,9 @@ def calendar_talks(event, *, talk_ids=None):
 
 def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
     """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
-    talks = visible_talks(event).filter(start__isnull=False)
+    talks = visible_talks(event).scheduled()
     if day is not None:
-        starts, ends = day_bounds(event, day)
+        starts, ends = event.day_bounds(day)
         talks = talks.filter(start__gte=starts, start__lt=ends)
     if room is not None:
         talks = talks.filter(room=room)
@@ -132,7 +116,7 @@ def talk_neighbours(talk):
     """The talks just before and after ``talk`` in its room (or in the event when roomless)."""
     if talk.start is None:
         return None, None
-    others = Talk.objects.published().filter(event_id=talk.event_id, start__isnull=False)
+    others = Talk.objects.published().scheduled().filter(event_id=talk.event_id)
     others = others.filter(room=talk.room) if talk.room_id else others.filter(room__isnull=True)
     others = others.exclude(pk=talk.pk).only("slug", "title", "start", "event_id")
     previous = others.filter(start__lt=talk.start).order_by("-start", "-pk").first()

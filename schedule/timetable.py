@@ -283,14 +283,15 @@ def build_timetable(event, talks, *, now, use_rooms):
         for talk in talks
     ]
     days = []
-    for date, day_entries in groupby(entries, key=lambda entry: entry.start.date()):
+    today = event.local_date(now)
+    for date, day_entries in groupby(entries, key=lambda entry: event.local_date(entry.start)):
         day_entries = list(day_entries)
         day = TimetableDay(
             date=date,
             entries=[entry for entry in day_entries if entry.talk.pk not in clashing],
             unplaced=[entry for entry in day_entries if entry.talk.pk in clashing],
         )
-        day.is_today = date == local_now.date()
+        day.is_today = date == today
         if day.is_today:
             day.now = local_now
             _mark_now_and_next(day.entries, local_now)

@@ -1,7 +1,5 @@
 """Public pages of talks: the schedule, a talk, and their calendar files."""
 
-import datetime
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -48,14 +46,11 @@ def schedule(request, event_slug):
 
 def _seconds_this_page_stays_true(event, days, now):
     """How long the page's "now" and "next" marks stay right: to the next minute on a
-    day of talks at the venue, else to the venue's next midnight (when a day may start)."""
-    local_now = now.astimezone(event.tz)
+    day of talks at the venue, else to the start of the venue's next day."""
     if any(day.is_today for day in days):
-        return 60 - local_now.second
-    midnight = (local_now + datetime.timedelta(days=1)).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    return max(1, int((midnight - local_now).total_seconds()))
+        return 60 - now.astimezone(event.tz).second
+    _, next_day = event.day_bounds(event.local_date(now))
+    return max(1, int((next_day - now).total_seconds()))
 
 
 def talk_detail(request, event_slug, talk_slug):

@@ -26,6 +26,7 @@ class BoardCard:
     speakers: list
     start: datetime.datetime | None = None  # in the event's zone
     end: datetime.datetime | None = None
+    day: datetime.date | None = None  # the venue's day it starts on
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     grid_row: str = ""
@@ -178,6 +179,7 @@ def board_for_day(event, day):
         )
         if talk.start is not None:
             card.start, card.end = event.local_time(talk.start), event.local_time(talk.end)
+            card.day = event.local_date(talk.start)
         return card
 
     cards = [card_of(talk) for talk in talks]
@@ -186,7 +188,7 @@ def board_for_day(event, day):
         for index, room in enumerate(rooms, start=2)
     ]
     columns.append(BoardColumn(room=None, name="No room", grid_column=len(rooms) + 2))
-    today = [card for card in cards if card.start and card.start.date() == day]
+    today = [card for card in cards if card.day == day]
     opening, closing = _window(event, day, today)
     _place(today, columns, opening)
     rows = []
@@ -194,9 +196,10 @@ def board_for_day(event, day):
     while moment < closing:
         local = event.local_time(moment)
         row = len(rows) + HEADER_ROWS + 1
-        rows.append(BoardRow(moment=local, grid_row=row, is_later_day=local.date() != day))
+        is_later_day = event.local_date(moment) != day
+        rows.append(BoardRow(moment=local, grid_row=row, is_later_day=is_later_day))
         moment += STEP
-    per_day = Counter(card.start.date() for card in cards if card.start)
+    per_day = Counter(card.day for card in cards if card.day)
     return Board(
         event=event,
         day=day,
@@ -205,7 +208,7 @@ def board_for_day(event, day):
         rows=rows,
         cards=today,
         unscheduled=[card for card in cards if card.start is None],
-        elsewhere=[card for card in cards if card.start and card.start.date() not in event.days],
+        elsewhere=[card for card in cards if card.day and card.day not in event.days],
         error_count=len({problem for card in today for problem in errors.get(card.talk.pk, [])}),
         warning_count=len(
             {problem for card in today for problem in warnings.get(card.talk.pk, [])}

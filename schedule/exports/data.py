@@ -200,12 +200,6 @@ def _room_names(event, rooms, *, has_roomless_talks):
     return names
 
 
-def _venue_midnight(date, zone):
-    """The instant the venue's clocks reach ``date``; the first after it where 00:00 is skipped."""
-    naive = datetime.datetime.combine(date, datetime.time())
-    return naive.replace(tzinfo=zone).astimezone(datetime.UTC).astimezone(zone)
-
-
 def _timeslot(talks):
     """The longest step (an hour at most) of which every start and length is a multiple."""
     minutes = [60]
@@ -253,7 +247,7 @@ def _export_days(event, talks, rooms):
     """
     by_day_and_room = defaultdict(list)
     for key, talk in talks:
-        by_day_and_room[talk.start.date(), key].append(talk)
+        by_day_and_room[event.local_date(talk.start), key].append(talk)
     dates = sorted(set(event.days) | {date for date, _ in by_day_and_room})
     days = []
     for index, date in enumerate(dates, start=1):
@@ -261,14 +255,14 @@ def _export_days(event, talks, rooms):
             ExportDayRoom(room=room, talks=tuple(by_day_and_room.get((date, key), ())))
             for key, room in rooms.items()
         )
-        midnight_after = _venue_midnight(date + datetime.timedelta(days=1), event.tz)
+        start, end = (event.local_time(instant) for instant in event.day_bounds(date))
         days.append(
             ExportDay(
                 index=index,
                 date=date,
-                start=_venue_midnight(date, event.tz),
+                start=start,
                 # A talk that runs past midnight keeps its day open until it ends.
-                end=max([midnight_after, *(t.end for r in day_rooms for t in r.talks)]),
+                end=max([end, *(t.end for r in day_rooms for t in r.talks)]),
                 rooms=day_rooms,
             )
         )

@@ -17,13 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from conference.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems, talks_for_checks
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Talk
 
 # Spreadsheet programs run a cell starting with one of these as a formula
 # (OWASP's list: = + - @, and tab and carriage return, which some programs skip).
@@ -280,12 +280,7 @@ def talks_export_csv(*, talks, file, site_url):
     rows = list(
         Talk.objects.filter(pk__in=_pks(talks))
         .select_related("event", "room", "track")
-        .prefetch_related(
-            Prefetch(
-                "talk_speakers",
-                queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
-            )
-        )
+        .with_speakers()
     )
     event = event_of_talks(rows)
     rows.sort(

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from schedule.models import Talk
+from schedule.models import Talk, TalkSpeaker
 from tests.factories import (
     EventFactory,
     RoomFactory,
@@ -168,6 +169,33 @@ def test_speakers_keep_the_order_given(event):
     talk = TalkFactory(event=event, speakers=[first, second, third])
 
     assert [link.speaker.name for link in talk.talk_speakers.all()] == ["Zoe", "Adam", "Maria"]
+
+
+def test_scheduled_talks_leave_out_the_ones_without_a_time(event):
+    timed = TalkFactory(event=event, title="Timed")
+    TalkFactory(event=event, title="Waiting", start=None, end=None)
+
+    assert list(Talk.objects.scheduled()) == [timed]
+
+
+@pytest.mark.parametrize("talk_count", [1, 5])
+def test_with_speakers_loads_each_talks_speakers_in_order_in_two_queries(
+    event, django_assert_num_queries, talk_count
+):
+    for number in range(talk_count):
+        TalkFactory(
+            event=event,
+            title=f"Talk {number}",
+            speakers=[SpeakerFactory(name=f"Zoe {number}"), SpeakerFactory(name=f"Adam {number}")],
+        )
+    # Reordered after the fact: the order is the positions', not the links' creation.
+    TalkSpeaker.objects.update(position=1 - F("position"))
+
+    with django_assert_num_queries(2):
+        talks = list(Talk.objects.order_by("title").with_speakers())
+        speakers = [[link.speaker.name for link in talk.talk_speakers.all()] for talk in talks]
+
+    assert speakers == [[f"Adam {n}", f"Zoe {n}"] for n in range(talk_count)]
 
 
 def test_a_speaker_is_listed_once_per_talk(event):

@@ -1,6 +1,5 @@
 """The talks of a frab import and their speakers: all checked first, then written in bulk."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from schedule.frab import FrabError
@@ -37,10 +36,7 @@ class TalkSync:
         self.changes = []  # (talk, changed fields) to update
         self.links = []  # (talk, speakers in file order, current links) to set
         self.lines = []  # (talk, line)
-        speaker_links = Prefetch(
-            "talk_speakers", queryset=TalkSpeaker.objects.select_related("speaker")
-        )
-        existing = list(event.talks.order_by("pk").prefetch_related(speaker_links))
+        existing = list(event.talks.order_by("pk").with_speakers())
         self.by_uuid = {talk.uuid: talk for talk in existing}
         self.by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
         self.taken_slugs = {talk.slug for talk in existing}
