@@ -27,7 +27,6 @@ import functools
 import hashlib
 import os
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from io import StringIO
@@ -871,14 +870,13 @@ def test_parse_agenda_reads_long_runs_of_spaces_at_once(line, number, message):
     rows += ["## Opening", "### Name: Ada Lovelace", "### Time: November 7, 2012 9:00 - 9:30"]
     rows += ["", "An abstract.", ""]
     rows[number - 1] = line
-    started = time.perf_counter()
 
+    # The old patterns took minutes to hours on these lines; bench/hostile_inputs.py
+    # measures what they cost now.
     with pytest.raises(AgendaError) as caught:
         parse_agenda("\n".join(rows), source="agenda.txt")
 
     assert caught.value.messages() == [f"agenda.txt:{number}: {message}"]
-    # Linear now: milliseconds. The old patterns took minutes to hours on these lines.
-    assert time.perf_counter() - started < 1
 
 
 @pytest.mark.django_db
@@ -1068,7 +1066,6 @@ def test_parse_ics_reads_a_speakers_line_with_long_runs_of_spaces(tmp_path):
     path = small_calendar(
         tmp_path, description=f"Speakers: Ada{spaces}Lovelace,{spaces}Grace Hopper"
     )
-    started = time.perf_counter()
 
     calendar = parse_ics(path.read_bytes())
 
@@ -1076,7 +1073,6 @@ def test_parse_ics_reads_a_speakers_line_with_long_runs_of_spaces(tmp_path):
         "Ada Lovelace",
         "Grace Hopper",
     ]
-    assert time.perf_counter() - started < 1
 
 
 # Through the commands, once per importer: status 1 and FILE:LINE messages, no traceback.

@@ -6,7 +6,6 @@ Every file is built here in memory, with Pillow or by hand; no binary fixtures.
 import io
 import os
 import struct
-import time
 import zlib
 
 import pytest
@@ -388,13 +387,11 @@ def test_process_photo_refuses_what_pillow_warns_about_where_warnings_are_ignore
 
 
 def test_decompression_bomb_is_small_and_refused_without_decoding():
-    started = time.perf_counter()
+    # What the refusal costs is measured by bench/hostile_inputs.py, not here.
     bomb = png_of_blank_pixels(20000, 20000)  # 400 megapixels: 1.2 GB once decoded as RGB.
-    built = time.perf_counter()
 
-    with pytest.raises(PhotoRejected):
+    with pytest.raises(PhotoRejected) as raised:
         process_photo(upload(bomb))
 
     assert len(bomb) < 100_000
-    assert built - started < 3
-    assert time.perf_counter() - built < 0.5
+    assert "megapixels" in raised.value.message
