@@ -11,7 +11,11 @@ from conference.selectors import published_event
 from speakers import selectors
 from speakers.forms import SpeakerLinkFormSet, SpeakerProfileForm
 from speakers.models import Speaker
-from speakers.services import INVITATION_SCOPE, speaker_profile_update
+from speakers.services import (
+    INVITATION_SCOPE,
+    account_has_privileges,
+    speaker_profile_update,
+)
 
 
 def speaker_list(request, event_slug):
@@ -44,6 +48,12 @@ def invitation(request):
     and signing in (which stamps the last login) is what spends the token.
     """
     user = get_user(request, scope=INVITATION_SCOPE, update_last_login=False)
+    if user is not None and (
+        account_has_privileges(user) or not Speaker.objects.filter(user=user).exists()
+    ):
+        # Only a speaker's own plain account signs in by link; one that gained
+        # rights (or lost its speaker) since the link was mailed needs its password.
+        user = None
     if request.method == "POST" and user is not None:
         login(request, user)
         if not user.has_usable_password():
