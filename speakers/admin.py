@@ -37,6 +37,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "user",
         "external_id",
         "talk_list",
+        "seen_updated",
     ]
     inlines = [SpeakerLinkInline]
     actions = ["invite"]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from sesame.utils import get_user
 
@@ -91,15 +92,16 @@ def profile(request):
     form = SpeakerProfileForm(request.POST or None, request.FILES or None, instance=speaker)
     links = SpeakerLinkFormSet(request.POST or None, instance=speaker, prefix="links")
     preview = None
-    if request.method == "POST" and form.is_valid() and links.is_valid():
-        if "preview" in request.POST:
+    if request.method == "POST":
+        # One transaction from checking to saving: the form locks the profile
+        # until the save, so an organiser's edit in between is refused, not lost.
+        with transaction.atomic():
+            valid = form.is_valid() and links.is_valid()
+            if valid and "preview" not in request.POST:
+                speaker_profile_update(speaker=speaker, form=form, links=links)
+        if valid and "preview" in request.POST:
             preview = form.cleaned_data["bio"]
-        else:
-            speaker_profile_update(
-                speaker=speaker,
-                form=form,
-                links=links,
-            )
+        elif valid:
             messages.success(request, "Your profile is saved; your speaker pages show it now.")
             return redirect("accounts:profile")
     return render(

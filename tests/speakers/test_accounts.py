@@ -553,3 +553,71 @@ def test_wrong_old_password_is_refused_with_a_message(client, signed_in_speaker)
     assert "Your old password was entered incorrectly." in response.content.decode()
     signed_in_speaker.user.refresh_from_db()
     assert signed_in_speaker.user.check_password(PASSWORD)
+
+
+# The speaker and an organiser editing the profile at once -----------------------------------
+
+STAMP = re.compile(r'name="seen_updated" value="([^"]*)"')
+
+
+def test_a_speakers_save_over_an_organisers_newer_edit_is_refused(
+    client, signed_in_speaker, organiser
+):
+    page = client.get("/accounts/profile/").content.decode()
+    seen = STAMP.search(page).group(1)
+    organiser_browser = Client()
+    organiser_browser.force_login(organiser)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 14, 5, tzinfo=datetime.UTC)):
+        organiser_browser.post(
+            f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/",
+            {
+                "name": "Avi Kivity",
+                "slug": "avi-kivity",
+                "email": "avi@example.org",
+                "bio": "Written by the organisers.",
+                "links-TOTAL_FORMS": "0",
+                "links-INITIAL_FORMS": "0",
+            },
+        )
+
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, bio="Mine", seen_updated=seen)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Someone else saved this speaker at 14:05 UTC since you opened it. "
+        "Reload the page to see their changes, then make yours again."
+    ]
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Written by the organisers."
+
+
+def test_an_organisers_save_over_the_speakers_newer_edit_is_refused(
+    signed_in_speaker, organiser_client
+):
+    page = organiser_client.get(
+        f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/"
+    ).content.decode()
+    seen = STAMP.search(page).group(1)
+    speaker_browser = Client()
+    speaker_browser.force_login(signed_in_speaker.user)
+    speaker_browser.post("/accounts/profile/", profile_data(signed_in_speaker, bio="Mine"))
+
+    response = organiser_client.post(
+        f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/",
+        {
+            "name": "Avi Kivity",
+            "slug": "avi-kivity",
+            "email": "avi@example.org",
+            "bio": "Written by the organisers.",
+            "seen_updated": seen,
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Someone else saved this speaker at " in response.content.decode()
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Mine"

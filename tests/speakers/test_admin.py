@@ -1,5 +1,12 @@
-import pytest
+import datetime
+import re
 
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from conference.admin_site import ORGANISERS_GROUP
 from speakers.models import Speaker
 from tests.factories import EventFactory, SpeakerFactory, TalkFactory, UserFactory
 
@@ -238,3 +245,52 @@ def test_superuser_links_a_speaker_to_an_account(superuser_client, db):
     assert response.status_code == 302
     speaker.refresh_from_db()
     assert speaker.user == account
+
+
+# Two people editing one speaker -------------------------------------------------------------
+
+STAMP = re.compile(r'name="seen_updated" value="([^"]*)"')
+STALE = (
+    "Someone else saved this speaker at 14:05 UTC since you opened it. "
+    "Reload the page to see their changes, then make yours again."
+)
+
+
+def opened_speaker_form(client, speaker):
+    """The admin form as the organiser's browser received it: the speaker's fields and stamp."""
+    page = client.get(f"/admin/speakers/speaker/{speaker.pk}/change/").content.decode()
+    return admin_speaker_data(speaker, seen_updated=STAMP.search(page).group(1))
+
+
+def test_saving_a_speaker_someone_changed_since_the_page_was_drawn_is_refused(organiser_client, db):
+    speaker = SpeakerFactory(name="Kevin Wolf", bio="Block layer.")
+    dee = UserFactory(username="dee")
+    dee.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    other = Client()
+    other.force_login(dee)
+    first, second = (
+        opened_speaker_form(organiser_client, speaker),
+        opened_speaker_form(other, speaker),
+    )
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 14, 5, tzinfo=datetime.UTC)):
+        saved = organiser_client.post(
+            f"/admin/speakers/speaker/{speaker.pk}/change/", {**first, "bio": "Ada's bio."}
+        )
+    refused = other.post(
+        f"/admin/speakers/speaker/{speaker.pk}/change/",
+        {**second, "affiliation": "Dee's affiliation"},
+    )
+
+    assert (saved.status_code, refused.status_code) == (302, 200)
+    assert refused.context["adminform"].form.non_field_errors() == [STALE]
+    speaker.refresh_from_db()
+    assert (speaker.bio, speaker.affiliation) == ("Ada's bio.", "Example Org")
+
+
+def test_the_speaker_change_form_carries_the_stamp_of_the_speaker_it_shows(organiser_client, db):
+    speaker = SpeakerFactory()
+
+    form = opened_speaker_form(organiser_client, speaker)
+
+    assert form["seen_updated"] == speaker.updated.isoformat()
