@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from conference.edit_lock import EditLockForm
 from conference.models import Event, Room, Track
 from schedule.admin_actions import EVENT_ACTIONS
 
@@ -17,6 +18,28 @@ class TrackForm(forms.ModelForm):
         model = Track
         fields = ["name", "slug", "colour", "position"]
         widgets = {"colour": ColourInput}
+
+
+class EventAdminForm(EditLockForm, forms.ModelForm):
+    """The event's admin form: a save over another organiser's newer one is refused."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "name",
+            "slug",
+            "tagline",
+            "is_published",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "location",
+            "description",
+            "website",
+        ]
+
+    def edit_lock_time(self, stamp):
+        return self.instance.local_time(stamp)
 
 
 class RoomInline(admin.TabularInline):
@@ -35,6 +58,7 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
     list_display = [
         "name",
         "start_date",
@@ -51,7 +75,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [RoomInline, TrackInline]
     actions = EVENT_ACTIONS
     fieldsets = [
-        (None, {"fields": ["name", "slug", "tagline", "is_published"]}),
+        (None, {"fields": ["name", "slug", "tagline", "is_published", "seen_updated"]}),
         ("When and where", {"fields": ["start_date", "end_date", "time_zone", "location"]}),
         ("About", {"fields": ["description", "website"]}),
     ]

@@ -6,8 +6,8 @@ import datetime
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from conference.edit_lock import EditLockForm
 from conference.models import Event, Room, Track
 from conference.venue_time import (
     NonexistentTimeError,
@@ -15,7 +15,6 @@ from conference.venue_time import (
     venue_datetime,
     venue_wall_clock,
 )
-from schedule.board import StampField
 from schedule.clashes import candidate_clashes, talks_for_checks
 from schedule.models import Talk
 from speakers.models import Speaker
@@ -41,7 +40,15 @@ class EventPlaceChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.event.name})"
 
 
-class TalkAdminForm(forms.ModelForm):
+class TalkAdminForm(EditLockForm, forms.ModelForm):
+    """The talk's admin form, locked against a second organiser's save (``EditLockForm``).
+
+    The admin saves the talk and then its speakers inline in one transaction.
+    The talk is locked in ``clean()``, before the inline reads the talk's
+    speakers, so two saves never interleave into a mixture of both, nor add
+    one speaker twice.
+    """
+
     start = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
     end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
     room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
@@ -52,9 +59,6 @@ class TalkAdminForm(forms.ModelForm):
         widget=forms.HiddenInput,
         help_text="For a swap in two steps: the other talk is moved next.",
     )
-    # The talk's ``updated`` when the page was drawn: a save over someone
-    # else's newer one is refused instead of mixing the two.
-    seen_updated = StampField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Talk
@@ -94,8 +98,6 @@ class TalkAdminForm(forms.ModelForm):
                     self.initial[name] = venue_wall_clock(value, event.tz)
         for name in ("start", "end"):
             self.fields[name].help_text = note
-        if self.instance.pk is not None:
-            self.initial["seen_updated"] = self.instance.updated.isoformat()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -111,46 +113,12 @@ class TalkAdminForm(forms.ModelForm):
                     cleaned_data[name] = venue_datetime(value, event.tz)
                 except NonexistentTimeError as error:
                     self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
-        self._lock_unchanged_talk(cleaned_data.get("seen_updated"))
         if isinstance(event, Event) and not self.errors:
             self._check_clashes(event, cleaned_data)
         return cleaned_data
 
-    def _lock_unchanged_talk(self, seen_updated):
-        """Lock the talk until the admin's transaction ends; refuse it if changed since seen.
-
-        The admin saves the talk and then its speakers inline in one
-        transaction. Locked here, before the inline reads the talk's speakers,
-        a second organiser's save waits for the first one and is then checked
-        against it: two saves never interleave into a mixture of both, nor
-        add one speaker twice. A form posted without a stamp (a script) waits
-        the same way, and then the later save wins.
-        """
-        if self.instance.pk is None or not transaction.get_connection().in_atomic_block:
-            return
-        current = (
-            Talk.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("updated", flat=True)
-            .first()
-        )
-        if current is None:
-            self.add_error(
-                None,
-                ValidationError(
-                    "Someone else deleted this talk since you opened it.", code="talk_deleted"
-                ),
-            )
-        elif seen_updated is not None and current != seen_updated:
-            changed = self.instance.event.local_time(current)
-            self.add_error(
-                None,
-                ValidationError(
-                    f"Someone else saved this talk at {changed:%H:%M %Z} since you opened it. "
-                    "Reload the page to see their changes, then make yours again.",
-                    code="talk_changed",
-                ),
-            )
+    def edit_lock_time(self, stamp):
+        return self.instance.event.local_time(stamp)
 
     def _speakers_from_inline(self):
         """The speakers the talk will have: read from the speakers inline in the same POST."""

@@ -37,12 +37,29 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         "user",
         "external_id",
         "talk_list",
+        "seen_updated",
     ]
     inlines = [SpeakerLinkInline]
     actions = ["invite"]
     history_list_display = ["name", "affiliation", "website"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The account decides who signs in as this speaker, and the invitation
+        # mails that account a sign-in link: choosing it is the superuser's alone.
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return [*readonly, "user"]
+
     def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            # A read-only field is left out of the form, but a reverted history
+            # version brings its old account along on the instance itself.
+            obj.user_id = (
+                Speaker.objects.filter(pk=obj.pk).values_list("user", flat=True).first()
+                if change
+                else None
+            )
         speaker_photo_apply(speaker=obj, form=form)
         super().save_model(request, obj, form, change)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from conference.edit_lock import EditLockForm
 from conference.rich_text import MARKDOWN_MAX_LENGTH
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import PhotoRejected, process_photo
@@ -37,11 +38,12 @@ class SpeakerPhotoForm(forms.Form):
         return upload
 
 
-class SpeakerProfileForm(SpeakerPhotoForm, forms.ModelForm):
+class SpeakerProfileForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
     """What a speaker may change about themselves, and nothing else.
 
     The fields are listed, so an extra field in a forged POST (``user``,
-    ``slug``, another speaker's id) is ignored.
+    ``slug``, another speaker's id) is ignored. A save over an organiser's
+    newer edit is refused (``EditLockForm``).
     """
 
     website = forms.URLField(required=False, max_length=200, assume_scheme="https")
@@ -57,8 +59,11 @@ class SpeakerProfileForm(SpeakerPhotoForm, forms.ModelForm):
         }
 
 
-class SpeakerAdminForm(SpeakerPhotoForm, forms.ModelForm):
-    """The organisers' speaker form: photos go through the same checks as speakers' own."""
+class SpeakerAdminForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
+    """The organisers' speaker form: photos go through the same checks as speakers' own.
+
+    A save over a newer edit (another organiser's, or the speaker's own) is refused.
+    """
 
     class Meta:
         model = Speaker

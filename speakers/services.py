@@ -41,28 +41,51 @@ def _unique_username(base):
     return candidate
 
 
+def account_has_privileges(user):
+    """Whether ``user`` may do more than edit a speaker profile.
+
+    Staff, superusers and any member of a group or holder of a permission
+    (organisers among them) never get a sign-in link by email: whoever reads
+    that mailbox would hold the account's rights.
+    """
+    return (
+        user.is_staff or user.is_superuser or user.groups.exists() or user.user_permissions.exists()
+    )
+
+
 def speaker_account_ensure(*, speaker):
     """The speaker's account, created (without a password) when they have none.
 
-    Returns ``(user, created)``. An existing account with the speaker's email
-    that belongs to nobody else is linked rather than duplicated.
+    Returns ``(user, created)``. An existing account is never linked here, not
+    even one with the speaker's address: the address is typed by an organiser,
+    so matching on it would hand them that account. A superuser links one in
+    the admin.
     """
     if speaker.user_id:
         return speaker.user, False
     User = get_user_model()
-    user = (
-        User.objects.filter(email__iexact=speaker.email, speaker__isnull=True)
-        .order_by("pk")
-        .first()
-    )
-    created = user is None
-    if created:
-        user = User(username=_unique_username(speaker.slug), email=speaker.email)
-        user.set_unusable_password()
-        user.save()
+    user = User(username=_unique_username(speaker.slug), email=speaker.email)
+    user.set_unusable_password()
+    user.save()
     speaker.user = user
     speaker.save(update_fields=["user", "updated"])
-    return user, created
+    return user, True
+
+
+def _why_no_link(user):
+    """Why ``user``, a speaker's existing account, gets no sign-in link; None if it may."""
+    if not user.is_active:
+        return "the account is deactivated"
+    if account_has_privileges(user):
+        return (
+            "its account has admin rights (staff, superuser, a group or a permission), "
+            "so no sign-in link is sent for it"
+        )
+    if not user.email:
+        # The speaker's address is an organiser's to edit: mailing the link there
+        # (or writing it into the account) would let them sign in as the speaker.
+        return "its account has no email address (a superuser can give it one)"
+    return None
 
 
 def invitation_link(*, user, base_url):
@@ -74,24 +97,22 @@ def invitation_link(*, user, base_url):
 def speakers_invite(*, speakers, base_url):
     """Email each speaker a sign-in link to their profile; one account per speaker, ever.
 
-    A speaker who already has an account gets a link for that account; one
-    without an account gets a new account first. Speakers with no email address
-    to write to are skipped and reported.
+    A speaker without an account gets a new one, with the speaker's address,
+    and the link goes there. A speaker with an account gets a link for it at
+    the account's own address, unless the account has privileges, is
+    deactivated or has no address. Every speaker skipped is reported.
     """
     result = InvitationResult()
     for speaker in speakers:
-        address = (speaker.user.email if speaker.user_id else "") or speaker.email
-        if not address:
+        if not speaker.user_id and not speaker.email:
             result.skipped[speaker] = "no email address"
             continue
         with transaction.atomic():
             user, created = speaker_account_ensure(speaker=speaker)
-            if not user.is_active:
-                result.skipped[speaker] = "the account is deactivated"
-                continue
-            if not user.email:
-                user.email = address
-                user.save(update_fields=["email"])
+            reason = None if created else _why_no_link(user)
+        if reason:
+            result.skipped[speaker] = reason
+            continue
         context = {
             "speaker": speaker,
             "link": invitation_link(user=user, base_url=base_url),
@@ -103,7 +124,7 @@ def speakers_invite(*, speakers, base_url):
             subject=f"Your speaker profile at {settings.SITE_NAME}",
             message=render_to_string("speakers/invitation_email.txt", context),
             from_email=None,
-            recipient_list=[address],
+            recipient_list=[user.email],
         )
         result.invited.append(speaker)
         if created:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from sesame.utils import get_user
 
@@ -11,7 +12,11 @@ from conference.selectors import published_event
 from speakers import selectors
 from speakers.forms import SpeakerLinkFormSet, SpeakerProfileForm
 from speakers.models import Speaker
-from speakers.services import INVITATION_SCOPE, speaker_profile_update
+from speakers.services import (
+    INVITATION_SCOPE,
+    account_has_privileges,
+    speaker_profile_update,
+)
 
 
 def speaker_list(request, event_slug):
@@ -44,6 +49,12 @@ def invitation(request):
     and signing in (which stamps the last login) is what spends the token.
     """
     user = get_user(request, scope=INVITATION_SCOPE, update_last_login=False)
+    if user is not None and (
+        account_has_privileges(user) or not Speaker.objects.filter(user=user).exists()
+    ):
+        # Only a speaker's own plain account signs in by link; one that gained
+        # rights (or lost its speaker) since the link was mailed needs its password.
+        user = None
     if request.method == "POST" and user is not None:
         login(request, user)
         if not user.has_usable_password():
@@ -81,15 +92,16 @@ def profile(request):
     form = SpeakerProfileForm(request.POST or None, request.FILES or None, instance=speaker)
     links = SpeakerLinkFormSet(request.POST or None, instance=speaker, prefix="links")
     preview = None
-    if request.method == "POST" and form.is_valid() and links.is_valid():
-        if "preview" in request.POST:
+    if request.method == "POST":
+        # One transaction from checking to saving: the form locks the profile
+        # until the save, so an organiser's edit in between is refused, not lost.
+        with transaction.atomic():
+            valid = form.is_valid() and links.is_valid()
+            if valid and "preview" not in request.POST:
+                speaker_profile_update(speaker=speaker, form=form, links=links)
+        if valid and "preview" in request.POST:
             preview = form.cleaned_data["bio"]
-        else:
-            speaker_profile_update(
-                speaker=speaker,
-                form=form,
-                links=links,
-            )
+        elif valid:
             messages.success(request, "Your profile is saved; your speaker pages show it now.")
             return redirect("accounts:profile")
     return render(

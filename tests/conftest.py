@@ -20,6 +20,17 @@ def organiser_client(client, organiser):
     return client
 
 
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", email="", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
 AGENDA_FILE = "schedule/data/kvm-forum-2012-agenda.txt"
 
 

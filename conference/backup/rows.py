@@ -9,7 +9,6 @@ are put back as the archive has them.
 import uuid
 from pathlib import PurePosixPath
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -184,13 +183,6 @@ class Restore:
                 "slug", flat=True
             )
         )
-        usernames = [r["user"] for r in new.values() if r.get("user")]
-        users = {
-            user.get_username(): user
-            for user in get_user_model()
-            .objects.filter(username__in=usernames)
-            .select_related("speaker")
-        }
         keep = self.keep_ids(Speaker, list(new.values()))
         for key, record in new.items():
             what = f"speaker {record.get('name')}"
@@ -200,13 +192,14 @@ class Restore:
                 self.result.warnings.append(
                     f"{what}: the slug {record['slug']} is taken here; now {speaker.slug}."
                 )
-            user = users.get(record.get("user"))
-            if user is not None and not hasattr(user, "speaker"):
-                speaker.user = user
-            elif record.get("user"):
+            if record.get("user"):
+                # A username is no proof of a person: here it may name someone
+                # else, a superuser even, and the archive may be forged. Signing
+                # in as a speaker is the invitation's to grant, or a superuser's.
                 self.result.warnings.append(
-                    f"{what}: not linked to the account {record['user']}, which is missing "
-                    "here or has a profile already."
+                    f"{what}: not linked to the account {record['user']}: a restore links no "
+                    "speaker to an account (one of that name here may be someone else's). "
+                    "A superuser can link it in the admin, or invite the speaker for a new one."
                 )
             for name in PHOTO_FIELDS:
                 if not _safe_storage_name(getattr(speaker, name).name):

@@ -5,30 +5,19 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from conference import edit_lock
 from conference.models import Room
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.models import Talk
 
 
-class StampField(forms.CharField):
-    """A talk's ``updated`` stamp as the board printed it (ISO 8601, with its offset)."""
+class StampField(edit_lock.StampField):
+    """A talk's ``updated`` stamp as the board printed it."""
 
     default_error_messages = {
         "required": "The board sent no version of the talk; reload the board and try again.",
         "invalid": "The board sent an unreadable version of the talk; reload the board.",
     }
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            stamp = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if stamp.tzinfo is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return stamp
 
 
 def _talk_field(**kwargs):

@@ -1,5 +1,10 @@
+import datetime
+import re
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 
 from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event
@@ -186,3 +191,69 @@ def test_event_list_links_each_event_to_its_schedule_board(organiser_client):
     assert (
         f'<a href="/admin/schedule/talk/board/{event.pk}/">Board</a>' in response.content.decode()
     )
+
+
+# Two organisers editing one event -----------------------------------------------------------
+
+STAMP = re.compile(r'name="seen_updated" value="([^"]*)"')
+
+
+def event_form(event, **changes):
+    """What the event's change form posts, as drawn for ``event``."""
+    data = {
+        "name": event.name,
+        "slug": event.slug,
+        "tagline": event.tagline,
+        "is_published": "on",
+        "start_date": event.start_date,
+        "end_date": event.end_date,
+        "time_zone": event.time_zone,
+        "location": event.location,
+        "description": event.description,
+        "website": event.website,
+        "rooms-TOTAL_FORMS": "0",
+        "rooms-INITIAL_FORMS": "0",
+        "tracks-TOTAL_FORMS": "0",
+        "tracks-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def opened_event_form(client, event):
+    """The form as the organiser's browser received it: the event's fields and its stamp."""
+    page = client.get(f"/admin/conference/event/{event.pk}/change/").content.decode()
+    return event_form(event, seen_updated=STAMP.search(page).group(1))
+
+
+def test_saving_an_event_someone_changed_since_the_page_was_drawn_is_refused(organiser_client):
+    event = EventFactory(name="KVM Forum", location="Barcelona, Spain", time_zone="Europe/Madrid")
+    dee = UserFactory(username="dee")
+    dee.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    other = Client()
+    other.force_login(dee)
+    first, second = opened_event_form(organiser_client, event), opened_event_form(other, event)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 14, 5, tzinfo=datetime.UTC)):
+        saved = organiser_client.post(
+            f"/admin/conference/event/{event.pk}/change/", {**first, "location": "Prague"}
+        )
+    refused = other.post(
+        f"/admin/conference/event/{event.pk}/change/", {**second, "tagline": "Dee's tagline"}
+    )
+
+    assert (saved.status_code, refused.status_code) == (302, 200)
+    assert refused.context["adminform"].form.non_field_errors() == [
+        "Someone else saved this event at 15:05 CET since you opened it. "
+        "Reload the page to see their changes, then make yours again."
+    ]
+    event.refresh_from_db()
+    assert (event.location, event.tagline) == ("Prague", "")
+
+
+def test_the_event_change_form_carries_the_stamp_of_the_event_it_shows(organiser_client):
+    event = EventFactory()
+
+    form = opened_event_form(organiser_client, event)
+
+    assert form["seen_updated"] == event.updated.isoformat()

@@ -7,12 +7,15 @@ import json
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models.fields.files import FieldFile
 from django.utils.http import parse_http_date
 from PIL import Image
 
+from conference.admin_site import ORGANISERS_GROUP
 from conference.backup import restoring
 from conference.models import Event, Room, Track
 from conference.page_cache import event_version
@@ -31,6 +34,11 @@ from tests.factories import (
 )
 
 SLUG = "kvm-forum"
+ADA_NOT_LINKED = (
+    "speaker Ada Lovelace: not linked to the account ada: a restore links no speaker to an "
+    "account (one of that name here may be someone else's). A superuser can link it in the "
+    "admin, or invite the speaker for a new one."
+)
 
 
 def utc(*args):
@@ -277,10 +285,10 @@ def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, eve
 
     out, err = restore(archive)
 
-    assert (out, err) == (
+    assert (out, err.splitlines()) == (
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
         "6 talks, 8 talk speakers, 2 photos; 0 speakers already here reused.\n",
-        "",
+        [ADA_NOT_LINKED],
     )
     assert event_version(SLUG) != version_before
     after = exports(client)
@@ -299,6 +307,8 @@ def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, eve
         "/kvm-forum/talks/virtio-status.ics": 200,
     }
     assert b"Cancelled talk" in before["/kvm-forum/schedule.ics"][2]
+    for speaker in rows_before["speakers"]:
+        speaker["user_id"] = None  # the one change: no account is linked back
     assert rows() == rows_before
     assert stored_photos(Speaker.objects.all()) == photos_before
 
@@ -316,10 +326,7 @@ def test_a_backup_restores_into_an_empty_database(client, tmp_path, event, peopl
 
     _, err = restore(archive)
 
-    assert err.splitlines() == [
-        "speaker Ada Lovelace: not linked to the account ada, which is missing here or has a "
-        "profile already."
-    ]
+    assert err.splitlines() == [ADA_NOT_LINKED]
     assert exports(client, last_modified=False) == {
         path: (
             status,
@@ -349,6 +356,38 @@ def test_speaker_pages_come_back_with_photos_and_links(client, tmp_path, event, 
     restore(archive)
 
     assert [(client.get(path).status_code, client.get(path).content) for path in paths] == before
+
+
+@pytest.mark.parametrize("privilege", ["none", "superuser", "organiser"])
+def test_a_restore_links_no_speaker_to_an_account_already_here(tmp_path, event, privilege):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    account = get_user_model().objects.get(username="ada")
+    if privilege == "superuser":
+        account.is_staff = account.is_superuser = True
+        account.save()
+    elif privilege == "organiser":
+        account.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+
+    _, err = restore(archive)
+
+    assert err.splitlines() == [ADA_NOT_LINKED]
+    assert Speaker.objects.get(slug="ada-lovelace").user is None
+    assert not Speaker.objects.filter(user=account).exists()
+
+
+def test_a_forged_archive_cannot_link_a_speaker_to_the_superuser(tmp_path, event):
+    get_user_model().objects.create_superuser("root", "", "correct horse battery staple")
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+
+    def bob_is_root(data):
+        next(record for record in data["speakers"] if record["slug"] == "bob-ng")["user"] = "root"
+
+    restore(rewritten(archive, tmp_path / "forged.zip", data=bob_is_root, fix_checksums=True))
+
+    assert Speaker.objects.get(slug="bob-ng").user is None
+    assert not Speaker.objects.filter(user__username="root").exists()
 
 
 def _ids_moved_by_a_thousand(data):

@@ -8,14 +8,17 @@ never computed from the code under test, so a changed rule is a changed row.
 """
 
 import io
+import re
 from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from PIL import Image
 
 from conference.admin_site import ORGANISERS_GROUP
@@ -95,6 +98,15 @@ OBJECT_OF = {
     "auth/user": "{kevin_user}",
     "auth/group": "{organisers}",
 }
+SPEAKER_FORM = {
+    "name": "Kevin Wolf",
+    "slug": "kevin-wolf",
+    "email": "attacker@example.org",
+    "user": "{root}",
+    "links-TOTAL_FORMS": "0",
+    "links-INITIAL_FORMS": "0",
+}
+NEW_SPEAKER_FORM = {**SPEAKER_FORM, "name": "Eve", "slug": "eve"}
 AXES_MODELS = ["axes/accessattempt", "axes/accesslog", "axes/accessfailurelog"]
 
 # (method, url, data, {role: expected})
@@ -232,6 +244,24 @@ TABLE = [
             superuser=redirect("/admin/speakers/speaker/"),
         ),
     ),
+    # A speaker's account is made by the invitation or chosen by a superuser: an organiser's
+    # post naming one (here the superuser's) saves the rest; see the tests below.
+    *[
+        (
+            "POST",
+            url,
+            data,
+            staff_only(
+                organiser=redirect("/admin/speakers/speaker/"),
+                superuser=redirect("/admin/speakers/speaker/"),
+            ),
+        )
+        for url, data in [
+            ("/admin/speakers/speaker/{kevin}/change/", SPEAKER_FORM),
+            ("/admin/speakers/speaker/add/", NEW_SPEAKER_FORM),
+            ("/admin/speakers/speaker/", {"action": "invite", "_selected_action": "{kevin}"}),
+        ]
+    ],
     # Accounts and groups are the superuser's: an organiser cannot grant themselves more.
     *[
         ("GET", f"/admin/{model}/{page}", None, staff_only(organiser=403))
@@ -375,6 +405,7 @@ def world(db, organiser):
         "avi": avi.pk,
         "kevin": kevin.pk,
         "kevin_user": kevin.user.pk,
+        "root": superuser.pk,
         "organisers": Group.objects.get(name=ORGANISERS_GROUP).pk,
         "photo": photo,
     }
@@ -480,6 +511,94 @@ def test_organiser_cannot_make_anyone_a_superuser(client, world):
 
     user = get_user_model().objects.get(pk=kevin_user)
     assert (user.is_superuser, user.is_staff) == (False, False)
+
+
+# An organiser does not become someone else ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/speakers/speaker/{kevin}/change/", SPEAKER_FORM),
+        ("/admin/speakers/speaker/add/", NEW_SPEAKER_FORM),
+    ],
+    ids=["change", "add"],
+)
+def test_organiser_cannot_attach_a_speaker_to_the_superusers_account(client, world, url, data):
+    names = world["names"]
+    client.force_login(world["users"]["organiser"])
+
+    client.post(url.format(**names), {key: value.format(**names) for key, value in data.items()})
+
+    speaker = Speaker.objects.get(email="attacker@example.org")
+    assert speaker.user is None or speaker.user.username == "kevin"
+    assert not Speaker.objects.filter(user__username="root").exists()
+
+
+def test_organiser_cannot_take_over_an_account_without_email_through_an_invitation(client, world):
+    # The whole attack: link a speaker to the superuser's account, give it one's address, invite.
+    boss = get_user_model().objects.create_superuser("boss", "", PASSWORD)
+    names = world["names"]
+    client.force_login(world["users"]["organiser"])
+    speaker = SpeakerFactory(name="Eve", slug="eve")
+
+    client.post(
+        f"/admin/speakers/speaker/{speaker.pk}/change/",
+        {
+            **{key: value.format(**names) for key, value in NEW_SPEAKER_FORM.items()},
+            "user": boss.pk,
+        },
+    )
+    response = client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [speaker.pk]},
+        follow=True,
+    )
+
+    boss.refresh_from_db()
+    assert boss.email == ""
+    assert not hasattr(boss, "speaker")
+    assert "Invited 1 speaker, 1 new account(s)." in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == ["attacker@example.org"]
+    invited = Client()
+    invited.post(re.search(r"http://testserver(/accounts/invitation/\S+)", message.body).group(1))
+    account = get_user_model().objects.get(pk=invited.session["_auth_user_id"])
+    assert (account.username, account.is_staff, account.is_superuser) == ("eve", False, False)
+    assert list(account.groups.all()) == []
+    mail.outbox.clear()
+    Client().post("/accounts/password/reset/", {"email": "attacker@example.org"})
+    assert [message.to for message in mail.outbox] == []
+
+
+def test_organiser_cannot_link_a_privileged_account_by_its_email_address(client, world):
+    names = world["names"]
+    client.force_login(world["users"]["organiser"])
+    speaker = SpeakerFactory(name="Eve", slug="eve", email="root@example.org")
+
+    client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [speaker.pk]},
+    )
+
+    speaker.refresh_from_db()
+    assert speaker.user.username == "eve"
+    assert not Speaker.objects.filter(user=names["root"]).exists()
+
+
+def test_no_sign_in_link_for_a_privileged_account_a_superuser_linked(client, world):
+    names = world["names"]
+    Speaker.objects.filter(pk=names["kevin"]).update(user=names["root"])
+    client.force_login(world["users"]["organiser"])
+
+    response = client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [names["kevin"]]},
+        follow=True,
+    )
+
+    assert "Skipped Kevin Wolf: its account has admin rights" in response.content.decode()
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(

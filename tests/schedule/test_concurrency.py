@@ -290,6 +290,61 @@ def test_a_change_posted_without_a_stamp_still_saves(contested_talk):
     assert talk_state(talk) == expected["Virtio, as Ada sees it"]
 
 
+# Two organisers saving the same speaker in the admin ---------------------------------
+
+
+def speaker_form_data(speaker, *, bio, link_label, stamp):
+    """What the speaker's change form posts: the profile, one new link and the stamp."""
+    return {
+        "name": speaker.name,
+        "slug": speaker.slug,
+        "affiliation": speaker.affiliation,
+        "email": "",
+        "bio": bio,
+        "website": "",
+        "external_id": "",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-0-label": link_label,
+        "links-0-url": f"https://{link_label.lower()}.example",
+        "links-0-position": "0",
+        **stamp,
+    }
+
+
+def speaker_stamp(client, speaker):
+    page = client.get(f"/admin/speakers/speaker/{speaker.pk}/change/").content.decode()
+    match = re.search(r'name="seen_updated" value="([^"]*)"', page)
+    return {"seen_updated": match.group(1)} if match else {}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@needs_postgresql
+@pytest.mark.parametrize("attempt", range(3))  # a race may not show on every run
+def test_two_organisers_saving_one_speaker_at_once_leave_one_whole_version(attempt):
+    speaker = SpeakerFactory(name="Kevin Wolf", slug="kevin-wolf")
+    clients = [organiser_client("ada-organiser"), organiser_client("dee-organiser")]
+    stamps = [speaker_stamp(client, speaker) for client in clients]
+    url = f"/admin/speakers/speaker/{speaker.pk}/change/"
+
+    outcomes = run_together(
+        lambda: clients[0].post(
+            url, speaker_form_data(speaker, bio="Ada's", link_label="Ada", stamp=stamps[0])
+        ),
+        lambda: clients[1].post(
+            url, speaker_form_data(speaker, bio="Dee's", link_label="Dee", stamp=stamps[1])
+        ),
+    )
+
+    assert [kind for kind, _ in outcomes] == ["returned", "returned"], outcomes
+    statuses = sorted(response.status_code for _, response in outcomes)
+    assert statuses == [200, 302], statuses
+    (refused,) = [response for _, response in outcomes if response.status_code == 200]
+    assert "Someone else saved this speaker" in refused.content.decode()
+    speaker.refresh_from_db()
+    assert [link.label for link in speaker.links.all()] == [speaker.bio.removesuffix("'s")]
+
+
 # Two imports of the same agenda file at once ---------------------------------------
 
 

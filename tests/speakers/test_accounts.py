@@ -8,11 +8,13 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
+from conference.admin_site import ORGANISERS_GROUP
 from speakers.models import Speaker
 from speakers.services import speakers_invite
 from tests.factories import EventFactory, SpeakerFactory, TalkFactory, UserFactory
@@ -172,13 +174,118 @@ def test_reinviting_a_speaker_with_an_account_never_makes_a_second_one(client, a
     assert response.status_code == 302
 
 
-def test_invitation_reuses_an_unlinked_account_with_the_same_email(db, avi):
+def test_invitation_never_links_an_existing_account_with_the_same_email(client, avi):
     existing = UserFactory(username="avi", email="AVI@example.org")
+
+    result = speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    avi.refresh_from_db()
+    assert result.accounts_created == [avi]
+    assert (avi.user.username, avi.user.email) == ("avi-kivity", "avi@example.org")
+    assert not hasattr(existing, "speaker")
+    client.post(invitation_path(mail.outbox[0]))
+    assert int(client.session["_auth_user_id"]) == avi.user_id != existing.pk
+
+
+def grant(user, privilege):
+    """``user`` with one way into more than their own profile, or deactivated."""
+    if privilege in ("is_staff", "is_superuser"):
+        setattr(user, privilege, True)
+    elif privilege == "inactive":
+        user.is_active = False
+    elif privilege == "organiser":
+        user.groups.add(Group.objects.get(name=ORGANISERS_GROUP))
+    elif privilege == "any group":
+        user.groups.add(Group.objects.create(name="Volunteers"))
+    elif privilege == "a permission":
+        user.user_permissions.add(Permission.objects.get(codename="view_talk"))
+    user.save()
+    return user
+
+
+PRIVILEGED = ["is_staff", "is_superuser", "organiser", "any group", "a permission"]
+REFUSED_FOR_PRIVILEGE = (
+    "its account has admin rights (staff, superuser, a group or a permission), "
+    "so no sign-in link is sent for it"
+)
+
+
+@pytest.mark.parametrize(
+    ("privilege", "reason"),
+    [
+        *[(privilege, REFUSED_FOR_PRIVILEGE) for privilege in PRIVILEGED],
+        ("inactive", "the account is deactivated"),
+    ],
+)
+def test_no_sign_in_link_is_mailed_for_an_account_with_privileges(
+    organiser_client, avi, privilege, reason
+):
+    # Linked by a superuser, who may; the invitation still sends nothing for it.
+    avi.user = grant(UserFactory(username="boss", email=""), privilege)
+    avi.email = "organiser@example.org"
+    avi.save()
+
+    response = organiser_client.post(
+        "/admin/speakers/speaker/",
+        {"action": "invite", "_selected_action": [avi.pk]},
+        follow=True,
+    )
+
+    assert f"Invited 0 speakers. Skipped Avi Kivity: {reason}." in response.content.decode()
+    assert mail.outbox == []
+    avi.user.refresh_from_db()
+    assert avi.user.email == ""
+
+
+def test_invitation_never_writes_an_address_into_an_existing_account(db, avi):
+    avi.user = UserFactory(username="avi", email="")
+    avi.save()
+
+    result = speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    assert result.summary() == (
+        "Invited 0 speakers. Skipped Avi Kivity: its account has no email address "
+        "(a superuser can give it one)."
+    )
+    assert mail.outbox == []
+    avi.user.refresh_from_db()
+    assert avi.user.email == ""
+
+
+def test_invitation_for_an_existing_account_goes_to_the_accounts_own_address(db, avi):
+    avi.user = UserFactory(username="avi", email="avi.own@example.org")
+    avi.email = "someone.else@example.org"  # an organiser may change this one
+    avi.save()
 
     speakers_invite(speakers=[avi], base_url="http://testserver/")
 
+    (message,) = mail.outbox
+    assert message.to == ["avi.own@example.org"]
+    avi.user.refresh_from_db()
+    assert avi.user.email == "avi.own@example.org"
+
+
+@pytest.mark.parametrize("privilege", PRIVILEGED)
+def test_a_link_mailed_before_the_account_gained_privileges_signs_nobody_in(client, avi, privilege):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
     avi.refresh_from_db()
-    assert avi.user == existing
+    grant(avi.user, privilege)
+
+    response = client.post(invitation_path(mail.outbox[0]))
+
+    assert response.status_code == 400
+    assert "This sign-in link has expired or was already used." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_link_for_an_account_no_longer_linked_to_a_speaker_signs_nobody_in(client, avi):
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+    Speaker.objects.filter(pk=avi.pk).update(user=None)
+
+    response = client.post(invitation_path(mail.outbox[0]))
+
+    assert response.status_code == 400
+    assert "_auth_user_id" not in client.session
 
 
 def test_speakers_without_email_are_skipped_and_reported(organiser_client, db):
@@ -608,3 +715,71 @@ def test_wrong_old_password_is_refused_with_a_message(client, signed_in_speaker)
     assert "Your old password was entered incorrectly." in response.content.decode()
     signed_in_speaker.user.refresh_from_db()
     assert signed_in_speaker.user.check_password(PASSWORD)
+
+
+# The speaker and an organiser editing the profile at once -----------------------------------
+
+STAMP = re.compile(r'name="seen_updated" value="([^"]*)"')
+
+
+def test_a_speakers_save_over_an_organisers_newer_edit_is_refused(
+    client, signed_in_speaker, organiser
+):
+    page = client.get("/accounts/profile/").content.decode()
+    seen = STAMP.search(page).group(1)
+    organiser_browser = Client()
+    organiser_browser.force_login(organiser)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 14, 5, tzinfo=datetime.UTC)):
+        organiser_browser.post(
+            f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/",
+            {
+                "name": "Avi Kivity",
+                "slug": "avi-kivity",
+                "email": "avi@example.org",
+                "bio": "Written by the organisers.",
+                "links-TOTAL_FORMS": "0",
+                "links-INITIAL_FORMS": "0",
+            },
+        )
+
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, bio="Mine", seen_updated=seen)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Someone else saved this speaker at 14:05 UTC since you opened it. "
+        "Reload the page to see their changes, then make yours again."
+    ]
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Written by the organisers."
+
+
+def test_an_organisers_save_over_the_speakers_newer_edit_is_refused(
+    signed_in_speaker, organiser_client
+):
+    page = organiser_client.get(
+        f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/"
+    ).content.decode()
+    seen = STAMP.search(page).group(1)
+    speaker_browser = Client()
+    speaker_browser.force_login(signed_in_speaker.user)
+    speaker_browser.post("/accounts/profile/", profile_data(signed_in_speaker, bio="Mine"))
+
+    response = organiser_client.post(
+        f"/admin/speakers/speaker/{signed_in_speaker.pk}/change/",
+        {
+            "name": "Avi Kivity",
+            "slug": "avi-kivity",
+            "email": "avi@example.org",
+            "bio": "Written by the organisers.",
+            "seen_updated": seen,
+            "links-TOTAL_FORMS": "0",
+            "links-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Someone else saved this speaker at " in response.content.decode()
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Mine"
