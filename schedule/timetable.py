@@ -199,6 +199,9 @@ class TimetableDay:
     slots: list[Slot] = field(default_factory=list)
     # Talks sharing a room at the same time: the grid cannot show them truthfully.
     unplaced: list[TimetableEntry] = field(default_factory=list)
+    # Rooms as columns, the same for every day of the page: a day whose talks all
+    # clash has nothing on its grid and still lists them as to be confirmed.
+    is_grid: bool = False
     is_today: bool = False
     now: datetime.datetime | None = None  # the venue's clock, on the venue's current day
 
@@ -213,6 +216,11 @@ class TimetableDay:
     @property
     def cards_html(self):
         return cards_html(self.entries)
+
+    @property
+    def first_start(self):
+        """When the day's first talk starts, placed or to be confirmed."""
+        return min((entry.start for entry in self.entries + self.unplaced), default=None)
 
     @property
     def unplaced_cards(self):
@@ -289,6 +297,7 @@ def build_timetable(event, talks, *, now, use_rooms):
             date=date,
             entries=[entry for entry in day_entries if entry.talk.pk not in clashing],
             unplaced=[entry for entry in day_entries if entry.talk.pk in clashing],
+            is_grid=use_rooms,
         )
         day.is_today = date == local_now.date()
         if day.is_today:

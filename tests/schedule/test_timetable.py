@@ -149,3 +149,16 @@ def test_talks_sharing_a_room_at_once_are_kept_off_the_grid(event):
 
     assert [entry.talk.title for entry in day.entries] == ["Fine"]
     assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
+
+
+def test_day_whose_talks_all_clash_keeps_them_to_be_confirmed(event):
+    hall = RoomFactory(event=event, name="Hall")
+    first = talk_at(event, 7, (11, 0), (12, 0), room=hall, title="Clash A")
+    second = talk_at(event, 7, (11, 30), (12, 30), room=hall, title="Clash B")
+
+    (day,) = layout(event, [first, second])
+
+    assert day.is_grid
+    assert day.entries == []
+    assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
+    assert day.first_start == first.start

@@ -167,6 +167,76 @@ def test_filters_by_track_and_room_keep_the_grid(client, gridconf, params, expec
     assert 'class="timetable"' in response.content.decode()
 
 
+def to_be_confirmed(response):
+    """Titles in the days' "Room and time to be confirmed" lists, per day shown."""
+    lists = re.findall(
+        r'-unplaced">Room and time to be confirmed</h3>\s*<ul>(.*?)</ul>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    return [re.findall(r'<li><a href="[^"]+">([^<]+)</a>', found) for found in lists]
+
+
+@pytest.fixture
+def clashconf(db):
+    """Day one: every talk in the hall overlaps another; day two: one clash beside a fine talk."""
+    event = EventFactory(slug="clashconf", time_zone="America/Havana")
+    hall = RoomFactory(event=event, name="Hall", position=0)
+    lab = RoomFactory(event=event, name="Lab", position=1)
+    talks = [
+        ("Clash A", hall, 7, (9, 0), (10, 0)),
+        ("Clash B", hall, 7, (9, 30), (10, 30)),
+        ("Clash C", hall, 7, (10, 0), (11, 0)),
+        ("Fine", lab, 8, (9, 0), (10, 0)),
+        ("Clash D", hall, 8, (9, 0), (10, 0)),
+        ("Clash E", hall, 8, (9, 0), (9, 30)),
+    ]
+    for title, room, day, start, end in talks:
+        TalkFactory(
+            event=event,
+            title=title,
+            room=room,
+            start=venue_time(event, 2012, 11, day, *start),
+            end=venue_time(event, 2012, 11, day, *end),
+        )
+    return event
+
+
+def test_day_whose_talks_all_clash_lists_each_of_them(client, clashconf):
+    response = client.get("/clashconf/schedule/", {"day": "2012-11-07"})
+
+    assert "Wednesday 7 November" in response.content.decode()
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"]]
+    assert titles(response) == []
+
+
+def test_all_days_page_shows_clashing_talks_beside_placed_ones(client, clashconf):
+    response = client.get("/clashconf/schedule/")
+
+    content = response.content.decode()
+    assert "Wednesday 7 November" in content
+    assert "Thursday 8 November" in content
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"], ["Clash D", "Clash E"]]
+    assert titles(response) == ["Fine"]
+    # The zone's abbreviation is that of the first talk, though it is not on the grid.
+    assert "<span data-zone-abbreviation>(CST)</span>" in content
+
+
+def test_break_beside_clashing_talks_stays_on_the_grid(client, clashconf):
+    TalkFactory(
+        event=clashconf,
+        title="Lunch",
+        kind="break",
+        start=venue_time(clashconf, 2012, 11, 7, 12, 0),
+        end=venue_time(clashconf, 2012, 11, 7, 13, 0),
+    )
+
+    response = client.get("/clashconf/schedule/", {"day": "2012-11-07"})
+
+    assert titles(response) == ["Lunch"]
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"]]
+
+
 def test_each_entry_shows_time_title_speakers_room_and_track(client, gridconf):
     response = client.get("/gridconf/schedule/", {"q": "Containers"})
 
