@@ -371,6 +371,61 @@ def test_talk_page_shows_everything_an_attendee_needs(client, kvm_forum):
     assert f'<meta property="og:title" content="{title} · KVM Forum + oVirt Workshop">' in content
 
 
+def talk_when(content):
+    """The text of the talk page's "When", tags left out and spaces collapsed."""
+    (when,) = re.findall(r"<dt>When</dt>\s*<dd>(.*?)</dd>", content, re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", "", when).split())
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end", "expected"),
+    [
+        # Santiago's clocks skip 00:00-01:00: the talk lasts an hour.
+        (
+            "America/Santiago",
+            (2024, 9, 8, 3, 30),
+            (2024, 9, 8, 4, 30),
+            "Saturday 7 September 2024, 23:30 -04 – 01:30 -03 (America/Santiago)",
+        ),
+        # Havana's clocks go back from 01:00 to 00:00: the talk lasts two hours.
+        (
+            "America/Havana",
+            (2024, 11, 3, 3, 30),
+            (2024, 11, 3, 5, 30),
+            "Saturday 2 November 2024, 23:30 CDT – 00:30 CST (America/Havana)",
+        ),
+        # The second 00:30 of the night, named as such.
+        (
+            "America/Havana",
+            (2024, 11, 3, 5, 30),
+            (2024, 11, 3, 6, 30),
+            "Sunday 3 November 2024, 00:30–01:30 CST (America/Havana)",
+        ),
+        # No change during the talk: one abbreviation for both.
+        (
+            "America/Havana",
+            (2024, 11, 3, 6, 0),
+            (2024, 11, 3, 7, 0),
+            "Sunday 3 November 2024, 01:00–02:00 CST (America/Havana)",
+        ),
+    ],
+)
+def test_talk_page_names_the_zone_at_each_end_of_a_talk_when_clocks_change(
+    client, db, zone, start, end, expected
+):
+    event = EventFactory(slug="clocks", time_zone=zone)
+    TalkFactory(
+        event=event,
+        slug="the-talk",
+        start=datetime.datetime(*start, tzinfo=datetime.UTC),
+        end=datetime.datetime(*end, tzinfo=datetime.UTC),
+    )
+
+    content = client.get("/clocks/talks/the-talk/").content.decode()
+
+    assert talk_when(content) == expected
+
+
 def test_keynote_page_says_there_is_no_abstract(client, kvm_forum):
     content = client.get("/kvm-forum-2012/talks/keynote-address/").content.decode()
 
