@@ -162,3 +162,36 @@ def test_day_whose_talks_all_clash_keeps_them_to_be_confirmed(event):
     assert day.entries == []
     assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
     assert day.first_start == first.start
+
+
+def test_talks_in_the_hour_the_clocks_repeat_get_rows_in_time_order(db):
+    havana = EventFactory(time_zone="America/Havana")
+    hall = RoomFactory(event=havana, name="Hall")
+    # 00:00-00:30 at -04, 00:30 at -04 to the second 00:00 (-05), then 00:00-00:30 at -05.
+    first_start = datetime.datetime(2024, 11, 3, 4, 0, tzinfo=datetime.UTC)
+    half_hour = datetime.timedelta(minutes=30)
+    talks = [
+        TalkFactory(
+            event=havana,
+            room=hall,
+            title=title,
+            start=first_start + index * half_hour,
+            end=first_start + (index + 1) * half_hour,
+        )
+        for index, title in enumerate(["First", "Middle", "Last"])
+    ]
+    now = datetime.datetime(2024, 11, 3, 5, 10, tzinfo=datetime.UTC)  # 00:10 at -05
+
+    (day,) = layout(havana, talks, now=now)
+
+    assert [(entry.talk.title, entry.grid_row) for entry in day.entries] == [
+        ("First", "2 / 3"),
+        ("Middle", "3 / 4"),
+        ("Last", "4 / 5"),
+    ]
+    assert [(label.clock, label.grid_row) for label in day.time_labels] == [
+        ("00:00", 2),
+        ("00:30", 3),
+        ("00:00", 4),
+    ]
+    assert [entry.talk.title for entry in day.now_entries] == ["Last"]
