@@ -104,6 +104,20 @@ WSGI_APPLICATION = "conference.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default stays usable while an import writes: in WAL mode
+    # readers never wait for the writer (in the default journal mode a long
+    # import's lock turned uncached pages into 503s after the 5 s timeout);
+    # writers queue for up to 20 s (below gunicorn's 30) rather than failing,
+    # and take the write lock when their transaction begins (IMMEDIATE), so a
+    # save that reads first cannot find its snapshot stale and fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=wal;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

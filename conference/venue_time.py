@@ -3,6 +3,10 @@
 Times are entered and shown as the venue's clock reads them, in the event's
 IANA zone, and stored as aware datetimes. A wall-clock time that the zone
 skips (the hour lost when clocks go forward) is refused rather than guessed.
+One that it shows twice (the hour repeated when clocks go back) is read as
+the first by ``venue_datetime``, as RFC 5545 and most programs read it;
+``unambiguous_venue_datetime`` refuses it unless told which, for the forms
+where a person can say.
 
 The venue's day is defined here once (``venue_day_bounds`` and
 ``venue_local_date``), for every page, export, admin filter and the board.
@@ -31,6 +35,74 @@ def venue_datetime(naive, zone):
             f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it."
         )
     return aware
+
+
+class AmbiguousTimeError(ValueError):
+    """The wall-clock time occurs twice in the zone on that day: the clocks go back."""
+
+    def __init__(self, naive, zone, instants):
+        self.naive, self.zone, self.instants = naive, zone, instants
+        first, second = instants
+        later = _duration_words(second.astimezone(datetime.UTC) - first.astimezone(datetime.UTC))
+        super().__init__(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.key}: first at {offset_words(first)}, "
+            f"then {later} later at {offset_words(second)}, once the clocks go back."
+        )
+
+
+def venue_instants(naive, zone):
+    """Each instant at which clocks in ``zone`` show ``naive``, earliest first.
+
+    None when the clocks skip it, two in the hour they repeat, else one.
+    """
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    instants = []
+    for fold in (0, 1):
+        aware = naive.replace(tzinfo=zone, fold=fold)
+        shows = aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None)
+        if shows == naive and all(aware.utcoffset() != i.utcoffset() for i in instants):
+            instants.append(aware)
+    return instants
+
+
+def unambiguous_venue_datetime(naive, zone, *, fold=None):
+    """The instant at which clocks in ``zone`` show ``naive``, refused where not one.
+
+    A skipped time raises ``NonexistentTimeError``; a repeated one raises
+    ``AmbiguousTimeError`` unless ``fold`` says which (0 the first, 1 the second).
+    The instant comes in UTC: two times of one zone compare and subtract as
+    wall clocks, which the repeated hour makes wrong (its second 00:30 would
+    count as before the first 00:45).
+    """
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    instants = venue_instants(naive, zone)
+    if not instants:
+        venue_datetime(naive, zone)  # raises, with its message
+    if len(instants) == 1:
+        return instants[0].astimezone(datetime.UTC)
+    if fold is None:
+        raise AmbiguousTimeError(naive, zone, instants)
+    return instants[fold].astimezone(datetime.UTC)
+
+
+def offset_words(aware):
+    """“UTC-04:00 (CDT)”: the offset of ``aware`` and its zone's abbreviation then."""
+    offset = aware.strftime("%z")
+    words = f"UTC{offset[:3]}:{offset[3:]}"
+    name = aware.tzname()
+    # Zones without an abbreviation of their own name it by the offset ("-04").
+    return words if not name or name[0] in "+-" else f"{words} ({name})"
+
+
+def _duration_words(delta):
+    minutes = int(delta.total_seconds() // 60)
+    if minutes == 60:
+        return "an hour"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} hours"
+    return f"{minutes} minutes"
 
 
 def venue_wall_clock(aware, zone):

@@ -89,7 +89,17 @@ class TalkAdmin(admin.ModelAdmin):
         ),
         (
             "When and where",
-            {"fields": ["start", "end", "room", "track", "save_despite_clashes"]},
+            {
+                "fields": [
+                    "start",
+                    "start_occurrence",
+                    "end",
+                    "end_occurrence",
+                    "room",
+                    "track",
+                    "save_despite_clashes",
+                ]
+            },
         ),
         ("Content", {"fields": ["subtitle", "abstract", "language", "do_not_record"]}),
         ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
@@ -122,6 +132,9 @@ class TalkAdmin(admin.ModelAdmin):
         if talk.start is None:
             return "unscheduled"
         start, end = talk.event.local_time(talk.start), talk.event.local_time(talk.end)
+        if start.utcoffset() != end.utcoffset():
+            # The clocks change during the talk: each time with its own zone.
+            return f"{start:%H:%M %Z}–{end:%H:%M %Z}"
         return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
 
     @admin.display(description="speakers")

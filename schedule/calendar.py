@@ -4,6 +4,15 @@ Everything is built with the ``icalendar`` package, which escapes text, folds
 long lines at 75 octets and writes CRLF line endings; nothing is concatenated
 by hand. Times are written in the event's zone with a matching VTIMEZONE, so
 calendar programs show the venue's clock and convert it correctly.
+
+Except in the repeated hour at the end of summer time: a local time with a
+TZID cannot say which of the two occurrences it means. RFC 5545 reads it as
+the first, but readers differ (pytz-based ones take the second), so a talk
+starting or ending in that hour has both its DTSTART and DTEND written in UTC,
+the one form every reader takes as the same instant. Both, because a start
+and end in different forms confuse some programs, and only such talks,
+because the venue's clock with its zone is what calendars show best and
+the rest of the file keeps it.
 """
 
 import datetime
@@ -54,8 +63,11 @@ def _vevent(talk, *, event, base_url):
     vevent.add("uid", talk_uid(talk))
     vevent.add("dtstamp", updated)
     vevent.add("last-modified", updated)
-    vevent.add("dtstart", event.local_time(talk.start))
-    vevent.add("dtend", event.local_time(talk.end))
+    start, end = event.local_time(talk.start), event.local_time(talk.end)
+    if _is_repeated_wall_time(start) or _is_repeated_wall_time(end):
+        start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+    vevent.add("dtstart", start)
+    vevent.add("dtend", end)
     vevent.add("summary", talk.title)
     location = talk_location(talk, event=event)
     if location:
@@ -68,6 +80,11 @@ def _vevent(talk, *, event, base_url):
     # calendars drop or strike it instead of keeping a stale entry.
     vevent.add("status", "CANCELLED" if talk.is_cancelled else "CONFIRMED")
     return vevent
+
+
+def _is_repeated_wall_time(local):
+    """Whether clocks show ``local`` (an aware venue time) twice, at two instants."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def _vtimezone(event, talks):

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from conference.edit_lock import EditLockForm
 from conference.models import Event, Room, Track
 from conference.venue_time import (
+    AmbiguousTimeError,
     NonexistentTimeError,
     describe_zone,
-    venue_datetime,
+    offset_words,
+    unambiguous_venue_datetime,
+    venue_instants,
     venue_wall_clock,
 )
 from schedule.clashes import candidate_clashes, talks_for_checks
@@ -35,6 +38,31 @@ class VenueDateTimeField(forms.SplitDateTimeField):
         return super().compress(data_list)
 
 
+class OccurrenceField(forms.ChoiceField):
+    """Which of the two instants a repeated wall-clock time means: "0" the first, "1" the second.
+
+    Hidden until the time next to it turns out to be one the clocks show
+    twice; then ``offer`` makes it a choice between the two, named by offset.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("0", "the first"), ("1", "the second")],
+            required=False,
+            widget=forms.HiddenInput,
+            **kwargs,
+        )
+
+    def offer(self, instants):
+        first, second = instants
+        self.label = f"Which {first:%H:%M}"
+        self.widget = forms.RadioSelect()
+        self.choices = [
+            ("0", f"The first, at {offset_words(first)}, before the clocks go back"),
+            ("1", f"The second, at {offset_words(second)}, after the clocks go back"),
+        ]
+
+
 class EventPlaceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.event.name})"
@@ -53,6 +81,8 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
     end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
     room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
     track = EventPlaceChoiceField(queryset=Track.objects.select_related("event"), required=False)
+    start_occurrence = OccurrenceField()
+    end_occurrence = OccurrenceField()
     save_despite_clashes = forms.BooleanField(
         label="Save despite the clash",
         required=False,
@@ -95,7 +125,14 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
             for name in ("start", "end"):
                 value = getattr(self.instance, name)
                 if value is not None:
-                    self.initial[name] = venue_wall_clock(value, event.tz)
+                    wall_clock = venue_wall_clock(value, event.tz)
+                    self.initial[name] = wall_clock
+                    instants = venue_instants(wall_clock, event.tz)
+                    if len(instants) == 2:
+                        # Shown with the talk's own occurrence ticked, so that
+                        # saving it unchanged keeps it where it is.
+                        self.fields[f"{name}_occurrence"].offer(instants)
+                        self.initial[f"{name}_occurrence"] = str(value.astimezone(event.tz).fold)
         for name in ("start", "end"):
             self.fields[name].help_text = note
 
@@ -109,10 +146,21 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
                 value = cleaned_data.get(name)
                 if value is None or value.tzinfo is not None:
                     continue
+                occurrence = cleaned_data.get(f"{name}_occurrence")
                 try:
-                    cleaned_data[name] = venue_datetime(value, event.tz)
+                    cleaned_data[name] = unambiguous_venue_datetime(
+                        value, event.tz, fold=int(occurrence) if occurrence else None
+                    )
                 except NonexistentTimeError as error:
                     self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
+                except AmbiguousTimeError as error:
+                    # Refused rather than guessed, as a skipped time is, and the
+                    # choice offered in the form drawn again.
+                    self.fields[f"{name}_occurrence"].offer(error.instants)
+                    # Its bound field, made while cleaning, has the old label.
+                    self._bound_fields_cache.pop(f"{name}_occurrence", None)
+                    message = f"{error} Choose which one below."
+                    self.add_error(name, ValidationError(message, code="ambiguous_time"))
         if isinstance(event, Event) and not self.errors:
             self._check_clashes(event, cleaned_data)
         return cleaned_data

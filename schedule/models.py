@@ -1,5 +1,6 @@
 """Talks: what happens when, where, and who gives it."""
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -133,7 +134,8 @@ class Talk(models.Model):
     @property
     def duration(self):
         if self.start and self.end:
-            return self.end - self.start
+            # Elapsed time: times of one zone would subtract as wall clocks.
+            return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
         return None
 
 

@@ -199,6 +199,9 @@ class TimetableDay:
     slots: list[Slot] = field(default_factory=list)
     # Talks sharing a room at the same time: the grid cannot show them truthfully.
     unplaced: list[TimetableEntry] = field(default_factory=list)
+    # Rooms as columns, the same for every day of the page: a day whose talks all
+    # clash has nothing on its grid and still lists them as to be confirmed.
+    is_grid: bool = False
     is_today: bool = False
     now: datetime.datetime | None = None  # the venue's clock, on the venue's current day
 
@@ -215,38 +218,54 @@ class TimetableDay:
         return cards_html(self.entries)
 
     @property
+    def first_start(self):
+        """When the day's first talk starts, placed or to be confirmed."""
+        return min((entry.start for entry in self.entries + self.unplaced), default=None)
+
+    @property
     def unplaced_cards(self):
         return [entry.card for entry in self.unplaced]
 
 
+def _instant(moment):
+    """``moment`` in UTC. Venue times of one zone compare, hash and subtract as wall
+    clocks, which would take the two 00:30s of the hour the clocks repeat for one."""
+    return moment.astimezone(datetime.UTC)
+
+
 def _mark_now_and_next(entries, now):
-    running = [entry for entry in entries if entry.start <= now < entry.end]
+    now = _instant(now)
+    running = [entry for entry in entries if _instant(entry.start) <= now < _instant(entry.end)]
     for entry in running:
         entry.is_now = True
-    upcoming = [entry.start for entry in entries if entry.start > now]
+    upcoming = [_instant(entry.start) for entry in entries if _instant(entry.start) > now]
     if upcoming:
         soonest = min(upcoming)
         for entry in entries:
-            entry.is_next = entry.start == soonest
+            entry.is_next = _instant(entry.start) == soonest
 
 
 def _lay_out_grid(day, rooms):
     day.rooms = rooms
     column_of = {room.pk: index for index, room in enumerate(rooms, start=2)}
-    boundaries = sorted({entry.start for entry in day.entries} | {e.end for e in day.entries})
+    starts = {_instant(entry.start): entry.start for entry in day.entries}
+    boundaries = sorted(set(starts) | {_instant(entry.end) for entry in day.entries})
     row_of = {moment: index for index, moment in enumerate(boundaries, start=1 + HEADER_ROWS)}
     for entry in day.entries:
-        entry.grid_row = f"{row_of[entry.start]} / {row_of[entry.end]}"
+        entry.grid_row = f"{row_of[_instant(entry.start)]} / {row_of[_instant(entry.end)]}"
         room_id = entry.talk.room_id
         entry.grid_column = str(column_of[room_id]) if room_id in column_of else "2 / -1"
-    starts = sorted({entry.start for entry in day.entries})
-    day.time_labels = [TimeLabel(time=moment, grid_row=row_of[moment]) for moment in starts]
+    day.time_labels = [
+        TimeLabel(time=starts[moment], grid_row=row_of[moment]) for moment in sorted(starts)
+    ]
 
 
 def _lay_out_slots(day):
     day.slots = [
-        Slot(start=start, entries=list(entries))
-        for start, entries in groupby(day.entries, key=lambda entry: entry.start)
+        Slot(start=entries[0].start, entries=entries)
+        for entries in (
+            list(group) for _, group in groupby(day.entries, key=lambda e: _instant(e.start))
+        )
     ]
 
 
@@ -290,6 +309,7 @@ def build_timetable(event, talks, *, now, use_rooms):
             date=date,
             entries=[entry for entry in day_entries if entry.talk.pk not in clashing],
             unplaced=[entry for entry in day_entries if entry.talk.pk in clashing],
+            is_grid=use_rooms,
         )
         day.is_today = date == today
         if day.is_today:

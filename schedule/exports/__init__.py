@@ -11,8 +11,9 @@ give it a form, so the two files never disagree. The rules readers depend on
   event's slug and the room's name.
 - Times are the venue's clock with its UTC offset; a day runs from midnight
   to midnight at the venue (later when a talk ends after midnight).
-- Durations are ``HH:MM`` below a day; slugs and the acronym fit the patterns
-  of both schemas; links hold absolute http(s) addresses only.
+- Durations are ``HH:MM`` below a day, of the time that passes (not the
+  clocks' difference across a change of the clocks); slugs and the acronym
+  fit the patterns of both schemas; links hold absolute http(s) addresses only.
 - Text carries no character XML 1.0 forbids, so a stray control character in
   a title cannot make the XML unreadable.
 - Talks without a room (the 2012 agenda has no rooms at all) share one room

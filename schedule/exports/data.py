@@ -81,7 +81,9 @@ class ExportTalk:
 
     @property
     def duration(self):
-        return self.end - self.start
+        # Elapsed time, not the clocks' difference: two times of one zone subtract
+        # as wall clocks, which is an hour off across a change of the clocks.
+        return self.end.astimezone(datetime.UTC) - self.start.astimezone(datetime.UTC)
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,11 @@
       if (!element.dataset.eventText) {
         element.dataset.eventText = element.textContent;
       }
-      element.textContent = zone === eventZone || !sample
+      // A talk during which the clocks change names the zone at each of its times.
+      var at = element.dataset.at ? new Date(element.dataset.at) : sample;
+      element.textContent = zone === eventZone || !at
         ? element.dataset.eventText
-        : "(" + zoneAbbreviation(zone, sample) + ")";
+        : "(" + zoneAbbreviation(zone, at) + ")";
     });
     document.querySelectorAll("[data-zone-toggle]").forEach(function (button) {
       button.textContent = zone === eventZone

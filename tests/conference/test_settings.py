@@ -126,3 +126,102 @@ def test_a_trusted_proxy_that_is_no_address_stops_the_site_with_its_name():
     assert result.returncode != 0
     assert "FORWARDED_ALLOW_IPS: '10.0.0.0/8' is not an IP address" in result.stderr
     assert "started" not in result.stdout
+
+
+# An import holding SQLite's write lock, with a page read and a second write
+# meanwhile, in a process of its own on a file database (the tests' own
+# database is in memory, where SQLite has no journal modes).
+SQLITE_UNDER_IMPORT = """
+import datetime, json, sqlite3, threading
+from django.conf import settings
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.test import Client
+from conference.models import Event
+from schedule.models import Talk
+
+call_command("migrate", verbosity=0)
+event = Event.objects.create(
+    name="Locked Conf", slug="locked", time_zone="UTC", is_published=True,
+    start_date=datetime.date(2030, 5, 6), end_date=datetime.date(2030, 5, 6),
+)
+start = datetime.datetime(2030, 5, 6, 9, 0, tzinfo=datetime.UTC)
+Talk.objects.create(
+    event=event, title="Still readable", slug="still-readable", is_published=True,
+    start=start, end=start + datetime.timedelta(hours=1),
+)
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy_timeout_ms = cursor.fetchone()[0]
+path = settings.DATABASES["default"]["NAME"]
+
+# A read while the importer writes.
+importer = sqlite3.connect(path, isolation_level=None, timeout=10)
+importer.execute("BEGIN EXCLUSIVE")
+importer.execute("UPDATE conference_event SET tagline = 'importing'")
+response = Client(raise_request_exception=False).get("/locked/schedule/")
+importer.execute("ROLLBACK")
+
+# An organiser's save (read, then write) while the importer writes and commits.
+locked, read_done = threading.Event(), threading.Event()
+def import_a_row():
+    other = sqlite3.connect(path, isolation_level=None, timeout=10)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE conference_event SET tagline = 'imported'")
+    locked.set()
+    # Waits for the save to have read (it cannot, if it queues for the lock first).
+    read_done.wait(timeout=1.5)
+    other.execute("COMMIT")
+    other.close()
+thread = threading.Thread(target=import_a_row)
+thread.start()
+locked.wait()
+try:
+    with transaction.atomic():
+        edited = Event.objects.get(slug="locked")
+        read_done.set()
+        edited.name = "Renamed Conf"
+        edited.save(update_fields=["name"])
+    save_error = ""
+except OperationalError as error:
+    save_error = str(error)
+thread.join()
+print(json.dumps({
+    "journal_mode": journal_mode,
+    "busy_timeout_ms": busy_timeout_ms,
+    "status": response.status_code,
+    "page_shows_talk": "Still readable" in response.content.decode(),
+    "save_error": save_error,
+    "saved": list(Event.objects.values_list("name", "tagline")),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def sqlite_under_import(tmp_path_factory):
+    database = tmp_path_factory.mktemp("sqlite") / "db.sqlite3"
+    result = run_django(
+        SQLITE_UNDER_IMPORT,
+        DEBUG="true",
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_sqlite_file_database_is_in_wal_mode_with_a_busy_timeout(sqlite_under_import):
+    assert sqlite_under_import["journal_mode"] == "wal"
+    assert sqlite_under_import["busy_timeout_ms"] == 20000
+
+
+def test_sqlite_pages_read_while_an_import_holds_the_write_lock(sqlite_under_import):
+    assert sqlite_under_import["status"] == 200
+    assert sqlite_under_import["page_shows_talk"] is True
+
+
+def test_sqlite_save_during_an_import_waits_its_turn_instead_of_failing(sqlite_under_import):
+    assert sqlite_under_import["save_error"] == ""
+    assert sqlite_under_import["saved"] == [["Renamed Conf", "imported"]]

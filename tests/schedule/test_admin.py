@@ -219,6 +219,35 @@ def test_talk_list_shows_day_and_times_in_the_event_zone(organiser_client, event
     assert "Auditorium" in content
 
 
+def test_talk_list_names_the_zone_at_each_end_when_the_clocks_change(organiser_client, db):
+    event = event_around("2024-11-03", "America/Havana")
+    TalkFactory(
+        event=event,
+        start=datetime.datetime(2024, 11, 3, 3, 30, tzinfo=datetime.UTC),
+        end=datetime.datetime(2024, 11, 3, 5, 30, tzinfo=datetime.UTC),
+    )
+
+    content = organiser_client.get("/admin/schedule/talk/").content.decode()
+
+    assert "23:30 CDT–00:30 CST" in content
+
+
+def test_an_end_the_clocks_show_twice_is_refused_too(organiser_client, db):
+    event = event_around("2024-11-03", "America/Havana")
+    data = talk_form_data(
+        event, start_0="2024-11-02", start_1="23:30", end_0="2024-11-03", end_1="00:15"
+    )
+
+    response = organiser_client.post("/admin/schedule/talk/add/", data)
+
+    assert form_errors(response)["end"] == [
+        "2024-11-03 00:15 happens twice in America/Havana: first at UTC-04:00 (CDT), "
+        "then an hour later at UTC-05:00 (CST), once the clocks go back. Choose which one below."
+    ]
+    assert 'name="end_occurrence" value="1"' in response.content.decode()
+    assert not Talk.objects.exists()
+
+
 def test_day_filter_uses_each_event_zone(organiser_client, db):
     pacific = EventFactory(time_zone="America/Los_Angeles")
     # 20:00 in Los Angeles on the 7th is already the 8th in UTC.
@@ -379,3 +408,146 @@ def test_saved_talk_shows_its_warnings(organiser_client, event):
 
     shown = [str(message) for message in response.context["messages"]]
     assert "“Virtio status” is published without a speaker." in shown
+
+
+# The repeated hour at the end of summer time: (zone, day, clock, message, the two instants).
+REPEATED_TIMES = [
+    (
+        "America/Havana",
+        "2024-11-03",
+        "00:30",
+        "2024-11-03 00:30 happens twice in America/Havana: first at UTC-04:00 (CDT), "
+        "then an hour later at UTC-05:00 (CST), once the clocks go back.",
+        (
+            datetime.datetime(2024, 11, 3, 4, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2024, 11, 3, 5, 30, tzinfo=datetime.UTC),
+        ),
+    ),
+    (
+        "America/Santiago",
+        "2025-04-05",
+        "23:30",
+        "2025-04-05 23:30 happens twice in America/Santiago: first at UTC-03:00, "
+        "then an hour later at UTC-04:00, once the clocks go back.",
+        (
+            datetime.datetime(2025, 4, 6, 2, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2025, 4, 6, 3, 30, tzinfo=datetime.UTC),
+        ),
+    ),
+    (
+        "Europe/Madrid",
+        "2024-10-27",
+        "02:30",
+        "2024-10-27 02:30 happens twice in Europe/Madrid: first at UTC+02:00 (CEST), "
+        "then an hour later at UTC+01:00 (CET), once the clocks go back.",
+        (
+            datetime.datetime(2024, 10, 27, 0, 30, tzinfo=datetime.UTC),
+            datetime.datetime(2024, 10, 27, 1, 30, tzinfo=datetime.UTC),
+        ),
+    ),
+    (
+        "Australia/Lord_Howe",
+        "2025-04-06",
+        "01:45",
+        "2025-04-06 01:45 happens twice in Australia/Lord_Howe: first at UTC+11:00, "
+        "then 30 minutes later at UTC+10:30, once the clocks go back.",
+        (
+            datetime.datetime(2025, 4, 5, 14, 45, tzinfo=datetime.UTC),
+            datetime.datetime(2025, 4, 5, 15, 15, tzinfo=datetime.UTC),
+        ),
+    ),
+]
+REPEATED_IDS = ["havana", "santiago", "madrid", "lord-howe"]
+
+
+def event_around(day, zone):
+    day = datetime.date.fromisoformat(day)
+    return EventFactory(
+        time_zone=zone,
+        start_date=day - datetime.timedelta(days=1),
+        end_date=day + datetime.timedelta(days=1),
+    )
+
+
+def repeated_start_data(event, day, clock, **overrides):
+    """A talk starting at ``clock`` on ``day`` and ending at 04:00 the next day."""
+    next_day = datetime.date.fromisoformat(day) + datetime.timedelta(days=1)
+    return talk_form_data(
+        event, start_0=day, start_1=clock, end_0=next_day.isoformat(), end_1="04:00", **overrides
+    )
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "clock", "message", "instants"), REPEATED_TIMES, ids=REPEATED_IDS
+)
+def test_a_time_the_clocks_show_twice_is_refused_naming_both(
+    organiser_client, db, zone, day, clock, message, instants
+):
+    event = event_around(day, zone)
+
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", repeated_start_data(event, day, clock)
+    )
+
+    assert form_errors(response)["start"] == [f"{message} Choose which one below."]
+    content = response.content.decode()
+    assert f"Which {clock}" in content
+    assert 'type="radio" name="start_occurrence" value="0"' in content
+    assert 'type="radio" name="start_occurrence" value="1"' in content
+    assert not Talk.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "clock", "message", "instants"), REPEATED_TIMES, ids=REPEATED_IDS
+)
+@pytest.mark.parametrize("occurrence", [0, 1], ids=["first", "second"])
+def test_the_chosen_occurrence_of_a_repeated_time_is_saved(
+    organiser_client, db, zone, day, clock, message, instants, occurrence
+):
+    event = event_around(day, zone)
+    data = repeated_start_data(event, day, clock, start_occurrence=str(occurrence))
+
+    response = organiser_client.post("/admin/schedule/talk/add/", data)
+
+    assert response.status_code == 302
+    assert Talk.objects.get().start == instants[occurrence]
+
+
+def test_the_choice_of_occurrence_names_each_offset(organiser_client, db):
+    event = event_around("2024-11-03", "America/Havana")
+
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", repeated_start_data(event, "2024-11-03", "00:30")
+    )
+
+    content = response.content.decode()
+    assert "The first, at UTC-04:00 (CDT), before the clocks go back" in content
+    assert "The second, at UTC-05:00 (CST), after the clocks go back" in content
+
+
+def test_editing_a_talk_in_the_second_of_two_equal_hours_keeps_it_there(organiser_client, db):
+    event = event_around("2024-11-03", "America/Havana")
+    second = datetime.datetime(2024, 11, 3, 5, 30, tzinfo=datetime.UTC)
+    talk = TalkFactory(
+        event=event, slug="kept", start=second, end=second + datetime.timedelta(hours=1)
+    )
+
+    form = organiser_client.get(f"/admin/schedule/talk/{talk.pk}/change/").content.decode()
+    data = talk_form_data(
+        event,
+        title="A new title",
+        slug="kept",
+        start_0="2024-11-03",
+        start_1="00:30",
+        start_occurrence="1",
+        end_0="2024-11-03",
+        end_1="01:30",
+    )
+    response = organiser_client.post(f"/admin/schedule/talk/{talk.pk}/change/", data)
+
+    # The form showed the talk's own occurrence, ticked.
+    assert "<label>Which 00:30:</label>" in form
+    assert 'name="start_occurrence" value="1" id="id_start_occurrence_1" checked>' in form
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert (talk.title, talk.start) == ("A new title", second)

@@ -539,3 +539,71 @@ def test_schedule_ics_2012_parses_with_the_strict_ical_library(client, forum):
     assert keynote.dtstart.astimezone(UTC) == utc(2012, 11, 7, 8, 0)
     assert keynote.end.astimezone(UTC) == utc(2012, 11, 7, 8, 15)
     assert [timezone.tz_id for timezone in calendar.timezones] == ["Europe/Madrid"]
+
+
+# Talks at the end of summer time, when the venue's clocks show an hour (half
+# an hour on Lord Howe) twice: (zone, start, end) as instants.
+REPEATED_HOUR_TALKS = [
+    # 00:30 at -05, the second 00:30, to 01:30.
+    ("America/Havana", utc(2024, 11, 3, 5, 30), utc(2024, 11, 3, 6, 30)),
+    # 23:30 at -04 to 00:30 at -05: two hours on one hour of the clock.
+    ("America/Havana", utc(2024, 11, 3, 3, 30), utc(2024, 11, 3, 5, 30)),
+    # The first 00:30 (-04) to the second (-05): one hour between equal clocks.
+    ("America/Havana", utc(2024, 11, 3, 4, 30), utc(2024, 11, 3, 5, 30)),
+    # 23:00 at -03 to 23:30 at -04 on 5 April, which Santiago lives twice.
+    ("America/Santiago", utc(2025, 4, 6, 2, 0), utc(2025, 4, 6, 3, 30)),
+    ("Europe/Madrid", utc(2024, 10, 27, 1, 0), utc(2024, 10, 27, 2, 0)),
+    # 01:30 at +10:30, the second 01:30, to 02:30.
+    ("Australia/Lord_Howe", utc(2025, 4, 5, 15, 0), utc(2025, 4, 5, 16, 0)),
+]
+REPEATED_HOUR_IDS = [
+    "havana-second-0030",
+    "havana-2h-over-1h-of-clock",
+    "havana-0030-to-0030",
+    "santiago",
+    "madrid",
+    "lord-howe",
+]
+
+
+def repeated_hour_calendar(zone, start, end):
+    event = EventFactory(
+        time_zone=zone, start_date=start.date(), end_date=start.date() + datetime.timedelta(1)
+    )
+    TalkFactory(event=event, title="Repeated hour", start=start, end=end)
+    TalkFactory(event=event, title="Noon", start=start + datetime.timedelta(hours=12))
+    return calendar_for_talks(
+        event=event, talks=event.talks.order_by("start"), base_url="http://testserver/", name="x"
+    )
+
+
+@pytest.mark.parametrize(("zone", "start", "end"), REPEATED_HOUR_TALKS, ids=REPEATED_HOUR_IDS)
+def test_talk_in_the_repeated_hour_reads_back_at_its_instants_with_icalendar(db, zone, start, end):
+    calendar = icalendar.Calendar.from_ical(repeated_hour_calendar(zone, start, end))
+
+    vevent = vevents_by_summary(calendar)["Repeated hour"]
+
+    assert start_and_end_in_utc(vevent) == (start, end)
+    assert vevent.decoded("DTEND") - vevent.decoded("DTSTART") == end - start
+
+
+@pytest.mark.parametrize(("zone", "start", "end"), REPEATED_HOUR_TALKS, ids=REPEATED_HOUR_IDS)
+def test_talk_in_the_repeated_hour_reads_back_at_its_instants_with_ical(db, zone, start, end):
+    text = repeated_hour_calendar(zone, start, end).decode("utf-8")
+
+    calendar = IcsCalendarStream.calendar_from_ics(text)
+
+    talk = next(e for e in calendar.events if e.summary == "Repeated hour")
+    assert (talk.dtstart.astimezone(UTC), talk.end.astimezone(UTC)) == (start, end)
+
+
+@pytest.mark.parametrize(("zone", "start", "end"), REPEATED_HOUR_TALKS, ids=REPEATED_HOUR_IDS)
+def test_only_talks_in_the_repeated_hour_are_written_in_utc(db, zone, start, end):
+    body = repeated_hour_calendar(zone, start, end)
+
+    events = vevents_by_summary(icalendar.Calendar.from_ical(body))
+
+    # Every reader takes a UTC time as the same instant; the venue's clock stays elsewhere.
+    assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z\r\n".encode() in body
+    assert f"DTEND:{end:%Y%m%dT%H%M%S}Z\r\n".encode() in body
+    assert events["Noon"]["DTSTART"].params["TZID"] == zone

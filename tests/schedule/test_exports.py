@@ -784,6 +784,37 @@ def test_export_talk_across_midnight_stretches_its_day(client, db, xsd, json_val
     assert list(json_validator.iter_errors(document)) == []
 
 
+@pytest.mark.parametrize(
+    ("zone", "start", "end", "duration"),
+    [
+        # Clocks go from 23:59 to 01:00: 23:30 to 01:30 is one hour.
+        ("America/Santiago", utc(2024, 9, 8, 3, 30), utc(2024, 9, 8, 4, 30), "01:00"),
+        # Clocks go from 00:59 back to 00:00: 23:30 to 00:30 is two hours.
+        ("America/Havana", utc(2024, 11, 3, 3, 30), utc(2024, 11, 3, 5, 30), "02:00"),
+        # Lord Howe's clocks go back half an hour: 01:00 to the second 01:30 is an hour.
+        ("Australia/Lord_Howe", utc(2025, 4, 5, 14, 0), utc(2025, 4, 5, 15, 0), "01:00"),
+    ],
+)
+def test_export_duration_is_the_time_that_passes_across_a_clock_change(
+    client, db, xsd, json_validator, zone, start, end, duration
+):
+    event = EventFactory(
+        slug="clock-change",
+        time_zone=zone,
+        start_date=start.date() - datetime.timedelta(days=1),
+        end_date=end.date(),
+    )
+    TalkFactory(event=event, title="Across the change", start=start, end=end)
+
+    body, root = fetch_xml(client, event)
+    document = fetch_json(client, event)
+
+    assert xml_talk(root, "Across the change").findtext("duration") == duration
+    assert json_talk(document, "Across the change")["duration"] == duration
+    assert [error.reason for error in xsd.iter_errors(body.decode())] == []
+    assert [error.message for error in json_validator.iter_errors(document)] == []
+
+
 def test_export_talk_outside_the_event_dates_gets_a_day_of_its_own(client, db):
     event = EventFactory(
         slug="overflow", start_date=datetime.date(2012, 11, 7), end_date=datetime.date(2012, 11, 7)

@@ -149,3 +149,49 @@ def test_talks_sharing_a_room_at_once_are_kept_off_the_grid(event):
 
     assert [entry.talk.title for entry in day.entries] == ["Fine"]
     assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
+
+
+def test_day_whose_talks_all_clash_keeps_them_to_be_confirmed(event):
+    hall = RoomFactory(event=event, name="Hall")
+    first = talk_at(event, 7, (11, 0), (12, 0), room=hall, title="Clash A")
+    second = talk_at(event, 7, (11, 30), (12, 30), room=hall, title="Clash B")
+
+    (day,) = layout(event, [first, second])
+
+    assert day.is_grid
+    assert day.entries == []
+    assert [entry.talk.title for entry in day.unplaced] == ["Clash A", "Clash B"]
+    assert day.first_start == first.start
+
+
+def test_talks_in_the_hour_the_clocks_repeat_get_rows_in_time_order(db):
+    havana = EventFactory(time_zone="America/Havana")
+    hall = RoomFactory(event=havana, name="Hall")
+    # 00:00-00:30 at -04, 00:30 at -04 to the second 00:00 (-05), then 00:00-00:30 at -05.
+    first_start = datetime.datetime(2024, 11, 3, 4, 0, tzinfo=datetime.UTC)
+    half_hour = datetime.timedelta(minutes=30)
+    talks = [
+        TalkFactory(
+            event=havana,
+            room=hall,
+            title=title,
+            start=first_start + index * half_hour,
+            end=first_start + (index + 1) * half_hour,
+        )
+        for index, title in enumerate(["First", "Middle", "Last"])
+    ]
+    now = datetime.datetime(2024, 11, 3, 5, 10, tzinfo=datetime.UTC)  # 00:10 at -05
+
+    (day,) = layout(havana, talks, now=now)
+
+    assert [(entry.talk.title, entry.grid_row) for entry in day.entries] == [
+        ("First", "2 / 3"),
+        ("Middle", "3 / 4"),
+        ("Last", "4 / 5"),
+    ]
+    assert [(label.clock, label.grid_row) for label in day.time_labels] == [
+        ("00:00", 2),
+        ("00:30", 3),
+        ("00:00", 4),
+    ]
+    assert [entry.talk.title for entry in day.now_entries] == ["Last"]

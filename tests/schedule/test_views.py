@@ -167,6 +167,76 @@ def test_filters_by_track_and_room_keep_the_grid(client, gridconf, params, expec
     assert 'class="timetable"' in response.content.decode()
 
 
+def to_be_confirmed(response):
+    """Titles in the days' "Room and time to be confirmed" lists, per day shown."""
+    lists = re.findall(
+        r'-unplaced">Room and time to be confirmed</h3>\s*<ul>(.*?)</ul>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    return [re.findall(r'<li><a href="[^"]+">([^<]+)</a>', found) for found in lists]
+
+
+@pytest.fixture
+def clashconf(db):
+    """Day one: every talk in the hall overlaps another; day two: one clash beside a fine talk."""
+    event = EventFactory(slug="clashconf", time_zone="America/Havana")
+    hall = RoomFactory(event=event, name="Hall", position=0)
+    lab = RoomFactory(event=event, name="Lab", position=1)
+    talks = [
+        ("Clash A", hall, 7, (9, 0), (10, 0)),
+        ("Clash B", hall, 7, (9, 30), (10, 30)),
+        ("Clash C", hall, 7, (10, 0), (11, 0)),
+        ("Fine", lab, 8, (9, 0), (10, 0)),
+        ("Clash D", hall, 8, (9, 0), (10, 0)),
+        ("Clash E", hall, 8, (9, 0), (9, 30)),
+    ]
+    for title, room, day, start, end in talks:
+        TalkFactory(
+            event=event,
+            title=title,
+            room=room,
+            start=venue_time(event, 2012, 11, day, *start),
+            end=venue_time(event, 2012, 11, day, *end),
+        )
+    return event
+
+
+def test_day_whose_talks_all_clash_lists_each_of_them(client, clashconf):
+    response = client.get("/clashconf/schedule/", {"day": "2012-11-07"})
+
+    assert "Wednesday 7 November" in response.content.decode()
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"]]
+    assert titles(response) == []
+
+
+def test_all_days_page_shows_clashing_talks_beside_placed_ones(client, clashconf):
+    response = client.get("/clashconf/schedule/")
+
+    content = response.content.decode()
+    assert "Wednesday 7 November" in content
+    assert "Thursday 8 November" in content
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"], ["Clash D", "Clash E"]]
+    assert titles(response) == ["Fine"]
+    # The zone's abbreviation is that of the first talk, though it is not on the grid.
+    assert "<span data-zone-abbreviation>(CST)</span>" in content
+
+
+def test_break_beside_clashing_talks_stays_on_the_grid(client, clashconf):
+    TalkFactory(
+        event=clashconf,
+        title="Lunch",
+        kind="break",
+        start=venue_time(clashconf, 2012, 11, 7, 12, 0),
+        end=venue_time(clashconf, 2012, 11, 7, 13, 0),
+    )
+
+    response = client.get("/clashconf/schedule/", {"day": "2012-11-07"})
+
+    assert titles(response) == ["Lunch"]
+    assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"]]
+
+
 def test_each_entry_shows_time_title_speakers_room_and_track(client, gridconf):
     response = client.get("/gridconf/schedule/", {"q": "Containers"})
 
@@ -299,6 +369,61 @@ def test_talk_page_shows_everything_an_attendee_needs(client, kvm_forum):
         in content
     )
     assert f'<meta property="og:title" content="{title} · KVM Forum + oVirt Workshop">' in content
+
+
+def talk_when(content):
+    """The text of the talk page's "When", tags left out and spaces collapsed."""
+    (when,) = re.findall(r"<dt>When</dt>\s*<dd>(.*?)</dd>", content, re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", "", when).split())
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "end", "expected"),
+    [
+        # Santiago's clocks skip 00:00-01:00: the talk lasts an hour.
+        (
+            "America/Santiago",
+            (2024, 9, 8, 3, 30),
+            (2024, 9, 8, 4, 30),
+            "Saturday 7 September 2024, 23:30 -04 – 01:30 -03 (America/Santiago)",
+        ),
+        # Havana's clocks go back from 01:00 to 00:00: the talk lasts two hours.
+        (
+            "America/Havana",
+            (2024, 11, 3, 3, 30),
+            (2024, 11, 3, 5, 30),
+            "Saturday 2 November 2024, 23:30 CDT – 00:30 CST (America/Havana)",
+        ),
+        # The second 00:30 of the night, named as such.
+        (
+            "America/Havana",
+            (2024, 11, 3, 5, 30),
+            (2024, 11, 3, 6, 30),
+            "Sunday 3 November 2024, 00:30–01:30 CST (America/Havana)",
+        ),
+        # No change during the talk: one abbreviation for both.
+        (
+            "America/Havana",
+            (2024, 11, 3, 6, 0),
+            (2024, 11, 3, 7, 0),
+            "Sunday 3 November 2024, 01:00–02:00 CST (America/Havana)",
+        ),
+    ],
+)
+def test_talk_page_names_the_zone_at_each_end_of_a_talk_when_clocks_change(
+    client, db, zone, start, end, expected
+):
+    event = EventFactory(slug="clocks", time_zone=zone)
+    TalkFactory(
+        event=event,
+        slug="the-talk",
+        start=datetime.datetime(*start, tzinfo=datetime.UTC),
+        end=datetime.datetime(*end, tzinfo=datetime.UTC),
+    )
+
+    content = client.get("/clocks/talks/the-talk/").content.decode()
+
+    assert talk_when(content) == expected
 
 
 def test_keynote_page_says_there_is_no_abstract(client, kvm_forum):

@@ -285,6 +285,41 @@ def test_speaker_page_shows_times_in_the_event_zone_not_the_server_zone(client, 
 
 
 @pytest.mark.parametrize(
+    ("zone", "start", "end", "expected"),
+    [
+        # Santiago's clocks skip 00:00-01:00: the talk lasts an hour.
+        (
+            "America/Santiago",
+            (2024, 9, 8, 3, 30),
+            (2024, 9, 8, 4, 30),
+            "Sat 7 Sep, 23:30 -04 – Sun 8 Sep, 01:30 -03",
+        ),
+        # Havana's clocks go back from 01:00 to 00:00: the talk lasts two hours.
+        (
+            "America/Havana",
+            (2024, 11, 3, 3, 30),
+            (2024, 11, 3, 5, 30),
+            "Sat 2 Nov, 23:30 CDT – Sun 3 Nov, 00:30 CST",
+        ),
+    ],
+)
+def test_speaker_page_names_the_zone_at_each_end_of_a_talk_when_clocks_change(
+    client, db, zone, start, end, expected
+):
+    event = EventFactory(slug="clocks", time_zone=zone)
+    TalkFactory(
+        event=event,
+        start=datetime.datetime(*start, tzinfo=datetime.UTC),
+        end=datetime.datetime(*end, tzinfo=datetime.UTC),
+        speakers=[SpeakerFactory(slug="avi")],
+    )
+
+    content = client.get("/clocks/speakers/avi/").content.decode()
+
+    assert texts_of(content, "p", **{"class": "text-body-secondary mb-0"}) == [expected]
+
+
+@pytest.mark.parametrize(
     ("is_published", "is_cancelled", "at_this_event"),
     [
         pytest.param(True, True, True, id="only-talk-cancelled"),
