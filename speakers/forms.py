@@ -71,11 +71,30 @@ class SpeakerAdminForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
 
 
 class SpeakerLinkForm(forms.ModelForm):
+    """One link; an empty extra row is optional, a half-filled one names the missing half."""
+
     url = forms.URLField(label="URL", max_length=300, assume_scheme="https")
 
     class Meta:
         model = SpeakerLink
         fields = ["label", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An extra row may stay empty, so it is not marked required; a stored
+        # link keeps both halves required (its checkbox deletes it).
+        if self.empty_permitted:
+            for name in ("label", "url"):
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.empty_permitted and self.has_changed():
+            for name in ("label", "url"):
+                if not cleaned_data.get(name) and name not in self.errors:
+                    message = self.fields[name].error_messages["required"]
+                    self.add_error(name, forms.ValidationError(message, code="required"))
+        return cleaned_data
 
 
 SpeakerLinkFormSet = forms.inlineformset_factory(

@@ -409,6 +409,75 @@ def test_invalid_profile_input_is_refused_with_a_message(
     assert signed_in_speaker.links.count() == 0
 
 
+def links_fieldset(content):
+    start = content.index("Other links")
+    return content[start : content.index("</fieldset>", start)]
+
+
+def test_empty_link_rows_are_optional(client, signed_in_speaker):
+    signed_in_speaker.links.create(label="GitHub", url="https://github.com/avikivity")
+
+    rows = links_fieldset(client.get("/accounts/profile/").content.decode())
+
+    # The stored link's row, then two empty ones: only the stored one is marked required.
+    assert 'name="links-2-url"' in rows
+    assert re.findall(r'for="id_links-(\d)-(\w+)" class="form-label requiredField"', rows) == [
+        ("0", "label"),
+        ("0", "url"),
+    ]
+    assert "(optional)" in rows
+    assert re.findall(r"<input[^>]*\srequired[\s>=]", rows) == []
+
+
+def test_saving_with_the_empty_link_rows_left_empty_keeps_the_links(client, signed_in_speaker):
+    link = signed_in_speaker.links.create(label="GitHub", url="https://github.com/avikivity")
+    data = profile_data(
+        signed_in_speaker,
+        bio="Saved",
+        **{
+            "links-TOTAL_FORMS": "3",
+            "links-INITIAL_FORMS": "1",
+            "links-0-id": link.pk,
+            "links-0-label": "GitHub",
+            "links-0-url": "https://github.com/avikivity",
+            "links-1-label": "",
+            "links-1-url": "",
+            "links-2-label": "",
+            "links-2-url": "",
+        },
+    )
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Saved"
+    assert list(signed_in_speaker.links.values_list("label", "url")) == [
+        ("GitHub", "https://github.com/avikivity")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "missing"),
+    [
+        ({"links-0-label": "Blog"}, "url"),
+        ({"links-0-url": "https://blog.example"}, "label"),
+    ],
+)
+def test_a_half_filled_link_row_is_refused_naming_the_missing_half(
+    client, signed_in_speaker, row, missing
+):
+    data = profile_data(signed_in_speaker, bio="changed", **{"links-TOTAL_FORMS": "1", **row})
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response.status_code == 200
+    assert response.context["links"].errors == [{missing: ["This field is required."]}]
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == ""
+    assert signed_in_speaker.links.count() == 0
+
+
 def test_a_bio_over_the_markdown_cap_is_refused_with_its_length(client, signed_in_speaker):
     for action in [{}, {"preview": "1"}]:
         response = client.post(
