@@ -17,7 +17,14 @@ from PIL import Image
 from conference.admin_site import ORGANISERS_GROUP
 from speakers.models import Speaker
 from speakers.services import speakers_invite
-from tests.factories import EventFactory, SpeakerFactory, TalkFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    UserFactory,
+    venue_time,
+)
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and long passphrase 42"
@@ -543,21 +550,84 @@ def test_replacing_a_photo_removes_the_old_files(
     assert default_storage.exists(signed_in_speaker.photo_thumbnail.name)
 
 
-def test_profile_lists_the_speakers_talks_at_every_event(client, signed_in_speaker):
+def talks_column(content):
+    """The profile's list of talks as a reader sees it: tags dropped, spaces collapsed."""
+    start = content.index('<aside aria-labelledby="talks-heading"')
+    html = content[start : content.index("</aside>", start)]
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_profile_lists_the_talks_by_event_at_venue_time_and_links_the_public_pages(
+    client, signed_in_speaker
+):
+    # avi's "Keynote" at kvm-forum-2012 (Madrid) is public, and one more talk there.
+    kvm = signed_in_speaker.talks.get().event
+    kvm.name = "KVM Forum 2012"
+    kvm.save()
     TalkFactory(
-        event=EventFactory(name="DevConf"), title="Second talk", speakers=[signed_in_speaker]
+        event=kvm,
+        title="Later talk",
+        start=venue_time(kvm, 2012, 11, 8, 14, 0),
+        end=venue_time(kvm, 2012, 11, 8, 14, 45),
+        room=RoomFactory(event=kvm, name="Hall"),
+        speakers=[signed_in_speaker],
+    )
+    devconf = EventFactory(
+        name="DevConf",
+        slug="devconf-2013",
+        start_date=datetime.date(2013, 2, 22),
+        end_date=datetime.date(2013, 2, 23),
+        time_zone="America/New_York",
     )
     TalkFactory(
-        event=EventFactory(name="Draft Fest", is_published=False),
-        title="Hidden talk",
+        event=devconf,
+        title="Second talk",
+        start=venue_time(devconf, 2013, 2, 22, 16, 30),
+        end=venue_time(devconf, 2013, 2, 22, 17, 0),
         speakers=[signed_in_speaker],
+    )
+    withdrawn = EventFactory(
+        name="Withdrawn Days",
+        start_date=datetime.date(2013, 1, 10),
+        end_date=datetime.date(2013, 1, 10),
+    )
+    TalkFactory(
+        event=withdrawn,
+        title="Withdrawn",
+        start=venue_time(withdrawn, 2013, 1, 10, 9, 0),
+        end=venue_time(withdrawn, 2013, 1, 10, 10, 0),
+        is_cancelled=True,
+        speakers=[signed_in_speaker],
+    )
+    draft = EventFactory(
+        name="Draft Fest", start_date=datetime.date(2012, 6, 1), is_published=False
+    )
+    TalkFactory(
+        event=draft, title="Hidden talk", start=None, end=None, speakers=[signed_in_speaker]
     )
 
     content = client.get("/accounts/profile/").content.decode()
 
-    assert 'href="/kvm-forum-2012/talks/' in content
-    assert "Second talk</a>" in content
-    assert 'Hidden talk <span class="badge text-bg-secondary">not public</span>' in content
+    assert talks_column(content) == (
+        "My talks "
+        "DevConf Times at the venue, America/New_York. "
+        "Your public page at DevConf "
+        "Second talk Fri 22 Feb, 16:30–17:00 EST "
+        "Withdrawn Days Times at the venue, Europe/Madrid. "
+        "Withdrawn cancelled Thu 10 Jan, 09:00–10:00 CET "
+        "KVM Forum 2012 Times at the venue, Europe/Madrid. "
+        "Your public page at KVM Forum 2012 "
+        "Keynote Wed 7 Nov, 09:00–09:30 CET "
+        "Later talk Thu 8 Nov, 14:00–14:45 CET · Hall "
+        "Draft Fest Times at the venue, Europe/Madrid. "
+        "Hidden talk not public Time to be announced "
+        "Talk details are kept by the organisers; write to them to change one."
+    )
+    assert 'href="/devconf-2013/speakers/avi-kivity/">Your public page at DevConf</a>' in content
+    assert 'href="/kvm-forum-2012/speakers/avi-kivity/">Your public page' in content
+    assert content.count("Your public page") == 2
+    assert 'href="/devconf-2013/talks/' in content
+    assert '<time datetime="2013-02-22T16:30:00-05:00">' in content
 
 
 def test_account_without_a_speaker_profile_is_told_so(client, db):
