@@ -1,7 +1,7 @@
 """Operations on speakers that change several things: invitations and photos."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from sesame.utils import get_query_string
+
+from speakers.selectors import speaker_own_talks
 
 INVITATION_SCOPE = "speaker-invitation"
 
@@ -94,13 +96,39 @@ def invitation_link(*, user, base_url):
     return base_url.rstrip("/") + path
 
 
+def _invited_for(speaker):
+    """What an invitation names: the speaker's talks by event, newest first, none cancelled.
+
+    Every event of theirs is named, drafts too (the mail goes to the speaker
+    alone): the invitation is sent from the speakers' list, not for one event.
+    """
+    programme = []
+    for group in speaker_own_talks(speaker):
+        talks = [talk for talk in group.talks if not talk.is_cancelled]
+        if talks:
+            programme.append(replace(group, talks=talks))
+    return programme
+
+
+def _invitation_subject(programme):
+    # One line whatever an imported event name holds: a line break would end the header.
+    names = [" ".join(group.event.name.split()) for group in programme]
+    if not names:
+        return f"Your speaker profile at {settings.SITE_NAME}"
+    if len(names) > 3:
+        names = [*names[:2], f"{len(names) - 2} more events"]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Your speaker profile for {listed} at {settings.SITE_NAME}"
+
+
 def speakers_invite(*, speakers, base_url):
     """Email each speaker a sign-in link to their profile; one account per speaker, ever.
 
     A speaker without an account gets a new one, with the speaker's address,
     and the link goes there. A speaker with an account gets a link for it at
     the account's own address, unless the account has privileges, is
-    deactivated or has no address. Every speaker skipped is reported.
+    deactivated or has no address. Every speaker skipped is reported. The
+    mail names the events and talks the speaker is on the programme for.
     """
     result = InvitationResult()
     for speaker in speakers:
@@ -113,15 +141,17 @@ def speakers_invite(*, speakers, base_url):
         if reason:
             result.skipped[speaker] = reason
             continue
+        programme = _invited_for(speaker)
         context = {
             "speaker": speaker,
+            "programme": programme,
             "link": invitation_link(user=user, base_url=base_url),
             "days": settings.SPEAKER_INVITATION_DAYS,
             "site_name": settings.SITE_NAME,
             "username": user.get_username(),
         }
         send_mail(
-            subject=f"Your speaker profile at {settings.SITE_NAME}",
+            subject=_invitation_subject(programme),
             message=render_to_string("speakers/invitation_email.txt", context),
             from_email=None,
             recipient_list=[user.email],

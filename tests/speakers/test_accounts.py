@@ -46,7 +46,11 @@ def invitation_path(message):
 @pytest.fixture
 def avi(db):
     speaker = SpeakerFactory(name="Avi Kivity", slug="avi-kivity", email="avi@example.org")
-    TalkFactory(event=EventFactory(slug="kvm-forum-2012"), title="Keynote", speakers=[speaker])
+    TalkFactory(
+        event=EventFactory(slug="kvm-forum-2012", name="KVM Forum 2012"),
+        title="Keynote",
+        speakers=[speaker],
+    )
     return speaker
 
 
@@ -76,7 +80,7 @@ def test_invited_speaker_signs_in_sets_a_password_and_edits_their_profile(organi
     assert "Invited 1 speaker, 1 new account(s)." in response.content.decode()
     (message,) = mail.outbox
     assert message.to == ["avi@example.org"]
-    assert message.subject == "Your speaker profile at Conference"
+    assert message.subject == "Your speaker profile for KVM Forum 2012 at Conference"
     assert "expires in 7 days" in message.body
     path = invitation_path(message)
 
@@ -131,6 +135,68 @@ def test_invited_speaker_signs_in_sets_a_password_and_edits_their_profile(organi
         "/accounts/login/", {"username": avi.user.username, "password": NEW_PASSWORD}
     )
     assert response["Location"] == "/accounts/profile/"
+
+
+def test_invitation_names_the_events_and_the_talks_the_speaker_is_invited_for(db, avi):
+    kvm = avi.talks.get().event
+    TalkFactory(
+        event=kvm, title="Draft talk", start=None, end=None, is_published=False, speakers=[avi]
+    )
+    devconf = EventFactory(
+        name="DevConf",
+        start_date=datetime.date(2013, 2, 22),
+        end_date=datetime.date(2013, 2, 23),
+        time_zone="America/New_York",
+    )
+    TalkFactory(
+        event=devconf,
+        title="Second talk",
+        start=venue_time(devconf, 2013, 2, 22, 16, 30),
+        end=venue_time(devconf, 2013, 2, 22, 17, 0),
+        speakers=[avi],
+    )
+    TalkFactory(event=EventFactory(name="Gone Fest"), is_cancelled=True, speakers=[avi])
+    TalkFactory(event=kvm, title="Someone else's talk")
+
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile for DevConf and KVM Forum 2012 at Conference"
+    assert message.body.startswith(
+        "Hello Avi Kivity,\n\n"
+        "You are on the programme of:\n\n"
+        "DevConf (times at the venue, America/New_York)\n"
+        "- Second talk: Fri 22 Feb, 16:30–17:00 EST\n\n"
+        "KVM Forum 2012 (times at the venue, Europe/Madrid)\n"
+        "- Keynote: Wed 7 Nov, 09:00–09:30 CET\n"
+        "- Draft talk: time to be announced (not public yet)\n\n"
+        "You can now keep your speaker profile at Conference up to date yourself:\n"
+    )
+    assert "Gone Fest" not in message.body
+
+
+def test_invitation_of_a_speaker_without_talks_names_the_site(db):
+    speaker = SpeakerFactory(name="Ada", email="ada@example.org")
+
+    speakers_invite(speakers=[speaker], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile at Conference"
+    assert message.body.startswith(
+        "Hello Ada,\n\nYou can now keep your speaker profile at Conference up to date yourself:\n"
+    )
+
+
+def test_invitation_subject_keeps_an_event_name_on_one_line(db, avi):
+    event = avi.talks.get().event
+    event.name = "KVM\r\nBcc: victim@example.org"
+    event.save()
+
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile for KVM Bcc: victim@example.org at Conference"
+    assert message.recipients() == ["avi@example.org"]
 
 
 def test_invitation_link_works_once(client, avi):
@@ -562,8 +628,6 @@ def test_profile_lists_the_talks_by_event_at_venue_time_and_links_the_public_pag
 ):
     # avi's "Keynote" at kvm-forum-2012 (Madrid) is public, and one more talk there.
     kvm = signed_in_speaker.talks.get().event
-    kvm.name = "KVM Forum 2012"
-    kvm.save()
     TalkFactory(
         event=kvm,
         title="Later talk",
