@@ -24,8 +24,10 @@ class SpeakerPhotoForm(forms.Form):
     )
     remove_photo = forms.BooleanField(label="Remove the photo", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, held_photo=None, **kwargs):
+        """``held_photo``: a ``ProcessedPhoto`` chosen earlier, used when no file is sent."""
         super().__init__(*args, **kwargs)
+        self.held_photo = held_photo
         self.processed_photo = None
 
     def clean_photo_upload(self):
@@ -36,6 +38,18 @@ class SpeakerPhotoForm(forms.Form):
             except PhotoRejected as error:
                 raise forms.ValidationError(str(error), code="photo_rejected") from None
         return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A new file replaces the held photo, and removing the photo drops it.
+        if (
+            self.held_photo is not None
+            and self.processed_photo is None
+            and "photo_upload" not in self.errors
+            and not cleaned_data.get("remove_photo")
+        ):
+            self.processed_photo = self.held_photo
+        return cleaned_data
 
 
 class SpeakerProfileForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):

@@ -1,5 +1,7 @@
 """Operations on speakers that change several things: invitations and photos."""
 
+import base64
+import secrets
 import uuid
 from dataclasses import dataclass, field, replace
 
@@ -12,9 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from sesame.utils import get_query_string
 
+from speakers.photos import ProcessedPhoto
 from speakers.selectors import speaker_own_talks
 
 INVITATION_SCOPE = "speaker-invitation"
+HELD_PHOTO_SESSION_KEY = "speakers.held_photo"
 
 
 @dataclass
@@ -194,6 +198,66 @@ def speaker_photo_apply(*, speaker, form):
         speaker_photo_replace(speaker=speaker, processed=form.processed_photo)
     elif form.cleaned_data.get("remove_photo"):
         speaker_photo_remove(speaker=speaker)
+
+
+@dataclass
+class HeldPhoto:
+    """A checked, re-encoded photo waiting in the session for the profile's next save."""
+
+    token: str  # the form posts it back: only the page that showed the photo saves it
+    processed: ProcessedPhoto
+
+    @property
+    def thumbnail_data_uri(self):
+        return "data:image/jpeg;base64," + base64.b64encode(self.processed.thumbnail).decode()
+
+
+def _encoded(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def speaker_photo_hold(*, session, speaker, processed):
+    """Keep ``processed`` (or nothing, for ``None``) for ``speaker``'s next save; a ``HeldPhoto``.
+
+    A browser cannot keep a chosen file on a page drawn again (a preview, a
+    refused save), so the photo, already checked and re-encoded, waits in the
+    session: the next save uses it without the file being chosen again. One
+    photo is held at a time, under a new token each time.
+    """
+    if processed is None:
+        session.pop(HELD_PHOTO_SESSION_KEY, None)
+        return None
+    token = secrets.token_urlsafe(16)
+    session[HELD_PHOTO_SESSION_KEY] = {
+        "token": token,
+        "speaker": speaker.pk,
+        "photo": _encoded(processed.photo),
+        "thumbnail": _encoded(processed.thumbnail),
+        "width": processed.width,
+        "height": processed.height,
+    }
+    return HeldPhoto(token=token, processed=processed)
+
+
+def speaker_photo_held(*, session, speaker, token):
+    """The photo held for ``speaker`` under ``token``, or ``None``."""
+    held = session.get(HELD_PHOTO_SESSION_KEY)
+    if not token or not held or held["speaker"] != speaker.pk:
+        return None
+    if not secrets.compare_digest(held["token"], token):
+        return None
+    processed = ProcessedPhoto(
+        photo=base64.b64decode(held["photo"]),
+        thumbnail=base64.b64decode(held["thumbnail"]),
+        width=held["width"],
+        height=held["height"],
+    )
+    return HeldPhoto(token=token, processed=processed)
+
+
+def speaker_photo_release(*, session):
+    """Drop the photo held in the session, once saved."""
+    session.pop(HELD_PHOTO_SESSION_KEY, None)
 
 
 def speaker_profile_update(*, speaker, form, links):

@@ -616,6 +616,135 @@ def test_replacing_a_photo_removes_the_old_files(
     assert default_storage.exists(signed_in_speaker.photo_thumbnail.name)
 
 
+HELD = re.compile(r'<input type="hidden" name="held_photo" value="([\w-]+)">')
+
+
+def stored_colour(name):
+    """The colour at the middle of a stored image, to tell which upload it came from."""
+    image = Image.open(default_storage.open(name))
+    return image.getpixel((image.width // 2, image.height // 2))
+
+
+def is_red(colour):
+    return colour[0] > 150 and colour[2] < 80
+
+
+def is_blue(colour):
+    return colour[2] > 150 and colour[0] < 80
+
+
+def test_preview_keeps_the_chosen_photo_and_save_stores_it(client, signed_in_speaker):
+    files_before = stored_photos()
+    preview = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, bio="New bio", photo_upload=jpeg_upload(), preview="1"),
+    )
+
+    content = preview.content.decode()
+    assert "Your new photo, not saved yet: press Save to keep it." in content
+    assert re.search(r'<img src="data:image/jpeg;base64,[\w+/=]+" alt="Your new photo"', content)
+    token = HELD.search(content).group(1)
+    signed_in_speaker.refresh_from_db()
+    assert not signed_in_speaker.photo
+    assert stored_photos() == files_before
+
+    # The browser sends no file now: the photo of the preview is the one saved.
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, bio="New bio", held_photo=token)
+    )
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "New bio"
+    assert Image.open(default_storage.open(signed_in_speaker.photo.name)).size == (800, 600)
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+    assert Image.open(default_storage.open(signed_in_speaker.photo_thumbnail.name)).size == (
+        160,
+        160,
+    )
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Your new photo" not in page
+    assert 'name="held_photo"' not in page
+
+
+def test_a_second_preview_still_keeps_the_photo(client, signed_in_speaker):
+    first = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, photo_upload=jpeg_upload(), preview="1"),
+    )
+    token = HELD.search(first.content.decode()).group(1)
+
+    second = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, bio="Again", held_photo=token, preview="1"),
+    )
+    token = HELD.search(second.content.decode()).group(1)
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, held_photo=token))
+
+    signed_in_speaker.refresh_from_db()
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+
+
+def test_a_refused_save_keeps_the_chosen_photo_too(client, signed_in_speaker):
+    refused = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, name="", photo_upload=jpeg_upload()),
+    )
+
+    content = refused.content.decode()
+    assert "This field is required." in content
+    assert "Your new photo, not saved yet: press Save to keep it." in content
+    token = HELD.search(content).group(1)
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, held_photo=token))
+    signed_in_speaker.refresh_from_db()
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+
+
+@pytest.mark.parametrize(
+    ("then", "stored"),
+    [
+        pytest.param({"photo_upload": "blue"}, is_blue, id="a new choice replaces it"),
+        pytest.param({"remove_photo": "on"}, None, id="removing the photo drops it"),
+        pytest.param({"held_photo": "forged-token"}, None, id="another token finds nothing"),
+        pytest.param({"held_photo": ""}, None, id="no token: nothing is kept"),
+    ],
+)
+def test_a_held_photo_is_used_only_when_the_form_asks_for_it(
+    client, signed_in_speaker, then, stored
+):
+    preview = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, photo_upload=jpeg_upload(), preview="1"),
+    )
+    data = profile_data(signed_in_speaker, held_photo=HELD.search(preview.content.decode())[1])
+    data.update(then)
+    if then.get("photo_upload") == "blue":
+        data["photo_upload"] = jpeg_upload(colour=(0, 0, 255))
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    if stored is None:
+        assert not signed_in_speaker.photo
+    else:
+        assert stored(stored_colour(signed_in_speaker.photo.name))
+
+
+def test_a_refused_photo_is_not_held_for_the_save(client, signed_in_speaker):
+    fake = io.BytesIO(b"GIF89a but not really")
+    fake.name = "me.gif"
+
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, photo_upload=fake, preview="1")
+    )
+
+    content = response.content.decode()
+    assert "This file is not an image we can read" in content
+    assert "Your new photo" not in content
+    assert 'name="held_photo"' not in content
+
+
 def talks_column(content):
     """The profile's list of talks as a reader sees it: tags dropped, spaces collapsed."""
     start = content.index('<aside aria-labelledby="talks-heading"')
