@@ -58,6 +58,22 @@ class ShiftForm(forms.Form):
         help_text="Later by this many minutes; a negative number moves the talks earlier.",
     )
 
+    despite_clashes = forms.BooleanField(
+        label="Shift despite the clash",
+        required=False,
+        # Offered once a shift was refused, as the talk form does.
+        widget=forms.HiddenInput,
+        help_text="The clashes listed above are saved as they are, to be solved later.",
+    )
+
+    def refuse(self, result):
+        """Show a refused shift's new clashes and offer to shift despite them."""
+        self.fields["despite_clashes"].widget = forms.CheckboxInput()
+        self.add_error(None, result.summary())
+        for problem in result.problems:
+            self.add_error(None, problem.message)
+        self.add_error(None, "Tick “Shift despite the clash” to shift anyway.")
+
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]
         if minutes == 0:
@@ -66,10 +82,14 @@ class ShiftForm(forms.Form):
 
 
 def _report(modeladmin, request, result):
-    if result.problems:
+    if not result.saved:
         modeladmin.message_user(request, result.summary(), messages.ERROR)
         for problem in result.problems:
             modeladmin.message_user(request, problem.message, messages.ERROR)
+    elif result.problems:
+        modeladmin.message_user(request, result.summary(), messages.WARNING)
+        for problem in result.problems:
+            modeladmin.message_user(request, problem.message, messages.WARNING)
     else:
         modeladmin.message_user(request, result.summary(), messages.SUCCESS)
 
@@ -163,12 +183,18 @@ def shift_times(modeladmin, request, queryset):
     form = ShiftForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
         try:
-            result = talks_shift(talks=queryset, minutes=form.cleaned_data["minutes"])
+            result = talks_shift(
+                talks=queryset,
+                minutes=form.cleaned_data["minutes"],
+                despite_clashes=form.cleaned_data["despite_clashes"],
+            )
         except BulkEditError as error:
             modeladmin.message_user(request, str(error), messages.ERROR)
             return None
-        _report(modeladmin, request, result)
-        return None
+        if result.saved:
+            _report(modeladmin, request, result)
+            return None
+        form.refuse(result)
     return _intermediate_page(
         modeladmin,
         request,
@@ -176,8 +202,9 @@ def shift_times(modeladmin, request, queryset):
         action="shift_times",
         title="Shift the talks",
         intro=(
-            "All the talks move together, by elapsed time. If any of them would then be in "
-            "a clash (a room or speaker taken, or outside the event's dates), nothing is saved."
+            "All the talks move together, by elapsed time. If the shift puts any of them in "
+            "a new clash (a room or speaker taken, or outside the event's dates), nothing is "
+            "saved unless you shift despite the clash. Clashes they are in already are kept."
         ),
         form=form,
     )

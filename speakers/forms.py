@@ -24,8 +24,10 @@ class SpeakerPhotoForm(forms.Form):
     )
     remove_photo = forms.BooleanField(label="Remove the photo", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, held_photo=None, **kwargs):
+        """``held_photo``: a ``ProcessedPhoto`` chosen earlier, used when no file is sent."""
         super().__init__(*args, **kwargs)
+        self.held_photo = held_photo
         self.processed_photo = None
 
     def clean_photo_upload(self):
@@ -36,6 +38,18 @@ class SpeakerPhotoForm(forms.Form):
             except PhotoRejected as error:
                 raise forms.ValidationError(str(error), code="photo_rejected") from None
         return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A new file replaces the held photo, and removing the photo drops it.
+        if (
+            self.held_photo is not None
+            and self.processed_photo is None
+            and "photo_upload" not in self.errors
+            and not cleaned_data.get("remove_photo")
+        ):
+            self.processed_photo = self.held_photo
+        return cleaned_data
 
 
 class SpeakerProfileForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
@@ -71,11 +85,30 @@ class SpeakerAdminForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
 
 
 class SpeakerLinkForm(forms.ModelForm):
+    """One link; an empty extra row is optional, a half-filled one names the missing half."""
+
     url = forms.URLField(label="URL", max_length=300, assume_scheme="https")
 
     class Meta:
         model = SpeakerLink
         fields = ["label", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An extra row may stay empty, so it is not marked required; a stored
+        # link keeps both halves required (its checkbox deletes it).
+        if self.empty_permitted:
+            for name in ("label", "url"):
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.empty_permitted and self.has_changed():
+            for name in ("label", "url"):
+                if not cleaned_data.get(name) and name not in self.errors:
+                    message = self.fields[name].error_messages["required"]
+                    self.add_error(name, forms.ValidationError(message, code="required"))
+        return cleaned_data
 
 
 SpeakerLinkFormSet = forms.inlineformset_factory(

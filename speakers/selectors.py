@@ -6,6 +6,7 @@ has no page at that event.
 """
 
 import unicodedata
+from dataclasses import dataclass
 
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
@@ -79,10 +80,33 @@ def speaker_for_page(event, slug):
     return get_object_or_404(speakers, slug=slug)
 
 
+@dataclass
+class OwnEventTalks:
+    """One event's part of a speaker's own profile page."""
+
+    event: object
+    talks: list  # each with ``is_visible``: shown to attendees
+    has_public_page: bool  # the speaker has a page at this event (a visible talk there)
+
+
 def speaker_own_talks(speaker):
-    """All of a speaker's talks at every event, for their own profile page."""
-    return (
-        Talk.objects.filter(talk_speakers__speaker=speaker)
-        .select_related("event", "room")
-        .order_by("-event__start_date", F("start").asc(nulls_last=True), "title")
+    """A speaker's talks at every event, by event (newest first), for their own profile page.
+
+    Every talk is listed, drafts and cancelled ones too, each marked whether
+    attendees see it. Two queries: the talks with their events and rooms, and
+    which of them are visible.
+    """
+    talks = speaker.talks.select_related("event", "room").order_by(
+        "-event__start_date", "event__name", "event_id", F("start").asc(nulls_last=True), "title"
     )
+    # The rule of what attendees see is the talks' own (``published()``), not repeated here.
+    visible = set(speaker.talks.published().values_list("pk", flat=True))
+    by_event = {}
+    for talk in talks:
+        talk.is_visible = talk.pk in visible
+        group = by_event.get(talk.event_id)
+        if group is None:
+            group = by_event[talk.event_id] = OwnEventTalks(talk.event, [], False)
+        group.talks.append(talk)
+        group.has_public_page = group.has_public_page or talk.is_visible
+    return list(by_event.values())

@@ -1,7 +1,9 @@
 """Operations on speakers that change several things: invitations and photos."""
 
+import base64
+import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from sesame.utils import get_query_string
 
+from speakers.photos import ProcessedPhoto
+from speakers.selectors import speaker_own_talks
+
 INVITATION_SCOPE = "speaker-invitation"
+HELD_PHOTO_SESSION_KEY = "speakers.held_photo"
 
 
 @dataclass
@@ -94,13 +100,39 @@ def invitation_link(*, user, base_url):
     return base_url.rstrip("/") + path
 
 
+def _invited_for(speaker):
+    """What an invitation names: the speaker's talks by event, newest first, none cancelled.
+
+    Every event of theirs is named, drafts too (the mail goes to the speaker
+    alone): the invitation is sent from the speakers' list, not for one event.
+    """
+    programme = []
+    for group in speaker_own_talks(speaker):
+        talks = [talk for talk in group.talks if not talk.is_cancelled]
+        if talks:
+            programme.append(replace(group, talks=talks))
+    return programme
+
+
+def _invitation_subject(programme):
+    # One line whatever an imported event name holds: a line break would end the header.
+    names = [" ".join(group.event.name.split()) for group in programme]
+    if not names:
+        return f"Your speaker profile at {settings.SITE_NAME}"
+    if len(names) > 3:
+        names = [*names[:2], f"{len(names) - 2} more events"]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Your speaker profile for {listed} at {settings.SITE_NAME}"
+
+
 def speakers_invite(*, speakers, base_url):
     """Email each speaker a sign-in link to their profile; one account per speaker, ever.
 
     A speaker without an account gets a new one, with the speaker's address,
     and the link goes there. A speaker with an account gets a link for it at
     the account's own address, unless the account has privileges, is
-    deactivated or has no address. Every speaker skipped is reported.
+    deactivated or has no address. Every speaker skipped is reported. The
+    mail names the events and talks the speaker is on the programme for.
     """
     result = InvitationResult()
     for speaker in speakers:
@@ -113,15 +145,17 @@ def speakers_invite(*, speakers, base_url):
         if reason:
             result.skipped[speaker] = reason
             continue
+        programme = _invited_for(speaker)
         context = {
             "speaker": speaker,
+            "programme": programme,
             "link": invitation_link(user=user, base_url=base_url),
             "days": settings.SPEAKER_INVITATION_DAYS,
             "site_name": settings.SITE_NAME,
             "username": user.get_username(),
         }
         send_mail(
-            subject=f"Your speaker profile at {settings.SITE_NAME}",
+            subject=_invitation_subject(programme),
             message=render_to_string("speakers/invitation_email.txt", context),
             from_email=None,
             recipient_list=[user.email],
@@ -164,6 +198,66 @@ def speaker_photo_apply(*, speaker, form):
         speaker_photo_replace(speaker=speaker, processed=form.processed_photo)
     elif form.cleaned_data.get("remove_photo"):
         speaker_photo_remove(speaker=speaker)
+
+
+@dataclass
+class HeldPhoto:
+    """A checked, re-encoded photo waiting in the session for the profile's next save."""
+
+    token: str  # the form posts it back: only the page that showed the photo saves it
+    processed: ProcessedPhoto
+
+    @property
+    def thumbnail_data_uri(self):
+        return "data:image/jpeg;base64," + base64.b64encode(self.processed.thumbnail).decode()
+
+
+def _encoded(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def speaker_photo_hold(*, session, speaker, processed):
+    """Keep ``processed`` (or nothing, for ``None``) for ``speaker``'s next save; a ``HeldPhoto``.
+
+    A browser cannot keep a chosen file on a page drawn again (a preview, a
+    refused save), so the photo, already checked and re-encoded, waits in the
+    session: the next save uses it without the file being chosen again. One
+    photo is held at a time, under a new token each time.
+    """
+    if processed is None:
+        session.pop(HELD_PHOTO_SESSION_KEY, None)
+        return None
+    token = secrets.token_urlsafe(16)
+    session[HELD_PHOTO_SESSION_KEY] = {
+        "token": token,
+        "speaker": speaker.pk,
+        "photo": _encoded(processed.photo),
+        "thumbnail": _encoded(processed.thumbnail),
+        "width": processed.width,
+        "height": processed.height,
+    }
+    return HeldPhoto(token=token, processed=processed)
+
+
+def speaker_photo_held(*, session, speaker, token):
+    """The photo held for ``speaker`` under ``token``, or ``None``."""
+    held = session.get(HELD_PHOTO_SESSION_KEY)
+    if not token or not held or held["speaker"] != speaker.pk:
+        return None
+    if not secrets.compare_digest(held["token"], token):
+        return None
+    processed = ProcessedPhoto(
+        photo=base64.b64decode(held["photo"]),
+        thumbnail=base64.b64decode(held["thumbnail"]),
+        width=held["width"],
+        height=held["height"],
+    )
+    return HeldPhoto(token=token, processed=processed)
+
+
+def speaker_photo_release(*, session):
+    """Drop the photo held in the session, once saved."""
+    session.pop(HELD_PHOTO_SESSION_KEY, None)
 
 
 def speaker_profile_update(*, speaker, form, links):

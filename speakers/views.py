@@ -15,6 +15,9 @@ from speakers.models import Speaker
 from speakers.services import (
     INVITATION_SCOPE,
     account_has_privileges,
+    speaker_photo_held,
+    speaker_photo_hold,
+    speaker_photo_release,
     speaker_profile_update,
 )
 
@@ -89,7 +92,15 @@ def profile(request):
     speaker = Speaker.objects.filter(user=request.user).first()
     if speaker is None:
         return render(request, "speakers/accounts/profile_missing.html", status=404)
-    form = SpeakerProfileForm(request.POST or None, request.FILES or None, instance=speaker)
+    held = speaker_photo_held(
+        session=request.session, speaker=speaker, token=request.POST.get("held_photo", "")
+    )
+    form = SpeakerProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=speaker,
+        held_photo=held.processed if held else None,
+    )
     links = SpeakerLinkFormSet(request.POST or None, instance=speaker, prefix="links")
     preview = None
     if request.method == "POST":
@@ -99,11 +110,15 @@ def profile(request):
             valid = form.is_valid() and links.is_valid()
             if valid and "preview" not in request.POST:
                 speaker_profile_update(speaker=speaker, form=form, links=links)
-        if valid and "preview" in request.POST:
-            preview = form.cleaned_data["bio"]
-        elif valid:
+        if valid and "preview" not in request.POST:
+            speaker_photo_release(session=request.session)
             messages.success(request, "Your profile is saved; your speaker pages show it now.")
             return redirect("accounts:profile")
+        if valid:
+            preview = form.cleaned_data["bio"]
+        held = speaker_photo_hold(
+            session=request.session, speaker=speaker, processed=form.processed_photo
+        )
     return render(
         request,
         "speakers/accounts/profile.html",
@@ -112,6 +127,7 @@ def profile(request):
             "form": form,
             "links": links,
             "preview": preview,
+            "held_photo": held,
             "talks": selectors.speaker_own_talks(speaker),
         },
     )

@@ -3,17 +3,19 @@
 Each edit locks the selected talks, changes them in one transaction and
 returns a ``BulkEditResult``. Changes of room or time are checked first, as a
 whole, with the schedule's clash rules: the edited talks are moved together in
-memory and ``schedule_problems`` looks at the outcome; if any edited talk would
-be in a clash (two talks in one room at once, a speaker in two places at once,
-a talk outside the event's dates), nothing is saved and the result lists the
-problems. There is no "despite the clash" here: that is the talk form's.
+memory and ``schedule_problems`` looks at the outcome; if the edit puts an
+edited talk in a new clash (two talks in one room at once, a speaker in two
+places at once, a talk outside the event's dates), nothing is saved and the
+result lists the problems. A clash the talks were in already (one the
+organiser saved despite the rules) is no reason to refuse: the edit did not
+make it. A shift may also be made despite the clashes, as the talk form can.
 
 ``talks_export_csv`` is the one read: the selected talks as a spreadsheet.
 """
 
 import csv
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -49,23 +51,26 @@ class BulkEditError(ValueError):
 
 @dataclass
 class BulkEditResult:
-    """What a bulk edit did; when it found ``problems`` it saved nothing."""
+    """What a bulk edit did; when it found ``problems`` it saved nothing, unless ``forced``."""
 
     done: str  # what happened to each changed talk: "published", "moved to room “Hall”"
     changed: int = 0
     unchanged: int = 0  # already as asked
     skipped: int = 0  # the edit does not apply to them: shifting a talk without times
-    problems: list = field(default_factory=list)  # clashes (schedule.clashes.Problem)
+    problems: list = field(default_factory=list)  # new clashes (schedule.clashes.Problem)
+    forced: bool = False  # saved despite the ``problems``
 
     @property
     def saved(self):
-        return not self.problems
+        return self.forced or not self.problems
 
     def summary(self):
-        if self.problems:
-            clashes = _count(len(self.problems), "clash", "clashes")
+        clashes = _count(len(self.problems), "clash", "clashes")
+        if not self.saved:
             return f"Nothing was {self.done}: the talks would be in {clashes}."
         parts = [f"{_count(self.changed, 'talk')} {self.done}"]
+        if self.problems:
+            parts[0] += f", despite {clashes}"
         if self.unchanged:
             parts.append(f"{self.unchanged} already {'was' if self.unchanged == 1 else 'were'}")
         if self.skipped:
@@ -116,21 +121,39 @@ def _check_belongs(place, event, noun):
         raise BulkEditError(f"The {noun} “{place.name}” belongs to another event, not {event}.")
 
 
+def _clash_key(problem):
+    return problem.code, frozenset(talk.pk for talk in problem.talks)
+
+
 def _clashes_after(event, edited, edit):
-    """The clashes the talks ``edited`` (pks) of ``event`` are in once ``edit`` is made.
+    """The new clashes the talks ``edited`` (pks) of ``event`` are in once ``edit`` is made.
 
     Every edited talk is changed in memory at once, so talks moved together
-    are checked against each other's new state, not their old one.
+    are checked against each other's new state, not their old one. A clash is
+    new unless the same talks were in one of its kind before the edit.
     """
     talks = talks_for_checks(event)
+
+    def clashes():
+        return [
+            problem
+            for problem in schedule_problems(event, talks)
+            if problem.is_error and any(talk.pk in edited for talk in problem.talks)
+        ]
+
+    # Counted, not a set: two speakers shared by the same two talks are two clashes.
+    accepted = Counter(_clash_key(problem) for problem in clashes())
     for talk in talks:
         if talk.pk in edited:
             edit(talk)
-    return [
-        problem
-        for problem in schedule_problems(event, talks)
-        if problem.is_error and any(talk.pk in edited for talk in problem.talks)
-    ]
+    new = []
+    for problem in clashes():
+        key = _clash_key(problem)
+        if accepted[key]:
+            accepted[key] -= 1
+        else:
+            new.append(problem)
+    return new
 
 
 def _pages_changed(talks):
@@ -200,11 +223,13 @@ def talks_set_room(*, talks, room):
     return result
 
 
-def talks_shift(*, talks, minutes):
+def talks_shift(*, talks, minutes, despite_clashes=False):
     """Move ``talks`` ``minutes`` later (earlier when negative); all or nothing.
 
-    Talks without times are left alone. The shift is in elapsed time: a talk
-    shifted across a change of the clocks keeps its length.
+    Refused if the shift makes a new clash, unless ``despite_clashes``: then
+    the talks move and the result lists the clashes. Talks without times are
+    left alone. The shift is in elapsed time: a talk shifted across a change
+    of the clocks keeps its length.
     """
     if minutes == 0:
         raise BulkEditError("A shift of 0 minutes changes nothing; give a number of minutes.")
@@ -226,7 +251,8 @@ def talks_shift(*, talks, minutes):
             by_event[talk.event].append(talk.pk)
         for event, pks in by_event.items():
             result.problems.extend(_clashes_after(event, set(pks), shift))
-        if result.problems:
+        result.forced = bool(result.problems) and despite_clashes
+        if not result.saved:
             return result
         for talk in timed:
             shift(talk)

@@ -261,7 +261,9 @@ def test_shift_moves_the_talks_earlier(organiser_client, event, hall):
     ]
 
 
-def test_shift_saves_nothing_when_a_talk_would_clash(organiser_client, event, hall):
+def test_shift_saves_nothing_when_a_talk_would_clash_and_offers_to_shift_despite_it(
+    organiser_client, event, hall
+):
     avi = SpeakerFactory(name="Avi Kivity")
     a = talk(event, "A", (9, 0), (10, 0), room=hall)
     b = talk(event, "B", (10, 0), (11, 0), speakers=[avi])
@@ -269,18 +271,65 @@ def test_shift_saves_nothing_when_a_talk_would_clash(organiser_client, event, ha
 
     response = run_action(organiser_client, "shift_times", [a, b], minutes="90", apply="Apply")
 
-    assert shown(response) == [
-        ("error", "Nothing was shifted by +90 minutes: the talks would be in 2 clashes."),
-        ("error", "“C” is in Hall at the same time as “A” (Wed 07 Nov 10:30–11:30)."),
-        (
-            "error",
-            "Avi Kivity speaks in “B” while speaking in “C” (Wed 07 Nov 11:00–12:00).",
-        ),
+    assert BULK_EDIT_TEMPLATE in template_names(response)
+    assert response.context["form"].non_field_errors() == [
+        "Nothing was shifted by +90 minutes: the talks would be in 2 clashes.",
+        "“C” is in Hall at the same time as “A” (Wed 07 Nov 10:30–11:30).",
+        "Avi Kivity speaks in “B” while speaking in “C” (Wed 07 Nov 11:00–12:00).",
+        "Tick “Shift despite the clash” to shift anyway.",
     ]
+    content = response.content.decode()
+    assert '<input type="checkbox" name="despite_clashes"' in content
+    assert 'class="vCheckboxLabel">Shift despite the clash</label>' in content
+    assert 'name="minutes" value="90"' in content
     assert list(Talk.objects.order_by("title").values_list("start", flat=True)) == [
         a.start,
         b.start,
         venue_time(event, 2012, 11, 7, 11, 0),
+    ]
+
+
+def test_shift_offers_no_despite_box_before_a_clash(organiser_client, event):
+    a = talk(event, "A", (9, 0), (10, 0))
+
+    content = run_action(organiser_client, "shift_times", [a]).content.decode()
+
+    assert '<input type="hidden" name="despite_clashes"' in content
+    assert "Shift despite the clash" not in content
+
+
+def test_shift_despite_the_clash_saves_and_warns(organiser_client, event, hall):
+    a = talk(event, "A", (9, 0), (10, 0), room=hall)
+    talk(event, "B", (10, 0), (11, 0), room=hall)
+
+    response = run_action(
+        organiser_client,
+        "shift_times",
+        [a],
+        minutes="30",
+        despite_clashes="on",
+        apply="Apply",
+    )
+
+    assert response.redirect_chain == [(TALKS, 302)]
+    assert shown(response) == [
+        ("warning", "1 talk shifted by +30 minutes, despite 1 clash."),
+        ("warning", "“B” is in Hall at the same time as “A” (Wed 07 Nov 09:30–10:30)."),
+    ]
+    assert Talk.objects.get(pk=a.pk).start == venue_time(event, 2012, 11, 7, 9, 30)
+
+
+def test_shift_of_talks_in_a_clash_accepted_before_is_saved(organiser_client, event, hall):
+    # Saved despite the clash in the talk form, days ago.
+    a = talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = talk(event, "B", (9, 30), (10, 30), room=hall)
+
+    response = run_action(organiser_client, "shift_times", [a, b], minutes="60", apply="Apply")
+
+    assert shown(response) == [("success", "2 talks shifted by +60 minutes.")]
+    assert list(Talk.objects.order_by("title").values_list("start", flat=True)) == [
+        venue_time(event, 2012, 11, 7, 10, 0),
+        venue_time(event, 2012, 11, 7, 10, 30),
     ]
 
 

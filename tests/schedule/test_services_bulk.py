@@ -587,3 +587,82 @@ def test_talks_export_csv_refuses_talks_of_several_events(event):
 
     with pytest.raises(BulkEditError):
         export(talks)
+
+
+# Clashes the organiser had already accepted
+
+
+@pytest.mark.parametrize(
+    ("selected", "minutes", "saved", "messages"),
+    [
+        pytest.param(["Late"], 30, True, [], id="old clash untouched"),
+        pytest.param(["Old", "Older"], 15, True, [], id="old clash moved together"),
+        pytest.param(["Older"], 15, True, [], id="old clash still there, same talks"),
+        pytest.param(["Older"], 60, True, [], id="old clash resolved"),
+        pytest.param(
+            ["Late"],
+            -120,
+            False,
+            ["“Late” is in Hall at the same time as “Older” (Wed 07 Nov 09:30–10:30)."],
+            id="new clash with a talk of the old one",
+        ),
+        pytest.param(
+            ["Older"],
+            120,
+            False,
+            ["“Late” is in Hall at the same time as “Older” (Wed 07 Nov 11:30–12:30)."],
+            id="old clash resolved, a new one made",
+        ),
+    ],
+)
+def test_talks_shift_refuses_only_the_clashes_it_creates(
+    event, hall, selected, minutes, saved, messages
+):
+    talks = {
+        "Old": talk(event, "Old", (9, 0), (10, 0), room=hall),
+        "Older": talk(event, "Older", (9, 30), (10, 30), room=hall),  # accepted long ago
+        "Late": talk(event, "Late", (12, 0), (13, 0), room=hall),
+    }
+    before = times(*talks.values())
+
+    result = talks_shift(talks=[talks[title] for title in selected], minutes=minutes)
+
+    assert result.saved is saved
+    assert [problem.message for problem in result.problems] == messages
+    assert (times(*talks.values()) == before) is not saved
+
+
+def test_talks_shift_keeps_an_old_speaker_clash_of_the_shifted_talk(event, hall):
+    avi = SpeakerFactory(name="Avi Kivity")
+    # Avi speaks in both at once: the organiser saved it despite the clash.
+    shifted = talk(event, "Shifted", (9, 0), (10, 0), room=hall, speakers=[avi])
+    talk(event, "Panel", (9, 0), (12, 0), speakers=[avi])
+
+    result = talks_shift(talks=[shifted], minutes=30)
+
+    assert result.summary() == "1 talk shifted by +30 minutes."
+    assert times(shifted) == {"Shifted": "07 09:30–07 10:30"}
+
+
+def test_talks_shift_despite_the_clashes_saves_and_lists_them(event, hall):
+    a = talk(event, "A", (9, 0), (10, 0), room=hall)
+    talk(event, "B", (10, 0), (11, 0), room=hall)
+
+    result = talks_shift(talks=[a], minutes=30, despite_clashes=True)
+
+    assert result.saved is True
+    assert result.summary() == "1 talk shifted by +30 minutes, despite 1 clash."
+    assert [problem.message for problem in result.problems] == [
+        "“B” is in Hall at the same time as “A” (Wed 07 Nov 09:30–10:30)."
+    ]
+    assert times(a) == {"A": "07 09:30–07 10:30"}
+
+
+def test_talks_set_room_refuses_only_the_clashes_it_creates(event, hall, annex):
+    # An overlap in the Hall the organiser accepted; the move takes both along.
+    a = talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = talk(event, "B", (9, 30), (10, 30), room=hall)
+
+    result = talks_set_room(talks=[a, b], room=annex)
+
+    assert result.summary() == "2 talks moved to room “Annex”."

@@ -17,7 +17,14 @@ from PIL import Image
 from conference.admin_site import ORGANISERS_GROUP
 from speakers.models import Speaker
 from speakers.services import speakers_invite
-from tests.factories import EventFactory, SpeakerFactory, TalkFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    UserFactory,
+    venue_time,
+)
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and long passphrase 42"
@@ -39,7 +46,11 @@ def invitation_path(message):
 @pytest.fixture
 def avi(db):
     speaker = SpeakerFactory(name="Avi Kivity", slug="avi-kivity", email="avi@example.org")
-    TalkFactory(event=EventFactory(slug="kvm-forum-2012"), title="Keynote", speakers=[speaker])
+    TalkFactory(
+        event=EventFactory(slug="kvm-forum-2012", name="KVM Forum 2012"),
+        title="Keynote",
+        speakers=[speaker],
+    )
     return speaker
 
 
@@ -69,7 +80,7 @@ def test_invited_speaker_signs_in_sets_a_password_and_edits_their_profile(organi
     assert "Invited 1 speaker, 1 new account(s)." in response.content.decode()
     (message,) = mail.outbox
     assert message.to == ["avi@example.org"]
-    assert message.subject == "Your speaker profile at Conference"
+    assert message.subject == "Your speaker profile for KVM Forum 2012 at Conference"
     assert "expires in 7 days" in message.body
     path = invitation_path(message)
 
@@ -124,6 +135,68 @@ def test_invited_speaker_signs_in_sets_a_password_and_edits_their_profile(organi
         "/accounts/login/", {"username": avi.user.username, "password": NEW_PASSWORD}
     )
     assert response["Location"] == "/accounts/profile/"
+
+
+def test_invitation_names_the_events_and_the_talks_the_speaker_is_invited_for(db, avi):
+    kvm = avi.talks.get().event
+    TalkFactory(
+        event=kvm, title="Draft talk", start=None, end=None, is_published=False, speakers=[avi]
+    )
+    devconf = EventFactory(
+        name="DevConf",
+        start_date=datetime.date(2013, 2, 22),
+        end_date=datetime.date(2013, 2, 23),
+        time_zone="America/New_York",
+    )
+    TalkFactory(
+        event=devconf,
+        title="Second talk",
+        start=venue_time(devconf, 2013, 2, 22, 16, 30),
+        end=venue_time(devconf, 2013, 2, 22, 17, 0),
+        speakers=[avi],
+    )
+    TalkFactory(event=EventFactory(name="Gone Fest"), is_cancelled=True, speakers=[avi])
+    TalkFactory(event=kvm, title="Someone else's talk")
+
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile for DevConf and KVM Forum 2012 at Conference"
+    assert message.body.startswith(
+        "Hello Avi Kivity,\n\n"
+        "You are on the programme of:\n\n"
+        "DevConf (times at the venue, America/New_York)\n"
+        "- Second talk: Fri 22 Feb, 16:30–17:00 EST\n\n"
+        "KVM Forum 2012 (times at the venue, Europe/Madrid)\n"
+        "- Keynote: Wed 7 Nov, 09:00–09:30 CET\n"
+        "- Draft talk: time to be announced (not public yet)\n\n"
+        "You can now keep your speaker profile at Conference up to date yourself:\n"
+    )
+    assert "Gone Fest" not in message.body
+
+
+def test_invitation_of_a_speaker_without_talks_names_the_site(db):
+    speaker = SpeakerFactory(name="Ada", email="ada@example.org")
+
+    speakers_invite(speakers=[speaker], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile at Conference"
+    assert message.body.startswith(
+        "Hello Ada,\n\nYou can now keep your speaker profile at Conference up to date yourself:\n"
+    )
+
+
+def test_invitation_subject_keeps_an_event_name_on_one_line(db, avi):
+    event = avi.talks.get().event
+    event.name = "KVM\r\nBcc: victim@example.org"
+    event.save()
+
+    speakers_invite(speakers=[avi], base_url="http://testserver/")
+
+    (message,) = mail.outbox
+    assert message.subject == "Your speaker profile for KVM Bcc: victim@example.org at Conference"
+    assert message.recipients() == ["avi@example.org"]
 
 
 def test_invitation_link_works_once(client, avi):
@@ -409,6 +482,75 @@ def test_invalid_profile_input_is_refused_with_a_message(
     assert signed_in_speaker.links.count() == 0
 
 
+def links_fieldset(content):
+    start = content.index("Other links")
+    return content[start : content.index("</fieldset>", start)]
+
+
+def test_empty_link_rows_are_optional(client, signed_in_speaker):
+    signed_in_speaker.links.create(label="GitHub", url="https://github.com/avikivity")
+
+    rows = links_fieldset(client.get("/accounts/profile/").content.decode())
+
+    # The stored link's row, then two empty ones: only the stored one is marked required.
+    assert 'name="links-2-url"' in rows
+    assert re.findall(r'for="id_links-(\d)-(\w+)" class="form-label requiredField"', rows) == [
+        ("0", "label"),
+        ("0", "url"),
+    ]
+    assert "(optional)" in rows
+    assert re.findall(r"<input[^>]*\srequired[\s>=]", rows) == []
+
+
+def test_saving_with_the_empty_link_rows_left_empty_keeps_the_links(client, signed_in_speaker):
+    link = signed_in_speaker.links.create(label="GitHub", url="https://github.com/avikivity")
+    data = profile_data(
+        signed_in_speaker,
+        bio="Saved",
+        **{
+            "links-TOTAL_FORMS": "3",
+            "links-INITIAL_FORMS": "1",
+            "links-0-id": link.pk,
+            "links-0-label": "GitHub",
+            "links-0-url": "https://github.com/avikivity",
+            "links-1-label": "",
+            "links-1-url": "",
+            "links-2-label": "",
+            "links-2-url": "",
+        },
+    )
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "Saved"
+    assert list(signed_in_speaker.links.values_list("label", "url")) == [
+        ("GitHub", "https://github.com/avikivity")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "missing"),
+    [
+        ({"links-0-label": "Blog"}, "url"),
+        ({"links-0-url": "https://blog.example"}, "label"),
+    ],
+)
+def test_a_half_filled_link_row_is_refused_naming_the_missing_half(
+    client, signed_in_speaker, row, missing
+):
+    data = profile_data(signed_in_speaker, bio="changed", **{"links-TOTAL_FORMS": "1", **row})
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response.status_code == 200
+    assert response.context["links"].errors == [{missing: ["This field is required."]}]
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == ""
+    assert signed_in_speaker.links.count() == 0
+
+
 def test_a_bio_over_the_markdown_cap_is_refused_with_its_length(client, signed_in_speaker):
     for action in [{}, {"preview": "1"}]:
         response = client.post(
@@ -474,21 +616,211 @@ def test_replacing_a_photo_removes_the_old_files(
     assert default_storage.exists(signed_in_speaker.photo_thumbnail.name)
 
 
-def test_profile_lists_the_speakers_talks_at_every_event(client, signed_in_speaker):
+HELD = re.compile(r'<input type="hidden" name="held_photo" value="([\w-]+)">')
+
+
+def stored_colour(name):
+    """The colour at the middle of a stored image, to tell which upload it came from."""
+    image = Image.open(default_storage.open(name))
+    return image.getpixel((image.width // 2, image.height // 2))
+
+
+def is_red(colour):
+    return colour[0] > 150 and colour[2] < 80
+
+
+def is_blue(colour):
+    return colour[2] > 150 and colour[0] < 80
+
+
+def test_preview_keeps_the_chosen_photo_and_save_stores_it(client, signed_in_speaker):
+    files_before = stored_photos()
+    preview = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, bio="New bio", photo_upload=jpeg_upload(), preview="1"),
+    )
+
+    content = preview.content.decode()
+    assert "Your new photo, not saved yet: press Save to keep it." in content
+    assert re.search(r'<img src="data:image/jpeg;base64,[\w+/=]+" alt="Your new photo"', content)
+    token = HELD.search(content).group(1)
+    signed_in_speaker.refresh_from_db()
+    assert not signed_in_speaker.photo
+    assert stored_photos() == files_before
+
+    # The browser sends no file now: the photo of the preview is the one saved.
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, bio="New bio", held_photo=token)
+    )
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.bio == "New bio"
+    assert Image.open(default_storage.open(signed_in_speaker.photo.name)).size == (800, 600)
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+    assert Image.open(default_storage.open(signed_in_speaker.photo_thumbnail.name)).size == (
+        160,
+        160,
+    )
+    page = client.get("/accounts/profile/").content.decode()
+    assert "Your new photo" not in page
+    assert 'name="held_photo"' not in page
+
+
+def test_a_second_preview_still_keeps_the_photo(client, signed_in_speaker):
+    first = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, photo_upload=jpeg_upload(), preview="1"),
+    )
+    token = HELD.search(first.content.decode()).group(1)
+
+    second = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, bio="Again", held_photo=token, preview="1"),
+    )
+    token = HELD.search(second.content.decode()).group(1)
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, held_photo=token))
+
+    signed_in_speaker.refresh_from_db()
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+
+
+def test_a_refused_save_keeps_the_chosen_photo_too(client, signed_in_speaker):
+    refused = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, name="", photo_upload=jpeg_upload()),
+    )
+
+    content = refused.content.decode()
+    assert "This field is required." in content
+    assert "Your new photo, not saved yet: press Save to keep it." in content
+    token = HELD.search(content).group(1)
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, held_photo=token))
+    signed_in_speaker.refresh_from_db()
+    assert is_red(stored_colour(signed_in_speaker.photo.name))
+
+
+@pytest.mark.parametrize(
+    ("then", "stored"),
+    [
+        pytest.param({"photo_upload": "blue"}, is_blue, id="a new choice replaces it"),
+        pytest.param({"remove_photo": "on"}, None, id="removing the photo drops it"),
+        pytest.param({"held_photo": "forged-token"}, None, id="another token finds nothing"),
+        pytest.param({"held_photo": ""}, None, id="no token: nothing is kept"),
+    ],
+)
+def test_a_held_photo_is_used_only_when_the_form_asks_for_it(
+    client, signed_in_speaker, then, stored
+):
+    preview = client.post(
+        "/accounts/profile/",
+        profile_data(signed_in_speaker, photo_upload=jpeg_upload(), preview="1"),
+    )
+    data = profile_data(signed_in_speaker, held_photo=HELD.search(preview.content.decode())[1])
+    data.update(then)
+    if then.get("photo_upload") == "blue":
+        data["photo_upload"] = jpeg_upload(colour=(0, 0, 255))
+
+    response = client.post("/accounts/profile/", data)
+
+    assert response["Location"] == "/accounts/profile/"
+    signed_in_speaker.refresh_from_db()
+    if stored is None:
+        assert not signed_in_speaker.photo
+    else:
+        assert stored(stored_colour(signed_in_speaker.photo.name))
+
+
+def test_a_refused_photo_is_not_held_for_the_save(client, signed_in_speaker):
+    fake = io.BytesIO(b"GIF89a but not really")
+    fake.name = "me.gif"
+
+    response = client.post(
+        "/accounts/profile/", profile_data(signed_in_speaker, photo_upload=fake, preview="1")
+    )
+
+    content = response.content.decode()
+    assert "This file is not an image we can read" in content
+    assert "Your new photo" not in content
+    assert 'name="held_photo"' not in content
+
+
+def talks_column(content):
+    """The profile's list of talks as a reader sees it: tags dropped, spaces collapsed."""
+    start = content.index('<aside aria-labelledby="talks-heading"')
+    html = content[start : content.index("</aside>", start)]
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_profile_lists_the_talks_by_event_at_venue_time_and_links_the_public_pages(
+    client, signed_in_speaker
+):
+    # avi's "Keynote" at kvm-forum-2012 (Madrid) is public, and one more talk there.
+    kvm = signed_in_speaker.talks.get().event
     TalkFactory(
-        event=EventFactory(name="DevConf"), title="Second talk", speakers=[signed_in_speaker]
+        event=kvm,
+        title="Later talk",
+        start=venue_time(kvm, 2012, 11, 8, 14, 0),
+        end=venue_time(kvm, 2012, 11, 8, 14, 45),
+        room=RoomFactory(event=kvm, name="Hall"),
+        speakers=[signed_in_speaker],
+    )
+    devconf = EventFactory(
+        name="DevConf",
+        slug="devconf-2013",
+        start_date=datetime.date(2013, 2, 22),
+        end_date=datetime.date(2013, 2, 23),
+        time_zone="America/New_York",
     )
     TalkFactory(
-        event=EventFactory(name="Draft Fest", is_published=False),
-        title="Hidden talk",
+        event=devconf,
+        title="Second talk",
+        start=venue_time(devconf, 2013, 2, 22, 16, 30),
+        end=venue_time(devconf, 2013, 2, 22, 17, 0),
         speakers=[signed_in_speaker],
+    )
+    withdrawn = EventFactory(
+        name="Withdrawn Days",
+        start_date=datetime.date(2013, 1, 10),
+        end_date=datetime.date(2013, 1, 10),
+    )
+    TalkFactory(
+        event=withdrawn,
+        title="Withdrawn",
+        start=venue_time(withdrawn, 2013, 1, 10, 9, 0),
+        end=venue_time(withdrawn, 2013, 1, 10, 10, 0),
+        is_cancelled=True,
+        speakers=[signed_in_speaker],
+    )
+    draft = EventFactory(
+        name="Draft Fest", start_date=datetime.date(2012, 6, 1), is_published=False
+    )
+    TalkFactory(
+        event=draft, title="Hidden talk", start=None, end=None, speakers=[signed_in_speaker]
     )
 
     content = client.get("/accounts/profile/").content.decode()
 
-    assert 'href="/kvm-forum-2012/talks/' in content
-    assert "Second talk</a>" in content
-    assert 'Hidden talk <span class="badge text-bg-secondary">not public</span>' in content
+    assert talks_column(content) == (
+        "My talks "
+        "DevConf Times at the venue, America/New_York. "
+        "Your public page at DevConf "
+        "Second talk Fri 22 Feb, 16:30–17:00 EST "
+        "Withdrawn Days Times at the venue, Europe/Madrid. "
+        "Withdrawn cancelled Thu 10 Jan, 09:00–10:00 CET "
+        "KVM Forum 2012 Times at the venue, Europe/Madrid. "
+        "Your public page at KVM Forum 2012 "
+        "Keynote Wed 7 Nov, 09:00–09:30 CET "
+        "Later talk Thu 8 Nov, 14:00–14:45 CET · Hall "
+        "Draft Fest Times at the venue, Europe/Madrid. "
+        "Hidden talk not public Time to be announced "
+        "Talk details are kept by the organisers; write to them to change one."
+    )
+    assert 'href="/devconf-2013/speakers/avi-kivity/">Your public page at DevConf</a>' in content
+    assert 'href="/kvm-forum-2012/speakers/avi-kivity/">Your public page' in content
+    assert content.count("Your public page") == 2
+    assert 'href="/devconf-2013/talks/' in content
+    assert '<time datetime="2013-02-22T16:30:00-05:00">' in content
 
 
 def test_account_without_a_speaker_profile_is_told_so(client, db):
