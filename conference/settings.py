@@ -236,6 +236,23 @@ if AWS_STORAGE_BUCKET_NAME:
 _REDIS_CACHE_SCHEMES = ("redis://", "rediss://", "rediscache://")
 if env.str("CACHE_URL", default="").startswith(_REDIS_CACHE_SCHEMES):
     CACHES = {"default": env.cache_url("CACHE_URL", backend="conference.cache.RedisCache")}
+    # A Redis that hangs (a dead host, a cut network) must not hold a request
+    # for long: the page cache then renders without it (conference/page_cache/
+    # shared.py). ``?socket_timeout=…`` in CACHE_URL overrides these seconds.
+    # django-environ upper-cases the URL's options for any backend but
+    # Django's own; this one takes redis-py's lower-case names as Django's does.
+    _redis_options = {
+        name.lower(): value for name, value in CACHES["default"].get("OPTIONS", {}).items()
+    }
+    CACHES["default"]["OPTIONS"] = _redis_options
+    _redis_options.setdefault("socket_connect_timeout", 0.5)
+    _redis_options.setdefault("socket_timeout", 0.5)
+
+# Nothing a person does depends on the cache, which may go away: sessions and
+# the failed sign-ins counted by django-axes live in the database (as these
+# packages do by default; said here so that nobody moves them unawares).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # ---------------------------------------------------------------------------
 # Content-Security-Policy (django-csp, with its middleware in MIDDLEWARE):

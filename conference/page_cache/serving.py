@@ -6,7 +6,10 @@ also keeps the entries it served last in its own memory, under the same key,
 so that a hit costs one small read of the event's version from the shared
 cache and no copy of a megabyte page across the network. The key holds the
 version, so a change made by any process reaches every process on its next
-request.
+request. While the shared cache cannot be reached there is no version to key
+on: pages are rendered, served and not stored, and none is served from this
+process's memory either, since an edit made elsewhere meanwhile could not be
+told apart (``shared.py``).
 """
 
 import functools
@@ -19,15 +22,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from conference.page_cache.versions import SITE, event_version
+from conference.page_cache import shared
+from conference.page_cache.versions import SITE, VERSION_SECONDS, event_version
 
-# Pages are replaced by version, not by age; this only bounds how long an
-# unreachable entry lingers.
-PAGE_TIMEOUT = 24 * 60 * 60
+# Pages are replaced by version, not by age; no entry outlives the version it
+# was stored under, so entries left behind by a new version linger no longer.
+PAGE_TIMEOUT = VERSION_SECONDS
 STORED_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -42,7 +45,10 @@ def _accepts_gzip(request):
 
 
 def _entry_key(request, slug):
+    """The cache key of this request's page; None when the version cannot be read."""
     version = event_version(slug)
+    if version is None:
+        return None
     digest = hashlib.sha256(f"{version}\n{request.get_full_path()}".encode()).hexdigest()
     return f"pages:page:{digest}"
 
@@ -118,7 +124,7 @@ def _entry(key, *, plain):
     memory_key = (key, plain)
     entry = recent_entries.get(memory_key)
     if entry is None:
-        entry = cache.get(key)
+        entry = shared.get(key)
         # The entry knows when it stops being true, whatever the cache's own clock.
         if entry is None or entry.expires <= time.time():
             return None
@@ -166,13 +172,14 @@ def _response(request, entry):
 
 def cached_response(request, slug, key=None):
     """The stored response for this request, or None when there is none yet."""
-    entry = _entry(key or _entry_key(request, slug), plain=not _accepts_gzip(request))
+    key = key or _entry_key(request, slug)
+    entry = None if key is None else _entry(key, plain=not _accepts_gzip(request))
     return None if entry is None else _response(request, entry)
 
 
 def _store(key, response, *, asked_at):
     body = response.content
-    seconds = getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT
+    seconds = min(getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT, PAGE_TIMEOUT)
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
     entry = _Entry(
         # Level 5 packs a schedule page within a few per cent of level 9 at a
@@ -186,7 +193,7 @@ def _store(key, response, *, asked_at):
         expires=asked_at + seconds,
         plain=body,
     )
-    cache.set(key, entry, seconds)
+    shared.set(key, entry, seconds)
     # Memory keeps the gzipped page only; this response may still use the plain one.
     recent_entries.put((key, False), replace(entry, plain=None), len(entry.gzipped))
     return entry
@@ -207,12 +214,12 @@ def cached_page(view):
         # a page rendered while an edit commits is stored under the version
         # that edit replaces, never under the one that follows it.
         key = _entry_key(request, kwargs.get("event_slug", SITE))
-        response = cached_response(request, None, key)
+        response = None if key is None else cached_response(request, None, key)
         if response is not None:
             return response
         asked_at = time.time()
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
+        if key is None or response.status_code != 200 or response.streaming:
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()
