@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from conference.site_url import checked_site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -173,6 +175,10 @@ AXES_VERBOSE = False
 SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 SITE_NAME = env.str("SITE_NAME", default="Conference")
+# The address absolute URLs start with (sitemap, calendars, exports, links in
+# emails), e.g. https://conference.example.org; unset, each request's own
+# scheme and host (conference/site_url.py).
+SITE_URL = checked_site_url(env.str("SITE_URL", default=""))
 
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from conference.selectors import published_event
+from conference.site_url import site_root
 from schedule import selectors
 from schedule.calendar import calendar_for_talks
 from schedule.forms import ScheduleFilterForm
@@ -92,9 +93,7 @@ def schedule_ics(request, event_slug):
     )
     talks = selectors.calendar_talks(event, talk_ids=talk_ids)
     name = event.name if talk_ids is None else f"{event.name}: my schedule"
-    body = calendar_for_talks(
-        event=event, talks=talks, base_url=request.build_absolute_uri("/"), name=name
-    )
+    body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}.ics")
 
 
@@ -104,6 +103,6 @@ def talk_ics(request, event_slug, talk_slug):
     if talk.start is None:
         raise Http404("This talk has no time yet, so it has no calendar entry.")
     body = calendar_for_talks(
-        event=event, talks=[talk], base_url=request.build_absolute_uri("/"), name=talk.title
+        event=event, talks=[talk], base_url=site_root(request), name=talk.title
     )
     return _calendar_response(body, f"{event.slug}-{talk.slug}.ics")

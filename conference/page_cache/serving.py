@@ -27,6 +27,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from conference.page_cache import shared
 from conference.page_cache.versions import SITE, VERSION_SECONDS, event_version
+from conference.site_url import site_root
 
 # Pages are replaced by version, not by age; no entry outlives the version it
 # was stored under, so entries left behind by a new version linger no longer.
@@ -49,7 +50,10 @@ def _entry_key(request, slug):
     version = event_version(slug)
     if version is None:
         return None
-    digest = hashlib.sha256(f"{version}\n{request.get_full_path()}".encode()).hexdigest()
+    # The root its absolute links start with: one site reached by two names
+    # (without SITE_URL) keeps one copy per name.
+    address = f"{site_root(request)}\n{request.get_full_path()}"
+    digest = hashlib.sha256(f"{version}\n{address}".encode()).hexdigest()
     return f"pages:page:{digest}"
 
 
@@ -248,6 +252,9 @@ class CachedPageMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not path.startswith(self.SKIPPED_PREFIXES)
         ):
+            # Django refuses a Host outside ALLOWED_HOSTS (400) when it is
+            # read: here, since the layers that would read it are skipped.
+            request.get_host()
             slug = SITE if path in ("/", "/sitemap.xml") else path.split("/")[1]
             response = cached_response(request, slug) if slug else None
             if response is not None:
