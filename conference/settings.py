@@ -114,6 +114,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Each process also keeps the public pages it served last in its own memory
 # (conference/page_cache/): up to this many bytes, mostly gzipped pages.
 PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)
+# At most this many query strings (searches, "my schedule" lists) of one
+# event's pages are newly stored each 10 minutes; more are rendered, not stored.
+PAGE_CACHE_QUERY_VARIANTS = env.int("PAGE_CACHE_QUERY_VARIANTS", default=500)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

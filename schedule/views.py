@@ -3,7 +3,7 @@
 import datetime
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from conference.selectors import published_event
@@ -12,6 +12,10 @@ from schedule import selectors
 from schedule.calendar import calendar_for_talks
 from schedule.forms import ScheduleFilterForm
 from schedule.timetable import build_timetable
+
+# The query parameters the schedule understands (any other is redirected
+# away by the page cache); an empty ``talks`` is an empty "my schedule".
+SCHEDULE_PARAMS = tuple(ScheduleFilterForm.base_fields)
 
 
 def schedule(request, event_slug):
@@ -22,6 +26,18 @@ def schedule(request, event_slug):
     filters = form.filters()
     if form.has_error("day"):
         raise Http404("The event does not run on that day.")
+    unusable = [
+        name
+        for name in ("q", "room", "track")
+        if name in request.GET and (name not in form.fields or form.has_error(name))
+    ]
+    if unusable:
+        # The page without them is what they would show: at its own address,
+        # rendered and cached once rather than once per wrong value.
+        query = request.GET.copy()
+        for name in unusable:
+            del query[name]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
     talks = selectors.schedule_page_talks(
         event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, **filters
