@@ -99,6 +99,7 @@ def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after
     back = {path: visitor.get(path) for path in ["/cached/schedule/", "/cached/talks/memory/"]}
 
     assert [response.status_code for response in during] == [200] * len(during)
+    assert all("Cached Conf" in response.content.decode() for response in during)
     assert "<title>Schedule · Cached Conf" in during[6].content.decode()
     assert signed_in.status_code == 302
     assert edited.status_code == 302, edited.content.decode()[:500]
@@ -106,13 +107,11 @@ def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after
     for path, response in back.items():
         assert response.status_code == 200
         assert "Memory, while Redis was away" in response.content.decode(), path
-    assert outage_lines(caplog) == [
-        "The shared cache cannot be reached (ConnectionError: "
-        f"Error 111 connecting to 127.0.0.1:{private_redis.port}. Connection refused.): "
-        "pages are rendered without it until it answers again",
-        outage_lines(caplog)[1],
-    ]
-    assert outage_lines(caplog)[1].startswith("The shared cache answers again, after ")
+    went, came_back = outage_lines(caplog)  # one line each, however many requests
+    assert went.startswith("The shared cache cannot be reached (ConnectionError: ")
+    assert f"127.0.0.1:{private_redis.port}" in went
+    assert went.endswith("pages are rendered without it until it answers again")
+    assert came_back.startswith("The shared cache answers again, after ")
 
 
 def test_a_hung_redis_costs_its_timeout_not_the_page(private_redis, event, visitor, caplog):
