@@ -11,9 +11,10 @@ One run, against PostgreSQL only (``DATABASE_URL``):
 3. starts gunicorn with production settings on a free loopback port
    (``bench/processes.py``'s environment and process handling) and loads it for a
    bounded time with N client threads (``http.client``, keep-alive) over a
-   mix of public URLs, half of them cache-missing (unique ``?v=`` on talk
-   pages, ``?q=<word>`` schedule searches, since the cache key includes the
-   query string);
+   mix of public URLs, half of them cache-missing (one talk's calendar with
+   a fresh id beside it, ``schedule.ics?talks=<id>,<new id>``, and
+   ``?q=<word>`` schedule searches in a new mix of capitals: values of
+   parameters the pages read, never sent before);
 4. (``--restart-db``) stops PostgreSQL at about a third of the run, keeps it
    down for ``--db-down`` seconds and starts it again, without touching
    gunicorn; every 503 must be the friendly page ("Back in a moment", no

@@ -27,6 +27,7 @@ print("LOADTEST-JSON " + json.dumps({{
     "speakers": Speaker.objects.count(),
     "edited_talk": [edited.pk, edited.title],
     "talk_slugs": list(talks.values_list("slug", flat=True)),
+    "talk_uuids": [str(uuid) for uuid in talks.values_list("uuid", flat=True)[:200]],
     "titles": list(talks.values_list("title", flat=True)[:200]),
     "speaker_slugs": list(
         Speaker.objects.filter(talks__event=event).distinct().values_list("slug", flat=True)[:50]

@@ -1,7 +1,6 @@
 """The load test's clients: a mix of cached and cache-missing URLs, every answer sampled.
 
-``url_mix`` makes the paths (the cache key includes the query string, so a
-unique ``?v=`` misses it), ``load`` runs N threads with keep-alive
+``url_mix`` makes the paths, ``load`` runs N threads with keep-alive
 connections for a bounded time, and ``examine`` says what is wrong with a
 5xx body: a traceback, or a 503 that is not the friendly page.
 """
@@ -12,6 +11,7 @@ import http.client
 import random
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -31,8 +31,17 @@ class Sample:
 
 
 def url_mix(slug, facts, search=False):
-    """Two makers of paths: one for cached pages, one for cache-missing ones."""
+    """Two makers of paths: one for cached pages, one for cache-missing ones.
+
+    A parameter a page does not read no longer misses the cache (it is
+    redirected to the cached page), so a miss is a query string a page reads
+    with a value not sent before: one talk's calendar with a fresh, unknown
+    id beside the talk's (``schedule.ics?talks=``), or, with ``search``, a
+    search for a title's word in a mix of capitals not sent before (the
+    search ignores case, so it finds what the word finds).
+    """
     talks, speakers, days = facts["talk_slugs"], facts["speaker_slugs"], facts["days"]
+    talk_ids = facts["talk_uuids"]
     words = sorted({word.strip(".,:;!?()").lower() for t in facts["titles"] for word in t.split()})
     words = [word for word in words if len(word) > 3] or ["kernel"]
     base = f"/{slug}"
@@ -46,13 +55,20 @@ def url_mix(slug, facts, search=False):
     ]
     counter = iter(range(10**9))
     lock = threading.Lock()
+    searched = set()
 
     def missing(rng):
         with lock:
             n = next(counter)
         if search and n % 4 == 3:  # a quarter of the misses: a search on the schedule
-            return f"{base}/schedule/?q={quote(rng.choice(words))}&v={n}"
-        return f"{base}/talks/{rng.choice(talks)}/?v={n}"
+            for _ in range(20):  # then the words' mixes of capitals are nearly all used
+                word = "".join(rng.choice((c.lower(), c.upper())) for c in rng.choice(words))
+                with lock:
+                    if word not in searched:
+                        searched.add(word)
+                        return f"{base}/schedule/?q={quote(word)}"
+        fresh = uuid.UUID(int=rng.getrandbits(128))
+        return f"{base}/schedule.ics?talks={rng.choice(talk_ids)},{fresh}"
 
     return cached, missing
 

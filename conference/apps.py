@@ -8,6 +8,7 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
+        from conference import checks  # noqa: F401 (registers them)
         from conference.page_cache import connect_signals
 
         connect_signals()

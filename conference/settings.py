@@ -14,6 +14,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from conference.client_address import trusted_proxies
+from conference.site_url import checked_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,6 +129,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Each process also keeps the public pages it served last in its own memory
 # (conference/page_cache/): up to this many bytes, mostly gzipped pages.
 PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)
+# At most this many query strings (searches, "my schedule" lists) of one
+# event's pages are newly stored each 10 minutes; more are rendered, not stored.
+PAGE_CACHE_QUERY_VARIANTS = env.int("PAGE_CACHE_QUERY_VARIANTS", default=500)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -199,6 +203,10 @@ AXES_WHITELIST_CALLABLE = "speakers.throttling.is_invitation_link"
 SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 SITE_NAME = env.str("SITE_NAME", default="Conference")
+# The address absolute URLs start with (sitemap, calendars, exports, links in
+# emails), e.g. https://conference.example.org; unset, each request's own
+# scheme and host (conference/site_url.py).
+SITE_URL = checked_site_url(env.str("SITE_URL", default=""))
 
 # Production hardening: on whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -262,6 +270,23 @@ if AWS_STORAGE_BUCKET_NAME:
 _REDIS_CACHE_SCHEMES = ("redis://", "rediss://", "rediscache://")
 if env.str("CACHE_URL", default="").startswith(_REDIS_CACHE_SCHEMES):
     CACHES = {"default": env.cache_url("CACHE_URL", backend="conference.cache.RedisCache")}
+    # A Redis that hangs (a dead host, a cut network) must not hold a request
+    # for long: the page cache then renders without it (conference/page_cache/
+    # shared.py). ``?socket_timeout=…`` in CACHE_URL overrides these seconds.
+    # django-environ upper-cases the URL's options for any backend but
+    # Django's own; this one takes redis-py's lower-case names as Django's does.
+    _redis_options = {
+        name.lower(): value for name, value in CACHES["default"].get("OPTIONS", {}).items()
+    }
+    CACHES["default"]["OPTIONS"] = _redis_options
+    _redis_options.setdefault("socket_connect_timeout", 0.5)
+    _redis_options.setdefault("socket_timeout", 0.5)
+
+# Nothing a person does depends on the cache, which may go away: sessions and
+# the failed sign-ins counted by django-axes live in the database (as these
+# packages do by default; said here so that nobody moves them unawares).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # ---------------------------------------------------------------------------
 # Content-Security-Policy (django-csp, with its middleware in MIDDLEWARE):

@@ -3,14 +3,31 @@
 Only what attendees may see is listed: published events, their visible talks
 (published, not cancelled) and the speakers of those talks, each speaker once
 per event. ``lastmod`` comes from the ``updated`` stamps of the rows a page shows.
+Addresses start with ``SITE_URL`` when it is set, else with the request's
+scheme and host (``conference/site_url.py``).
 """
 
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from conference.models import Event
 from schedule.models import Talk, TalkSpeaker
+
+
+class Sitemap(DjangoSitemap):
+    def get_protocol(self, protocol=None):
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).netloc
+        return super().get_domain(site)
 
 
 class EventPagesSitemap(Sitemap):

@@ -15,7 +15,13 @@ from conference.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        # ``p``: the page of a sitemap long enough to be split.
+        cached_page(sitemap, params=["p"]),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("speakers.account_urls")),
     *(

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from conference.models import Room, Track
+from conference.site_url import site_root
 from schedule.services.bulk import (
     BulkEditError,
     event_of_talks,
@@ -234,9 +235,7 @@ def export_csv(modeladmin, request, queryset):
         return None
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-talks.csv"'
-    talks_export_csv(
-        talks=queryset, file=response, site_url=request.build_absolute_uri("/").rstrip("/")
-    )
+    talks_export_csv(talks=queryset, file=response, site_url=site_root(request).rstrip("/"))
     return response
 
 

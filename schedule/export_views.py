@@ -13,6 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from conference.selectors import published_event
+from conference.site_url import site_root
 from schedule.exports import (
     render_schedule_json,
     render_schedule_xml,
@@ -23,7 +24,7 @@ from schedule.exports import (
 
 def _export_response(request, event_slug, *, render, content_type):
     event = published_event(event_slug)
-    export = schedule_export_data(event, base_url=request.build_absolute_uri("/"))
+    export = schedule_export_data(event, base_url=site_root(request))
     etag = quote_etag(export.version)
     last_modified = int(schedule_last_modified(event).timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -8,8 +8,16 @@ from schedule import export_views, views
 app_name = "schedule"
 
 urlpatterns = [
-    path("schedule/", cached_page(views.schedule), name="schedule"),
-    path("schedule.ics", cached_page(views.schedule_ics), name="schedule_ics"),
+    path(
+        "schedule/",
+        cached_page(views.schedule, params=views.SCHEDULE_PARAMS, keep_blank=["talks"]),
+        name="schedule",
+    ),
+    path(
+        "schedule.ics",
+        cached_page(views.schedule_ics, params=["talks"], keep_blank=["talks"]),
+        name="schedule_ics",
+    ),
     path("schedule.xml", cached_page(export_views.schedule_xml), name="schedule_xml"),
     path("schedule.json", cached_page(export_views.schedule_json), name="schedule_json"),
     path("talks/<slug:talk_slug>/", cached_page(views.talk_detail), name="talk_detail"),

@@ -1,14 +1,19 @@
 """Public pages of talks: the schedule, a talk, and their calendar files."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from conference.selectors import published_event
+from conference.site_url import site_root
 from schedule import selectors
 from schedule.calendar import calendar_for_talks
 from schedule.forms import ScheduleFilterForm
 from schedule.timetable import build_timetable
+
+# The query parameters the schedule understands (any other is redirected
+# away by the page cache); an empty ``talks`` is an empty "my schedule".
+SCHEDULE_PARAMS = tuple(ScheduleFilterForm.base_fields)
 
 
 def schedule(request, event_slug):
@@ -19,6 +24,18 @@ def schedule(request, event_slug):
     filters = form.filters()
     if form.has_error("day"):
         raise Http404("The event does not run on that day.")
+    unusable = [
+        name
+        for name in ("q", "room", "track")
+        if name in request.GET and (name not in form.fields or form.has_error(name))
+    ]
+    if unusable:
+        # The page without them is what they would show: at its own address,
+        # rendered and cached once rather than once per wrong value.
+        query = request.GET.copy()
+        for name in unusable:
+            del query[name]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
     talks = selectors.schedule_page_talks(
         event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, **filters
@@ -87,9 +104,7 @@ def schedule_ics(request, event_slug):
     )
     talks = selectors.calendar_talks(event, talk_ids=talk_ids)
     name = event.name if talk_ids is None else f"{event.name}: my schedule"
-    body = calendar_for_talks(
-        event=event, talks=talks, base_url=request.build_absolute_uri("/"), name=name
-    )
+    body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}.ics")
 
 
@@ -99,6 +114,6 @@ def talk_ics(request, event_slug, talk_slug):
     if talk.start is None:
         raise Http404("This talk has no time yet, so it has no calendar entry.")
     body = calendar_for_talks(
-        event=event, talks=[talk], base_url=request.build_absolute_uri("/"), name=talk.title
+        event=event, talks=[talk], base_url=site_root(request), name=talk.title
     )
     return _calendar_response(body, f"{event.slug}-{talk.slug}.ics")

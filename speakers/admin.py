@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from conference.site_url import site_root
 from speakers.forms import SpeakerAdminForm
 from speakers.models import Speaker, SpeakerLink
 from speakers.services import speaker_photo_apply, speakers_invite
@@ -74,7 +75,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     @admin.action(description="Invite to keep their own profile up to date (by email)")
     def invite(self, request, queryset):
         result = speakers_invite(
-            speakers=queryset.select_related("user"), base_url=request.build_absolute_uri("/")
+            speakers=queryset.select_related("user"), base_url=site_root(request)
         )
         level = messages.WARNING if result.skipped else messages.SUCCESS
         self.message_user(request, result.summary(), level)

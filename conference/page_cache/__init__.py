@@ -13,6 +13,9 @@ and the sitemap) changes with every event's.
 - ``signals``: the receivers that call it for changes made through the ORM;
   code that writes with ``QuerySet.update()`` or ``bulk_create()`` (which send
   no signals) calls ``event_pages_changed`` itself.
+- ``shared``: the shared cache as these modules use it, where a cache that
+  cannot be reached is a miss and a new version that could not be written is
+  written before anything else once it answers.
 - ``serving``: the stored entries, kept gzipped in the shared cache and in
   each process's memory; ``cached_page`` for views and
   ``CachedPageMiddleware``, which answers before the session layers. Cached

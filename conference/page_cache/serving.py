@@ -6,7 +6,11 @@ also keeps the entries it served last in its own memory, under the same key,
 so that a hit costs one small read of the event's version from the shared
 cache and no copy of a megabyte page across the network. The key holds the
 version, so a change made by any process reaches every process on its next
-request.
+request. While the shared cache cannot be reached there is no version to key
+on: pages are rendered, served and not stored, and none is served from this
+process's memory either, since an edit made elsewhere meanwhile could not be
+told apart (``shared.py``). Query strings are put in one form first, and
+their number bounded (``queries.py``).
 """
 
 import functools
@@ -19,15 +23,18 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
-from conference.page_cache.versions import SITE, event_version
+from conference.page_cache import shared
+from conference.page_cache.queries import canonical_request, query_variant_admitted
+from conference.page_cache.versions import SITE, VERSION_SECONDS, event_version
+from conference.site_url import site_root
 
-# Pages are replaced by version, not by age; this only bounds how long an
-# unreachable entry lingers.
-PAGE_TIMEOUT = 24 * 60 * 60
+# Pages are replaced by version, not by age; no entry outlives the version it
+# was stored under, so entries left behind by a new version linger no longer.
+PAGE_TIMEOUT = VERSION_SECONDS
 STORED_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -41,9 +48,18 @@ def _accepts_gzip(request):
     return bool(re.search(r"\bgzip\b", request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
+def _address(request):
+    # With the root its absolute links start with: one site reached by two
+    # names (without SITE_URL) keeps one copy per name.
+    return f"{site_root(request)}\n{request.get_full_path()}"
+
+
 def _entry_key(request, slug):
+    """The cache key of this request's page; None when the version cannot be read."""
     version = event_version(slug)
-    digest = hashlib.sha256(f"{version}\n{request.get_full_path()}".encode()).hexdigest()
+    if version is None:
+        return None
+    digest = hashlib.sha256(f"{version}\n{_address(request)}".encode()).hexdigest()
     return f"pages:page:{digest}"
 
 
@@ -118,7 +134,7 @@ def _entry(key, *, plain):
     memory_key = (key, plain)
     entry = recent_entries.get(memory_key)
     if entry is None:
-        entry = cache.get(key)
+        entry = shared.get(key)
         # The entry knows when it stops being true, whatever the cache's own clock.
         if entry is None or entry.expires <= time.time():
             return None
@@ -166,13 +182,14 @@ def _response(request, entry):
 
 def cached_response(request, slug, key=None):
     """The stored response for this request, or None when there is none yet."""
-    entry = _entry(key or _entry_key(request, slug), plain=not _accepts_gzip(request))
+    key = key or _entry_key(request, slug)
+    entry = None if key is None else _entry(key, plain=not _accepts_gzip(request))
     return None if entry is None else _response(request, entry)
 
 
 def _store(key, response, *, asked_at):
     body = response.content
-    seconds = getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT
+    seconds = min(getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT, PAGE_TIMEOUT)
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
     entry = _Entry(
         # Level 5 packs a schedule page within a few per cent of level 9 at a
@@ -186,38 +203,51 @@ def _store(key, response, *, asked_at):
         expires=asked_at + seconds,
         plain=body,
     )
-    cache.set(key, entry, seconds)
+    shared.set(key, entry, seconds)
     # Memory keeps the gzipped page only; this response may still use the plain one.
     recent_entries.put((key, False), replace(entry, plain=None), len(entry.gzipped))
     return entry
 
 
-def cached_page(view):
+def cached_page(view, *, params=(), keep_blank=()):
     """Serve ``view`` (with an ``event_slug`` argument, or none for site pages) from the cache.
 
-    A view may set ``response.page_cache_seconds`` when what it shows changes
-    with the clock (the schedule's "now" marks): the entry then lives that long.
+    ``params`` are the query parameters the view reads, ``keep_blank`` those
+    of them whose empty value means something; any other is redirected away
+    (``queries.py``). A view may set ``response.page_cache_seconds`` when what
+    it shows changes with the clock (the schedule's "now" marks): the entry
+    then lives that long.
     """
+    query = {"params": frozenset(params), "keep_blank": frozenset(keep_blank)}
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        redirect = canonical_request(request, **query)
+        if redirect is not None:
+            return redirect
+        if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         # The key holds the version read before the view reads the database, so
         # a page rendered while an edit commits is stored under the version
         # that edit replaces, never under the one that follows it.
-        key = _entry_key(request, kwargs.get("event_slug", SITE))
-        response = cached_response(request, None, key)
+        slug = kwargs.get("event_slug", SITE)
+        key = _entry_key(request, slug)
+        response = None if key is None else cached_response(request, None, key)
         if response is not None:
             return response
         asked_at = time.time()
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
+        if key is None or response.status_code != 200 or response.streaming:
+            return response
+        if request.GET and not query_variant_admitted(slug, _address(request)):
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()
         return _response(request, _store(key, response, asked_at=asked_at))
 
+    wrapper.page_cache_query = query
     return wrapper
 
 
@@ -226,7 +256,9 @@ class CachedPageMiddleware:
 
     Only for requests without a session cookie (nobody is signed in), and only
     where ``cached_page`` stored something for this path; everything else
-    passes through untouched to the views, which fill the cache.
+    passes through untouched to the views, which fill the cache. A query
+    string is first put in its one form, or redirected away, as ``cached_page``
+    does, which needs the page's view (its parameters) found from the path.
     """
 
     SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/static/", "/media/")
@@ -241,8 +273,26 @@ class CachedPageMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not path.startswith(self.SKIPPED_PREFIXES)
         ):
+            # Django refuses a Host outside ALLOWED_HOSTS (400) when it is
+            # read: here, since the layers that would read it are skipped.
+            request.get_host()
             slug = SITE if path in ("/", "/sitemap.xml") else path.split("/")[1]
-            response = cached_response(request, slug) if slug else None
+            response = None
+            if request.META.get("QUERY_STRING"):
+                query = self._query_of_page(path)
+                if query is None:
+                    slug = None  # not a cached page
+                else:
+                    response = canonical_request(request, **query)
+            if response is None and slug:
+                response = cached_response(request, slug)
             if response is not None:
                 return response
         return self.get_response(request)
+
+    @staticmethod
+    def _query_of_page(path):
+        try:
+            return getattr(resolve(path).func, "page_cache_query", None)
+        except Resolver404:
+            return None

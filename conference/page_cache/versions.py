@@ -5,18 +5,32 @@ Every cached page of an event is stored under the event's current version;
 the site's own (home page, sitemap), so every process renders afresh on its
 next request. It also records the events' time of change, which the exports'
 Last-Modified and the sitemap read.
+
+A version that cannot be read (the shared cache is away) is None: the page
+is then rendered and neither looked up nor stored. A new version that
+cannot be written is kept and written before this process uses the cache
+again (``shared.py``), so this process never serves a page from before the
+edit once the cache is back. Another process could, if the one that made the
+edit ended before the cache came back (an import run from the command line),
+or if Redis came back from an older snapshot: versions therefore last
+``VERSION_SECONDS`` and are then made afresh, which re-renders each page once
+per interval and bounds how long any lost new version can leave a page stale.
 """
 
 import logging
 import uuid
 
-from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+
+from conference.page_cache import shared
 
 logger = logging.getLogger(__name__)
 
 SITE = "__site__"
+# How long a version stands when nothing replaces it: the longest a page can
+# stay stale when its new version was lost (see above).
+VERSION_SECONDS = 10 * 60
 
 
 def _version_key(slug):
@@ -24,18 +38,18 @@ def _version_key(slug):
 
 
 def event_version(slug):
-    """The current version of an event's pages (made up on first use)."""
+    """The current version of an event's pages (made up on first use); None if unknown."""
     key = _version_key(slug)
-    version = cache.get(key)
+    version = shared.get(key)
     if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
+        shared.add(key, uuid.uuid4().hex, VERSION_SECONDS)
+        version = shared.get(key)
     return version
 
 
 def _bump(*slugs):
     for slug in {*slugs, SITE}:
-        cache.set(_version_key(slug), uuid.uuid4().hex, None)
+        shared.set(_version_key(slug), uuid.uuid4().hex, VERSION_SECONDS, must_arrive=True)
 
 
 def _stamp(slugs):

@@ -247,6 +247,24 @@ def test_redis_cache_url_uses_djangos_own_backend_even_beside_django_redis(tmp_p
 
 
 @pytest.mark.parametrize(
+    ("cache_url", "timeouts"),
+    [
+        ("redis://127.0.0.1:6379/1", [0.5, 0.5]),
+        ("redis://127.0.0.1:6379/1?socket_timeout=2", [0.5, 2]),
+    ],
+)
+def test_a_hung_redis_holds_a_request_half_a_second_unless_told_otherwise(cache_url, timeouts):
+    seen = django_seen(
+        "from django.conf import settings; options = settings.CACHES['default']['OPTIONS']; "
+        "seen = [options['socket_connect_timeout'], options['socket_timeout']]",
+        **PRODUCTION_ENV,
+        CACHE_URL=cache_url,
+    )
+
+    assert seen == timeouts
+
+
+@pytest.mark.parametrize(
     ("cache_url", "backend"),
     [
         ("", "django.core.cache.backends.locmem.LocMemCache"),

@@ -294,3 +294,129 @@ def test_pages_go_stale_even_when_the_time_of_change_cannot_be_written(
 
     assert "Saved all the same" in client.get("/cached/schedule/").content.decode()
     assert "Could not record the time of change of ['cached']" in caplog.text
+
+
+# -- Query strings -------------------------------------------------------------
+
+
+def stored_keys():
+    """How many keys the shared cache holds (what an operator sees grow)."""
+    from django.core.cache import cache
+
+    backend = cache._cache
+    if hasattr(backend, "get_client"):  # Redis
+        return backend.get_client().dbsize()
+    return len(backend)
+
+
+def test_an_unknown_parameter_is_redirected_to_the_cached_page_without_it(
+    client, event, django_assert_num_queries
+):
+    canonical = client.get("/cached/schedule/?day=2012-11-07")
+
+    with django_assert_num_queries(0):
+        response = client.get(
+            "/cached/schedule/?utm_source=newsletter&day=2012-11-07&fbclid=abc", follow=True
+        )
+
+    assert response.redirect_chain == [("/cached/schedule/?day=2012-11-07", 302)]
+    assert response.content == canonical.content
+    assert "<title>Schedule · Cached Conf" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_flood_of_random_query_strings_stores_nothing(client, event, path):
+    import secrets
+
+    client.get(path)
+    keys_before = stored_keys()
+
+    redirects = [
+        client.get(f"{path}?{secrets.token_hex(4)}={secrets.token_hex(8)}") for _ in range(20)
+    ]
+
+    assert {response.status_code for response in redirects} == {302}
+    assert {response["Location"] for response in redirects} == {path}
+    assert stored_keys() == keys_before
+
+
+def test_signed_in_people_are_redirected_from_unknown_parameters_too(organiser_client, event):
+    response = organiser_client.get("/cached/speakers/?ref=mail")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/cached/speakers/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=memory&day=2012-11-07", "day=2012-11-07&q=memory", "q=+memory+&day=2012-11-07&room="],
+)
+def test_one_query_in_any_order_or_spacing_is_one_entry(
+    client, event, query, django_assert_num_queries
+):
+    first = client.get("/cached/schedule/?day=2012-11-07&q=memory")
+
+    with django_assert_num_queries(0):
+        again = client.get(f"/cached/schedule/?{query}")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "1 talk matches" in again.content.decode()
+    assert (
+        '<link rel="canonical" href="http://testserver/cached/schedule/?day=2012-11-07&amp;q=memory">'
+        in again.content.decode()
+    )
+
+
+def test_an_empty_talks_list_is_still_an_empty_my_schedule(client, event):
+    mine = client.get("/cached/schedule/?talks=").content.decode()
+    everything = client.get("/cached/schedule/").content.decode()
+
+    assert "You have not starred any talks yet" in mine
+    assert "Memory management" not in mine
+    assert "Memory management" in everything
+
+
+def test_each_event_stores_a_bounded_number_of_query_strings(client, event, settings):
+    from django.db import connection
+
+    settings.PAGE_CACHE_QUERY_VARIANTS = 3
+    searches = [f"/cached/schedule/?q=word{number}" for number in range(6)]
+    for path in searches:
+        client.get(path)
+    client.get("/cached/schedule/")
+    keys_after_flood = stored_keys()
+
+    rendered_again = []
+    for path in [*searches, "/cached/schedule/"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert "<title>Schedule · Cached Conf" in response.content.decode()
+        rendered_again.append(len(queries) > 0)
+    for path in searches:
+        client.get(path)
+
+    # The first three searches and the plain page come from the cache, the rest are rendered.
+    assert rendered_again == [False, False, False, True, True, True, False]
+    assert stored_keys() == keys_after_flood
+
+
+def test_the_bound_on_query_strings_starts_afresh_each_interval(client, event, settings):
+    import time
+
+    import time_machine
+
+    from conference.page_cache.versions import VERSION_SECONDS
+
+    settings.PAGE_CACHE_QUERY_VARIANTS = 1
+    with time_machine.travel(time.time(), tick=False) as clock:
+        client.get("/cached/schedule/?q=first")
+        client.get("/cached/schedule/?q=second")  # over the bound: not stored
+        clock.shift(VERSION_SECONDS)
+        client.get("/cached/schedule/?q=second")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/cached/schedule/?q=second")
+
+    assert len(queries) == 0
+    assert "No talks match" in response.content.decode()

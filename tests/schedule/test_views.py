@@ -157,7 +157,6 @@ def test_event_with_rooms_gets_a_grid_with_rooms_as_columns(client, gridconf):
         ({"track": "kernel"}, ["Schedulers", "Storage"]),
         ({"room": "lab"}, ["Containers", "Storage"]),
         ({"room": "lab", "track": "kernel"}, ["Storage"]),
-        ({"track": "no-such-track"}, ["Schedulers", "Containers", "Storage", "Lunch"]),
     ],
 )
 def test_filters_by_track_and_room_keep_the_grid(client, gridconf, params, expected):
@@ -235,6 +234,24 @@ def test_break_beside_clashing_talks_stays_on_the_grid(client, clashconf):
 
     assert titles(response) == ["Lunch"]
     assert to_be_confirmed(response) == [["Clash A", "Clash B", "Clash C"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("track=no-such-track", "/gridconf/schedule/"),
+        ("room=lab&track=no-such-track", "/gridconf/schedule/?room=lab"),
+        ("day=2012-11-07&q=" + "x" * 101, "/gridconf/schedule/?day=2012-11-07"),
+    ],
+)
+def test_a_filter_value_the_page_cannot_use_leads_to_the_page_without_it(
+    client, gridconf, query, canonical
+):
+    response = client.get(f"/gridconf/schedule/?{query}", follow=True)
+
+    assert response.redirect_chain == [(canonical, 302)]
+    assert titles(response) == titles(client.get(canonical))
+    assert titles(response)
 
 
 def test_each_entry_shows_time_title_speakers_room_and_track(client, gridconf):
