@@ -517,3 +517,15 @@ def test_a_zone_change_that_moves_no_talk_asks_nothing(organiser_client, zone, t
 
     assert response.redirect_chain == [("/admin/conference/event/", 302)]
     assert (Event.objects.get(pk=event.pk).time_zone, talk_starts(event)) == (zone, before)
+
+
+def test_the_zone_question_escapes_talk_titles(organiser_client):
+    event = zone_event()
+    Talk.objects.filter(title="Early bird").update(title="<script>alert(1)</script>")
+
+    response = change_event(organiser_client, event, time_zone="Europe/Lisbon")
+
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "e.g. “&lt;script&gt;alert(1)&lt;/script&gt;”." in content
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt;” (Tue 6 Nov 23:30 WET)" in content
