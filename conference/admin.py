@@ -1,11 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from conference.edit_lock import EditLockForm
+from conference.forms import KEEP_LABELS, EventAdminForm
 from conference.models import Event, Room, Track
+from conference.services import event_change_zone
 from schedule.admin_actions import EVENT_ACTIONS
 
 
@@ -18,28 +19,6 @@ class TrackForm(forms.ModelForm):
         model = Track
         fields = ["name", "slug", "colour", "position"]
         widgets = {"colour": ColourInput}
-
-
-class EventAdminForm(EditLockForm, forms.ModelForm):
-    """The event's admin form: a save over another organiser's newer one is refused."""
-
-    class Meta:
-        model = Event
-        fields = [
-            "name",
-            "slug",
-            "tagline",
-            "is_published",
-            "start_date",
-            "end_date",
-            "time_zone",
-            "location",
-            "description",
-            "website",
-        ]
-
-    def edit_lock_time(self, stamp):
-        return self.instance.local_time(stamp)
 
 
 class RoomInline(admin.TabularInline):
@@ -76,9 +55,39 @@ class EventAdmin(admin.ModelAdmin):
     actions = EVENT_ACTIONS
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "is_published", "seen_updated"]}),
-        ("When and where", {"fields": ["start_date", "end_date", "time_zone", "location"]}),
+        (
+            "When and where",
+            {
+                "fields": [
+                    "start_date",
+                    "end_date",
+                    "time_zone",
+                    "talks_keep",
+                    "zone_asked",
+                    "save_outside_dates",
+                    "outside_asked",
+                    "location",
+                ]
+            },
+        ),
         ("About", {"fields": ["description", "website"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        answer = form.zone_change
+        if change and answer is not None:
+            # The talks first, while the stored zone is still the one they were entered in.
+            plan = event_change_zone(
+                event=obj, zone=answer.zone, keep=answer.keep, allow_outside=answer.allow_outside
+            )
+            summary = " ".join(plan.summary)
+            self.message_user(
+                request, f"The talks kept {KEEP_LABELS[answer.keep]}. {summary}", messages.SUCCESS
+            )
+            for note in (*plan.warnings, plan.outside_words()):
+                if note:
+                    self.message_user(request, note, messages.WARNING)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(talk_count=Count("talks"))

@@ -43,6 +43,22 @@ def validate_event_slug(value):
         )
 
 
+def _day_existed(date, zone):
+    """Whether the venue's clocks in ``zone`` ever showed ``date``."""
+    try:
+        start, end = venue_day_bounds(date, zone)
+    except OverflowError:  # the last day a datetime can hold: no zone skipped it
+        return True
+    return start < end
+
+
+def _dates_words(dates):
+    first, last = dates[0], dates[-1]
+    if first == last:
+        return f"{first:%-d %B %Y}"
+    return f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+
+
 class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -92,11 +108,39 @@ class Event(models.Model):
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    @property
-    def days(self):
-        """The event's dates, first to last (a date the zone skipped among them)."""
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.start_date <= self.end_date:
+            try:
+                tz = zoneinfo.ZoneInfo(self.time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+                return  # the zone's own validator says so
+            if not any(_day_existed(day, tz) for day in self._dates()):
+                raise ValidationError(
+                    {
+                        "start_date": ValidationError(
+                            "%(zone)s skipped %(dates)s altogether: the clocks at the venue "
+                            "never showed it, so the event would have no day. "
+                            "Choose dates the venue had.",
+                            code="no_day_at_venue",
+                            params={"zone": tz.key, "dates": _dates_words(self._dates())},
+                        )
+                    }
+                )
+
+    def _dates(self):
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
+
+    @property
+    def days(self):
+        """The event's days at the venue, first to last: its dates that the zone had.
+
+        A date the zone skipped altogether (Pacific/Apia went from 29 to 31
+        December 2011) is left out: no talk can fall on it, so no page,
+        export, board or filter offers it.
+        """
+        return [day for day in self._dates() if _day_existed(day, self.tz)]
 
     def local_time(self, value):
         """The aware datetime ``value`` as wall-clock time at the venue."""

@@ -32,6 +32,11 @@ def _event_day(event, value):
     return day if day in event.days else None
 
 
+def _first_day(event):
+    # An event's first date may be one its zone skipped; its board opens on its first day.
+    return next(iter(event.days), event.start_date)
+
+
 def _describe(talk, event):
     if talk.start is None:
         return "the unscheduled talks"
@@ -92,7 +97,7 @@ def _report(request, result, *, done, refused):
 
 def board_start(request, event_id, *, admin_site):
     event = get_object_or_404(Event, pk=event_id)
-    return redirect(_board_url(admin_site, event, event.start_date))
+    return redirect(_board_url(admin_site, event, _first_day(event)))
 
 
 def board_day(request, event_id, day, *, admin_site):
@@ -119,7 +124,7 @@ def board_day(request, event_id, day, *, admin_site):
 
 def board_move(request, event_id, *, admin_site):
     event = get_object_or_404(Event, pk=event_id)
-    back = _event_day(event, request.POST.get("board_day")) or event.start_date
+    back = _event_day(event, request.POST.get("board_day")) or _first_day(event)
     form = BoardMoveForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, f"The talk was not moved. {_errors_text(form)}")
@@ -151,7 +156,7 @@ def board_move(request, event_id, *, admin_site):
 
 def board_swap(request, event_id, *, admin_site):
     event = get_object_or_404(Event, pk=event_id)
-    back = _event_day(event, request.POST.get("board_day")) or event.start_date
+    back = _event_day(event, request.POST.get("board_day")) or _first_day(event)
     form = BoardSwapForm(request.POST, event=event)
     if not form.is_valid():
         messages.error(request, f"The talks were not swapped. {_errors_text(form)}")

@@ -309,8 +309,8 @@ def schedule_export_data(event, *, base_url):
         url=web_url(event.website) or urljoin(base_url, reverse("event_detail", args=[event.slug])),
         acronym=acronym,
         title=export_text(event.name),
-        start=days[0].date,
-        end=days[-1].date,
+        start=days[0].date if days else event.start_date,
+        end=days[-1].date if days else event.end_date,
         time_zone_name=event.time_zone,
         timeslot_duration=_timeslot([talk for _, talk in exported]),
         tracks=tuple(

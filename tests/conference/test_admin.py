@@ -1,5 +1,7 @@
 import datetime
+import html
 import re
+import zoneinfo
 
 import pytest
 import time_machine
@@ -8,9 +10,11 @@ from django.test import Client
 
 from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event
-from tests.factories import EventFactory, UserFactory
+from schedule.models import Talk
+from tests.factories import EventFactory, TalkFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
+UTC = datetime.UTC
 
 
 def test_organisers_group_has_exactly_the_programme_permissions(db):
@@ -257,3 +261,271 @@ def test_the_event_change_form_carries_the_stamp_of_the_event_it_shows(organiser
     form = opened_event_form(organiser_client, event)
 
     assert form["seen_updated"] == event.updated.isoformat()
+
+
+# Changing an event's zone --------------------------------------------------------------------
+
+
+def zone_event():
+    """KVM Forum in Madrid, with the opening at 10:00 CET and a talk at 00:30 on its first day."""
+    event = EventFactory(name="KVM Forum", slug="kvm", time_zone="Europe/Madrid")
+    for title, hour, minute in (("Opening", 10, 0), ("Keynote", 11, 0), ("Early bird", 0, 30)):
+        start = datetime.datetime(2012, 11, 7, hour, minute, tzinfo=MADRID)
+        TalkFactory(
+            event=event, title=title, start=start, end=start + datetime.timedelta(minutes=45)
+        )
+    return event
+
+
+MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
+QUESTION = (
+    "The zone changes from Europe/Madrid to Europe/Lisbon. Say below whether the event's "
+    "3 scheduled talks keep their wall-clock times or their instants, then save again."
+)
+WALL_CLOCK_CHOICE = (
+    "Their wall-clock times: 3 talks: Wed 7 Nov 00:30 CET stays 00:30 WET in Europe/Lisbon "
+    "(an hour later in UTC), e.g. “Early bird”."
+)
+INSTANTS_CHOICE = (
+    "Their instants: 3 talks: Wed 7 Nov 00:30 CET in Europe/Madrid becomes Tue 6 Nov 23:30 WET "
+    "in Europe/Lisbon (an hour earlier on the venue's clock), e.g. “Early bird”."
+)
+OUTSIDE = (
+    "With their instants, 1 talk falls outside the event's dates, 7 Nov to 9 Nov 2012 in "
+    "Europe/Lisbon: “Early bird” (Tue 6 Nov 23:30 WET). Tick “Save even though 1 talk falls "
+    "outside the event's dates” to save anyway."
+)
+
+
+def change_event(client, event, **changes):
+    return client.post(
+        f"/admin/conference/event/{event.pk}/change/", event_form(event, **changes), follow=True
+    )
+
+
+def form_of(response):
+    return response.context["adminform"].form
+
+
+def talk_page_when(slug):
+    """The public talk page's "When", as an attendee reads it."""
+    page = Client().get(f"/kvm/talks/{slug}/").content.decode()
+    when = re.search(r"<dt>When</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", when)).split())
+
+
+def talk_starts(event):
+    return {talk.title: talk.start for talk in Talk.objects.filter(event=event)}
+
+
+def test_changing_the_zone_of_an_event_with_talks_asks_what_they_keep(organiser_client):
+    event = zone_event()
+    before = talk_starts(event)
+
+    response = change_event(organiser_client, event, time_zone="Europe/Lisbon")
+
+    form = form_of(response)
+    assert form.errors == {"time_zone": [QUESTION]}
+    assert [str(label) for _, label in form.fields["talks_keep"].choices] == [
+        WALL_CLOCK_CHOICE,
+        INSTANTS_CHOICE,
+    ]
+    content = response.content.decode()
+    assert 'value="wall_clock" id="id_talks_keep_0" checked' in content
+    assert html.escape("With their instants: 1 talk falls outside the event's dates") in content
+    assert '<input type="hidden" name="save_outside_dates"' in content  # asked once it is chosen
+    assert talk_starts(event) == before
+    assert Event.objects.get(pk=event.pk).time_zone == "Europe/Madrid"
+
+
+def test_talks_keeping_their_wall_clock_times_show_the_same_times_in_the_new_zone(
+    organiser_client,
+):
+    event = zone_event()
+    shown_before = talk_page_when(Talk.objects.get(title="Opening").slug)
+    change_event(organiser_client, event, time_zone="Europe/Lisbon")
+
+    response = change_event(
+        organiser_client,
+        event,
+        time_zone="Europe/Lisbon",
+        zone_asked="Europe/Lisbon",
+        talks_keep="wall_clock",
+    )
+
+    assert response.redirect_chain == [("/admin/conference/event/", 302)]
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages[0] == (
+        f"The talks kept their wall-clock times. {WALL_CLOCK_CHOICE.split(': ', 1)[1]}"
+    )
+    assert (shown_before, talk_page_when(Talk.objects.get(title="Opening").slug)) == (
+        "Wednesday 7 November 2012, 10:00–10:45 CET (Europe/Madrid)",
+        "Wednesday 7 November 2012, 10:00–10:45 WET (Europe/Lisbon)",
+    )
+    assert talk_starts(event)["Opening"] == datetime.datetime(2012, 11, 7, 10, 0, tzinfo=UTC)
+
+
+def test_talks_keeping_their_instants_stay_at_their_moment_in_utc(organiser_client):
+    event = Event.objects.get(pk=zone_event().pk)
+    Talk.objects.filter(title="Early bird").delete()
+    before = talk_starts(event)
+
+    asked = change_event(organiser_client, event, time_zone="Europe/Lisbon")
+    response = change_event(
+        organiser_client,
+        event,
+        time_zone="Europe/Lisbon",
+        zone_asked="Europe/Lisbon",
+        talks_keep="instants",
+    )
+
+    assert form_of(asked).errors["time_zone"] == [QUESTION.replace("3 scheduled", "2 scheduled")]
+    assert response.redirect_chain == [("/admin/conference/event/", 302)]
+    assert talk_starts(event) == before
+    assert talk_page_when(Talk.objects.get(title="Opening").slug) == (
+        "Wednesday 7 November 2012, 09:00–09:45 WET (Europe/Lisbon)"
+    )
+
+
+def test_a_change_that_takes_talks_outside_the_dates_needs_a_tick(organiser_client):
+    event = zone_event()
+    before = talk_starts(event)
+    answer = {"time_zone": "Europe/Lisbon", "zone_asked": "Europe/Lisbon", "talks_keep": "instants"}
+
+    refused = change_event(organiser_client, event, **answer)
+    ticked_for_another_count = change_event(
+        organiser_client, event, **answer, save_outside_dates="on", outside_asked="instants:2"
+    )
+    saved = change_event(
+        organiser_client, event, **answer, save_outside_dates="on", outside_asked="instants:1"
+    )
+
+    assert form_of(refused).errors == {"save_outside_dates": [OUTSIDE]}
+    assert 'type="checkbox" name="save_outside_dates"' in refused.content.decode()
+    assert 'name="outside_asked" value="instants:1"' in refused.content.decode()
+    assert form_of(ticked_for_another_count).errors == {"save_outside_dates": [OUTSIDE]}
+    assert saved.redirect_chain == [("/admin/conference/event/", 302)]
+    assert [str(message) for message in saved.context["messages"]][1] == (
+        "1 talk falls outside the event's dates, 7 Nov to 9 Nov 2012 in Europe/Lisbon: "
+        "“Early bird” (Tue 6 Nov 23:30 WET)."
+    )
+    assert talk_starts(event) == before
+    assert Event.objects.get(pk=event.pk).time_zone == "Europe/Lisbon"
+
+
+def test_a_zone_changed_again_after_the_question_is_asked_again(organiser_client):
+    event = zone_event()
+
+    response = change_event(
+        organiser_client,
+        event,
+        time_zone="Atlantic/Azores",
+        zone_asked="Europe/Lisbon",
+        talks_keep="wall_clock",
+    )
+
+    assert form_of(response).errors == {
+        "time_zone": [QUESTION.replace("Europe/Lisbon", "Atlantic/Azores")]
+    }
+    assert Event.objects.get(pk=event.pk).time_zone == "Europe/Madrid"
+
+
+def test_a_wall_clock_time_the_new_zone_skips_is_refused_naming_the_talk(organiser_client):
+    london = zoneinfo.ZoneInfo("Europe/London")
+    event = EventFactory(
+        slug="kvm",
+        time_zone="Europe/London",
+        start_date=datetime.date(2025, 3, 29),
+        end_date=datetime.date(2025, 3, 30),
+    )
+    start = datetime.datetime(2025, 3, 30, 2, 30, tzinfo=london)
+    TalkFactory(
+        event=event, title="Night owls", start=start, end=start + datetime.timedelta(hours=1)
+    )
+    before = talk_starts(event)
+
+    response = change_event(
+        organiser_client,
+        event,
+        time_zone="Europe/Madrid",
+        zone_asked="Europe/Madrid",
+        talks_keep="wall_clock",
+    )
+
+    assert form_of(response).errors == {
+        "talks_keep": [
+            "“Night owls” starts at 02:30 on Sun 30 Mar 2025, a time the clocks in "
+            "Europe/Madrid skip: move the talk first, or keep the talks' instants."
+        ]
+    }
+    assert talk_starts(event) == before
+    assert Event.objects.get(pk=event.pk).time_zone == "Europe/London"
+
+
+def test_a_wall_clock_time_the_new_zone_repeats_keeps_the_first_with_a_warning(organiser_client):
+    event = EventFactory(
+        slug="kvm",
+        time_zone="Europe/London",
+        start_date=datetime.date(2025, 10, 25),
+        end_date=datetime.date(2025, 10, 26),
+    )
+    start = datetime.datetime(2025, 10, 26, 2, 30, tzinfo=UTC)  # 02:30 GMT
+    TalkFactory(
+        event=event, title="Night owls", start=start, end=start + datetime.timedelta(hours=1)
+    )
+
+    response = change_event(
+        organiser_client,
+        event,
+        time_zone="Europe/Madrid",
+        zone_asked="Europe/Madrid",
+        talks_keep="wall_clock",
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert response.redirect_chain == [("/admin/conference/event/", 302)]
+    assert messages[1] == (
+        "“Night owls” starts at 02:30 on Sun 26 Oct 2025, which Europe/Madrid shows twice: "
+        "it keeps the first, at UTC+02:00 (CEST)."
+    )
+    assert talk_starts(event)["Night owls"] == datetime.datetime(2025, 10, 26, 0, 30, tzinfo=UTC)
+
+
+def test_saving_an_event_without_changing_its_zone_asks_nothing(organiser_client):
+    event = zone_event()
+    before = talk_starts(event)
+
+    response = change_event(organiser_client, event, location="Prague, Czechia")
+
+    assert response.redirect_chain == [("/admin/conference/event/", 302)]
+    assert Event.objects.get(pk=event.pk).location == "Prague, Czechia"
+    assert talk_starts(event) == before
+
+
+@pytest.mark.parametrize(
+    ("zone", "talks"),
+    [("Europe/Paris", True), ("Europe/Lisbon", False)],
+    ids=["a-zone-with-the-same-clocks", "an-event-without-scheduled-talks"],
+)
+def test_a_zone_change_that_moves_no_talk_asks_nothing(organiser_client, zone, talks):
+    event = zone_event()
+    if not talks:
+        Talk.objects.filter(event=event).update(start=None, end=None)
+    before = talk_starts(event)
+
+    response = change_event(organiser_client, event, time_zone=zone)
+
+    assert response.redirect_chain == [("/admin/conference/event/", 302)]
+    assert (Event.objects.get(pk=event.pk).time_zone, talk_starts(event)) == (zone, before)
+
+
+def test_the_zone_question_escapes_talk_titles(organiser_client):
+    event = zone_event()
+    Talk.objects.filter(title="Early bird").update(title="<script>alert(1)</script>")
+
+    response = change_event(organiser_client, event, time_zone="Europe/Lisbon")
+
+    content = response.content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "e.g. “&lt;script&gt;alert(1)&lt;/script&gt;”." in content
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt;” (Tue 6 Nov 23:30 WET)" in content

@@ -11,9 +11,13 @@ import html
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import icalendar
+import jsonschema
 import pytest
+import xmlschema
+from django.core.exceptions import ValidationError
 
 from conference.venue_time import venue_datetime
 from tests.factories import EventFactory, TalkFactory, UserFactory
@@ -312,3 +316,185 @@ def test_admin_day_filter_at_the_ends_of_the_calendar_lists_nothing(superuser_cl
     response = superuser_client.get("/admin/schedule/talk/", {"day": day})
 
     assert (response.status_code, list(response.context["cl"].result_list)) == (200, [])
+
+
+# Days that never existed at the venue -----------------------------------------------------------
+
+SCHEMAS = Path(__file__).parent.parent / "data" / "voc-schedule"
+
+# (zone, first date, last date, the date the zone skipped, talks as (title, wall-clock start)).
+SKIPPED_DAY_EVENTS = [
+    pytest.param(
+        "Pacific/Kiritimati",
+        datetime.date(1994, 12, 30),
+        datetime.date(1995, 1, 1),
+        "1994-12-31",
+        [("Friday", (1994, 12, 30, 10, 0)), ("New Year's Day", (1995, 1, 1, 10, 0))],
+        id="kiritimati-1994-12-31",
+    ),
+    pytest.param(
+        "Pacific/Apia",
+        datetime.date(2011, 12, 29),
+        datetime.date(2011, 12, 31),
+        "2011-12-30",
+        [("Thursday", (2011, 12, 29, 10, 0)), ("Saturday", (2011, 12, 31, 10, 0))],
+        id="apia-2011-12-30",
+    ),
+    pytest.param(
+        "Pacific/Apia",
+        datetime.date(2011, 12, 30),
+        datetime.date(2012, 1, 1),
+        "2011-12-30",
+        [("Saturday", (2011, 12, 31, 10, 0)), ("Sunday", (2012, 1, 1, 10, 0))],
+        id="apia-the-first-date-skipped",
+    ),
+]
+
+
+def make_skipped_day_event(zone, first, last, talks):
+    return make_event(
+        zone,
+        first,
+        last,
+        [(title, when, 60, f"{when[0]:04d}-{when[1]:02d}-{when[2]:02d}") for title, when in talks],
+    )
+
+
+def talk_days(talks):
+    return {f"{when[0]:04d}-{when[1]:02d}-{when[2]:02d}": [title] for title, when in talks}
+
+
+def day_tabs(response):
+    """The schedule page's day tabs: ``[(label, day), ...]``, "All days" left out."""
+    nav = re.search(r'<nav class="day-switcher.*?</nav>', response.content.decode(), re.S).group()
+    return re.findall(r'href="\?day=([0-9-]+)">([^<]+)</a>', nav)
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_a_skipped_date_is_not_one_of_the_events_days(db, zone, first, last, skipped, talks):
+    event = make_skipped_day_event(zone, first, last, talks)
+
+    assert [day.isoformat() for day in event.days] == list(talk_days(talks))
+    assert skipped not in [day.isoformat() for day in event.days]
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_schedule_offers_a_tab_for_each_existing_day_only(
+    client, db, zone, first, last, skipped, talks
+):
+    make_skipped_day_event(zone, first, last, talks)
+
+    response = client.get("/odd-days/schedule/")
+    tabs = day_tabs(response)
+    pages = {day: page_titles(client.get("/odd-days/schedule/", {"day": day})) for day, _ in tabs}
+
+    assert [day for day, _ in tabs] == list(talk_days(talks))
+    assert pages == talk_days(talks)
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_the_schedule_of_a_skipped_date_is_not_found_as_a_date_outside_the_event(
+    client, db, zone, first, last, skipped, talks
+):
+    make_skipped_day_event(zone, first, last, talks)
+
+    skipped_page = client.get("/odd-days/schedule/", {"day": skipped})
+    outside_page = client.get("/odd-days/schedule/", {"day": "2030-01-01"})
+
+    assert (skipped_page.status_code, outside_page.status_code) == (404, 404)
+    for page in (skipped_page, outside_page):
+        assert "<h1>Page not found</h1>" in page.content.decode()
+        assert page_titles(page) == []
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_exports_number_the_existing_days_and_validate(
+    client, db, zone, first, last, skipped, talks
+):
+    make_skipped_day_event(zone, first, last, talks)
+    xsd = xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd")
+    validator = jsonschema.Draft6Validator(
+        json.loads((SCHEMAS / "schedule.schema.json").read_text()),
+        format_checker=jsonschema.FormatChecker(
+            formats=[*jsonschema.Draft6Validator.FORMAT_CHECKER.checkers, "date", "uuid"]
+        ),
+    )
+
+    xml = client.get("/odd-days/schedule.xml").content
+    document = json.loads(client.get("/odd-days/schedule.json").content)
+
+    assert [error.reason for error in xsd.iter_errors(xml.decode())] == []
+    assert [error.message for error in validator.iter_errors(document)] == []
+    expected = [(index, day) for index, day in enumerate(talk_days(talks), start=1)]
+    root = ET.fromstring(xml)
+    conference = document["schedule"]["conference"]
+    assert [(int(day.get("index")), day.get("date")) for day in root.iter("day")] == expected
+    assert [(day["index"], day["date"]) for day in conference["days"]] == expected
+    assert (root.findtext("conference/days"), conference["daysCount"]) == (str(len(expected)), 2)
+    assert (root.findtext("conference/start"), conference["start"]) == (expected[0][1],) * 2
+    assert all(day.get("start") < day.get("end") for day in root.iter("day"))
+    assert all(day["day_start"] < day["day_end"] for day in conference["days"])
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_board_offers_only_existing_days_and_refuses_a_skipped_one(
+    superuser_client, zone, first, last, skipped, talks
+):
+    event = make_skipped_day_event(zone, first, last, talks)
+
+    opened = superuser_client.get(f"/admin/schedule/talk/board/{event.pk}/")
+    board = superuser_client.get(opened.url)
+    skipped_board = superuser_client.get(f"/admin/schedule/talk/board/{event.pk}/{skipped}/")
+
+    first_day = next(iter(talk_days(talks)))
+    assert opened.url == f"/admin/schedule/talk/board/{event.pk}/{first_day}/"
+    assert [link.date.isoformat() for link, _ in board.context["day_urls"]] == list(
+        talk_days(talks)
+    )
+    assert f"/{skipped}/" not in board.content.decode()
+    assert f'value="{skipped}"' not in board.content.decode()
+    assert skipped_board.status_code == 404
+
+
+@pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
+def test_admin_day_filter_offers_only_existing_days(
+    superuser_client, zone, first, last, skipped, talks
+):
+    event = make_skipped_day_event(zone, first, last, talks)
+
+    response = superuser_client.get("/admin/schedule/talk/", {"event__id__exact": event.pk})
+
+    (day_filter,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "day"]
+    assert [value for value, _ in day_filter.lookup_choices] == list(talk_days(talks))
+    assert f"day={skipped}" not in response.content.decode()
+
+
+def test_an_event_of_skipped_dates_only_is_refused(db):
+    event = EventFactory.build(
+        time_zone="Pacific/Apia",
+        start_date=datetime.date(2011, 12, 30),
+        end_date=datetime.date(2011, 12, 30),
+    )
+
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+
+    assert error.value.message_dict == {
+        "start_date": [
+            "Pacific/Apia skipped 30 December 2011 altogether: the clocks at the venue never "
+            "showed it, so the event would have no day. Choose dates the venue had."
+        ]
+    }
+
+
+def test_an_event_with_a_skipped_date_and_a_day_the_venue_had_is_valid(db):
+    event = EventFactory.build(
+        slug="new-year",
+        time_zone="Pacific/Kiritimati",
+        start_date=datetime.date(1994, 12, 31),
+        end_date=datetime.date(1995, 1, 1),
+    )
+
+    event.full_clean()
+
+    assert event.days == [datetime.date(1995, 1, 1)]
