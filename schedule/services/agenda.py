@@ -4,7 +4,6 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -13,6 +12,7 @@ from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
 from schedule.clashes import Code, schedule_problems
+from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
 from schedule.services.importing import (
     Outcome,
@@ -63,8 +63,8 @@ def speaker_name_key(name):
     return " ".join(name.split()).casefold()
 
 
-def _read_text(path, *, source):
-    data = Path(path).read_bytes()
+def _read_text(path, *, source, limits):
+    data = read_limited(path, limits=limits, error_class=AgendaError, source=source)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -86,7 +86,13 @@ def _zone_for(zone, event, *, source):
     # Checked against the same list as Event.time_zone's choices, so the event validates.
     if zone not in zoneinfo.available_timezones():
         raise AgendaError(
-            [(None, f'unknown time zone "{zone}": expected an IANA name such as Europe/Madrid')],
+            [
+                (
+                    None,
+                    f'unknown time zone "{excerpt(zone)}": expected an IANA name such as '
+                    "Europe/Madrid",
+                )
+            ],
             source,
         )
     return zoneinfo.ZoneInfo(zone)
@@ -100,10 +106,10 @@ def _talk_times(agenda, tz, *, source):
             start = venue_datetime(datetime.datetime.combine(talk.date, talk.start_time), tz)
             end = venue_datetime(datetime.datetime.combine(talk.date, talk.end_time), tz)
         except NonexistentTimeError as error:
-            errors.append((talk.time_line, f'talk "{talk.title}": {error}'))
+            errors.append((talk.time_line, f'talk "{excerpt(talk.title)}": {error}'))
             continue
         times.append((start, end))
-        where = f'{source}:{talk.time_line}: talk "{talk.title}"'
+        where = f'{source}:{talk.time_line}: talk "{excerpt(talk.title)}"'
         # Never take the offset from the abbreviation: the export printed summer
         # time for a November event. The zone decides; a mismatch is only reported.
         if talk.zone_abbreviation and talk.zone_abbreviation.upper() != start.tzname().upper():
@@ -127,7 +133,7 @@ def _talk_times(agenda, tz, *, source):
     return times, warnings
 
 
-def _event_sync(*, event, event_slug, agenda, tz, source):
+def _event_sync(*, event, event_slug, agenda, tz, source, limits):
     values = {
         "name": agenda.name,
         "location": agenda.location,
@@ -144,10 +150,11 @@ def _event_sync(*, event, event_slug, agenda, tz, source):
         field_lines=agenda.field_lines,
         error_class=AgendaError,
         source=source,
+        limits=limits,
     )
 
 
-def _speakers_sync(*, agenda, result, source):
+def _speakers_sync(*, agenda, result, source, limits):
     """The Speaker of every person in the agenda, keyed by ``speaker_name_key``."""
     wanted = {}
     for talk in agenda.talks:
@@ -184,7 +191,11 @@ def _speakers_sync(*, agenda, result, source):
             result.speakers_unchanged += 1
             continue
         problems = validation_errors(
-            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
+            speaker,
+            what=f'speaker "{excerpt(entry.name)}"',
+            field_lines={},
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
@@ -211,7 +222,7 @@ def _unique_talk_slug(title, taken):
     return candidate
 
 
-def _talks_sync(*, event, agenda, times, speakers, result, source):
+def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
     existing = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
     by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
     # Talks without an id are matched by title; each existing talk only once, so
@@ -259,9 +270,10 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
 
         problems = validation_errors(
             talk,
-            what=f'talk "{entry.title}"',
+            what=f'talk "{excerpt(entry.title)}"',
             field_lines=entry.field_lines,
             default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
@@ -293,14 +305,15 @@ def _clash_warnings(*, event, agenda, source):
     return warnings
 
 
-def agenda_import(*, path, event_slug, zone=None, dry_run=False):
+def agenda_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` and its talks from the agenda file at ``path``.
 
     ``zone`` is the venue's IANA zone; without it the existing event's zone is
     used. All or nothing: any problem raises :class:`AgendaError` (``FILE:LINE:
-    message``) before anything is committed. A dry run does all the work and
-    rolls it back, so its counts are exact. Nothing is ever deleted: talks
-    missing from the file stay.
+    message``) before anything is committed, as does a file past ``limits``
+    (an :class:`~schedule.import_limits.ImportLimits`, the defaults if
+    ``None``). A dry run does all the work and rolls it back, so its counts
+    are exact. Nothing is ever deleted: talks missing from the file stay.
 
     Two imports of one event at once take turns: the event's row is locked
     for the whole import. When the event does not exist yet, both create it
@@ -308,10 +321,17 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False):
     finds the first one's work.
     """
     source = str(path)
-    agenda = parse_agenda(_read_text(path, source=source), source=source)
+    limits = limits or ImportLimits()
+    text = _read_text(path, source=source, limits=limits)
+    agenda = parse_agenda(text, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _agenda_import_once(
-            agenda=agenda, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+            agenda=agenda,
+            event_slug=event_slug,
+            zone=zone,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
         ),
         event_slug=event_slug,
         error_class=AgendaError,
@@ -343,20 +363,26 @@ def import_with_one_retry(attempt, *, event_slug, error_class, source):
         raise error_class([(None, message)], source) from error
 
 
-def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source):
+def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz = _zone_for(zone, event, source=source)
         times, warnings = _talk_times(agenda, tz, source=source)
         event, event_outcome = _event_sync(
-            event=event, event_slug=event_slug, agenda=agenda, tz=tz, source=source
+            event=event, event_slug=event_slug, agenda=agenda, tz=tz, source=source, limits=limits
         )
         result = AgendaImportResult(
             event_slug=event_slug, event_outcome=event_outcome, dry_run=dry_run, warnings=warnings
         )
-        speakers = _speakers_sync(agenda=agenda, result=result, source=source)
+        speakers = _speakers_sync(agenda=agenda, result=result, source=source, limits=limits)
         _talks_sync(
-            event=event, agenda=agenda, times=times, speakers=speakers, result=result, source=source
+            event=event,
+            agenda=agenda,
+            times=times,
+            speakers=speakers,
+            result=result,
+            source=source,
+            limits=limits,
         )
         result.warnings.extend(_clash_warnings(event=event, agenda=agenda, source=source))
         if dry_run:

@@ -29,7 +29,6 @@ import datetime
 import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -44,6 +43,7 @@ from schedule.ics_import import (
     location_rooms,
     parse_ics,
 )
+from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
 from schedule.services.agenda import import_with_one_retry, speaker_name_key
 from schedule.services.importing import (
@@ -127,7 +127,7 @@ def _zone_for(zone, calendar, event, *, source):
             source,
         )
     if not is_iana_zone(name):
-        message = f'unknown time zone "{name}" ({origin}): expected an IANA name such as '
+        message = f'unknown time zone "{excerpt(name)}" ({origin}): expected an IANA name such as '
         message += "Europe/Madrid; pass --timezone"
         raise IcsError([(line, message)], source)
     return name
@@ -154,7 +154,7 @@ def _zone_and_times(calendar, zone, event, *, source):
     return zone_name, tz, times
 
 
-def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
+def _event_sync(*, event, event_slug, calendar, tz, venue, times, source, limits):
     first_day = min(start.astimezone(tz).date() for start, _ in times)
     # A talk ending at midnight ends on the day before.
     last_day = max(
@@ -184,6 +184,7 @@ def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
         field_lines=calendar.field_lines,
         error_class=IcsError,
         source=source,
+        limits=limits,
     )
 
 
@@ -202,7 +203,7 @@ def _unique_slug(base, taken, *, fallback, max_length):
     return candidate
 
 
-def _rooms_sync(*, event, uses, result, source):
+def _rooms_sync(*, event, uses, result, source, limits):
     """The Room of every room name in ``uses`` (name -> its lines in the file); warnings.
 
     Spellings that differ only in case, accents or punctuation ("Amphithéâtre",
@@ -235,7 +236,11 @@ def _rooms_sync(*, event, uses, result, source):
         )
         room = Room(event=event, name=name, slug=slug, position=position)
         problems = validation_errors(
-            room, what=f'room "{name}"', field_lines={}, default_line=uses[name][0]
+            room,
+            what=f'room "{excerpt(name)}"',
+            field_lines={},
+            default_line=uses[name][0],
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
@@ -249,13 +254,14 @@ def _rooms_sync(*, event, uses, result, source):
     for name, lines in uses.items():
         if speaker_name_key(rooms[name].name) != speaker_name_key(name):
             warnings.append(
-                f'{source}:{lines[0]}: LOCATION "{name}" is taken as the room "{rooms[name].name}"'
+                f'{source}:{lines[0]}: LOCATION "{excerpt(name)}" is taken as the room '
+                f'"{excerpt(rooms[name].name)}"'
                 f" ({len(lines)} event{'s' if len(lines) != 1 else ''})"
             )
     return rooms, warnings
 
 
-def _speakers_sync(*, event_slug, calendar, result, source):
+def _speakers_sync(*, event_slug, calendar, result, source, limits):
     """The Speaker of every name in the calendar, keyed by ``speaker_name_key``."""
     wanted = {}
     for entry in calendar.events:
@@ -278,7 +284,11 @@ def _speakers_sync(*, event_slug, calendar, result, source):
             name=entry.name, slug=Speaker.unique_slug_for(entry.name), external_id=ids[key]
         )
         problems = validation_errors(
-            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
+            speaker,
+            what=f'speaker "{excerpt(entry.name)}"',
+            field_lines={},
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
@@ -297,7 +307,7 @@ def _differs(talk, name, value):
     return getattr(talk, name) != value
 
 
-def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
+def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, limits):
     keys = [entry.external_id for entry in calendar.events]
     existing = {
         talk.external_id: talk
@@ -341,7 +351,11 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
                 setattr(talk, name, values[name])
 
         problems = validation_errors(
-            talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
+            talk,
+            what=entry.label,
+            field_lines=entry.field_lines,
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
@@ -380,28 +394,37 @@ def _rooms_plan(calendar, event, *, source):
         if entry.location in several:
             warnings.append(
                 f"{source}:{entry.field_lines['room']}: {entry.label} is in several rooms "
-                f'("{entry.location}"); imported without a room'
+                f'("{excerpt(entry.location)}"); imported without a room'
             )
         elif room := room_of.get(entry.location):
             uses.setdefault(room, []).append(entry.field_lines["room"])
     return venue, room_of, uses, warnings
 
 
-def ics_import(*, path, event_slug, zone=None, dry_run=False):
+def ics_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` and its talks from the iCalendar file ``path``.
 
     ``zone`` is the venue's IANA zone; see the module's docstring for the
     zone used without it. All or nothing: any problem raises
     :class:`~schedule.ics_import.IcsError` (``FILE:LINE: message``) before
-    anything is committed. A dry run does all the work and rolls it back, so
-    its counts are exact. Nothing is ever deleted. Two imports of one event
-    at once take turns (see ``import_with_one_retry``).
+    anything is committed, as does a file past ``limits`` (an
+    :class:`~schedule.import_limits.ImportLimits`, the defaults if ``None``).
+    A dry run does all the work and rolls it back, so its counts are exact.
+    Nothing is ever deleted. Two imports of one event at once take turns (see
+    ``import_with_one_retry``).
     """
     source = str(path)
-    calendar = parse_ics(Path(path).read_bytes(), source=source)
+    limits = limits or ImportLimits()
+    data = read_limited(path, limits=limits, error_class=IcsError, source=source)
+    calendar = parse_ics(data, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _ics_import_once(
-            calendar=calendar, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+            calendar=calendar,
+            event_slug=event_slug,
+            zone=zone,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
         ),
         event_slug=event_slug,
         error_class=IcsError,
@@ -409,7 +432,7 @@ def ics_import(*, path, event_slug, zone=None, dry_run=False):
     )
 
 
-def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
+def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz_name, tz, times = _zone_and_times(calendar, zone, event, source=source)
@@ -422,6 +445,7 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             venue=venue,
             times=times,
             source=source,
+            limits=limits,
         )
         result = IcsImportResult(
             event_slug=event_slug,
@@ -431,10 +455,12 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             talks_skipped=calendar.skipped,
             warnings=[*calendar.warnings, *room_warnings],
         )
-        rooms, warnings = _rooms_sync(event=event, uses=uses, result=result, source=source)
+        rooms, warnings = _rooms_sync(
+            event=event, uses=uses, result=result, source=source, limits=limits
+        )
         result.warnings.extend(warnings)
         speakers = _speakers_sync(
-            event_slug=event_slug, calendar=calendar, result=result, source=source
+            event_slug=event_slug, calendar=calendar, result=result, source=source, limits=limits
         )
         _talks_sync(
             event=event,
@@ -444,6 +470,7 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             speakers=speakers,
             result=result,
             source=source,
+            limits=limits,
         )
         result.warnings.extend(_clash_warnings(event=event, calendar=calendar, source=source))
         if dry_run:

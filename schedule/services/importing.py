@@ -5,6 +5,7 @@ import enum
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from conference.models import Event
+from schedule.import_limits import ImportLimits, length_errors
 from schedule.models import TalkSpeaker
 
 
@@ -14,7 +15,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-def event_sync(*, event, event_slug, values, field_lines, error_class, source):
+def event_sync(*, event, event_slug, values, field_lines, error_class, source, limits=None):
     """The event ``event_slug`` made with ``values``, or ``event`` given those that differ.
 
     ``event`` is the existing row (locked by the caller) or None. The row is
@@ -34,7 +35,11 @@ def event_sync(*, event, event_slug, values, field_lines, error_class, source):
         for name in changed:
             setattr(event, name, values[name])
     errors = validation_errors(
-        event, what=f"event {event_slug}", field_lines=field_lines, default_line=None
+        event,
+        what=f"event {event_slug}",
+        field_lines=field_lines,
+        default_line=None,
+        limits=limits,
     )
     if errors:
         raise error_class(errors, source)
@@ -54,24 +59,35 @@ def validation_errors(
     exclude=(),
     validate_unique=True,
     validate_constraints=True,
+    limits=None,
 ):
     """``full_clean()``'s complaints as ``(line, message)``, pointing at the file.
 
-    ``validate_unique`` and ``validate_constraints`` are ``full_clean()``'s: an
-    importer that checks a whole batch at once turns them off and reports what
-    it finds with :func:`validation_messages`.
+    Text longer than ``limits`` (an :class:`ImportLimits`, the defaults if
+    ``None``) allow is reported by :func:`length_errors` first, and those
+    fields are not checked again. ``validate_unique`` and
+    ``validate_constraints`` are ``full_clean()``'s: an importer that checks a
+    whole batch at once turns them off and reports what it finds with
+    :func:`validation_messages`.
     """
+    errors, too_long = length_errors(
+        instance,
+        what=what,
+        field_lines=field_lines,
+        default_line=default_line,
+        limits=limits or ImportLimits(),
+    )
     try:
         instance.full_clean(
-            exclude=exclude,
+            exclude=[*exclude, *too_long],
             validate_unique=validate_unique,
             validate_constraints=validate_constraints,
         )
     except ValidationError as error:
-        return validation_messages(
+        errors += validation_messages(
             error, what=what, field_lines=field_lines, default_line=default_line
         )
-    return []
+    return errors
 
 
 def validation_messages(error, *, what, field_lines, default_line):

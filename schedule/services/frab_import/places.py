@@ -4,6 +4,7 @@ from django.utils.text import slugify
 
 from conference.models import Track
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors
 from schedule.services.importing import Outcome
 
@@ -36,7 +37,7 @@ def name_key(name):
     return " ".join(name.split()).casefold()
 
 
-def places_sync(*, model, part, event, entries, result, source):
+def places_sync(*, model, part, event, entries, result, source, limits):
     """The rooms or tracks (``model``) of ``event`` for ``entries``, by name key.
 
     The file's order is their position. New ones are inserted and changed
@@ -74,7 +75,11 @@ def places_sync(*, model, part, event, entries, result, source):
                 result.count(f"{part}s", Outcome.UNCHANGED)
                 continue
         problems = row_errors(
-            place, what=f'{part} "{entry.name}"', field_lines={}, default_line=entry.line
+            place,
+            what=f'{part} "{excerpt(entry.name)}"',
+            field_lines={},
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)

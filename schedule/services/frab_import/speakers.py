@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import constraint_message, row_errors, unique_errors
 from schedule.services.importing import Outcome
 from speakers.models import Speaker
@@ -34,7 +35,8 @@ class NewSpeakers:
     of the slugs taken rather than a query per speaker.
     """
 
-    def __init__(self):
+    def __init__(self, *, limits=None):
+        self.limits = limits
         self.stored_slugs = None  # read on first need: a second run creates no one
         self.taken_slugs = None
         # External ids the database holds, as far as the import has read them.
@@ -55,8 +57,14 @@ class NewSpeakers:
 
     def add(self, speaker, person):
         """Note ``speaker`` for insertion if it validates; its errors otherwise."""
-        what = f'speaker "{person.name}"'
-        problems = row_errors(speaker, what=what, field_lines={}, default_line=person.line)
+        what = f'speaker "{excerpt(person.name)}"'
+        problems = row_errors(
+            speaker,
+            what=what,
+            field_lines=person.field_lines,
+            default_line=person.line,
+            limits=self.limits,
+        )
         if not problems:
             self.rows.append((speaker, what, person.line))
         return problems
@@ -123,7 +131,11 @@ def speakers_sync(*, schedule, namespace, new_speakers, result, source):
         elif person.biography and not speaker.bio.strip():
             speaker.bio = person.biography
             problems = row_errors(
-                speaker, what=f'speaker "{person.name}"', field_lines={}, default_line=person.line
+                speaker,
+                what=f'speaker "{excerpt(person.name)}"',
+                field_lines=person.field_lines,
+                default_line=person.line,
+                limits=new_speakers.limits,
             )
             outcome = Outcome.UPDATED
             if not problems:

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.agenda import speaker_name_key
 from schedule.services.frab_import.places import name_key, unique_slug
@@ -21,7 +22,7 @@ class TalkSync:
     """
 
     def __init__(
-        self, *, event, schedule, namespace, places, speakers, new_speakers, result, source
+        self, *, event, schedule, namespace, places, speakers, new_speakers, result, source, limits
     ):
         self.event = event
         self.schedule = schedule
@@ -31,6 +32,7 @@ class TalkSync:
         self.new_speakers = new_speakers
         self.result = result
         self.source = source
+        self.limits = limits
         self.errors = []
         self.line_of = {}  # talk pk -> the file's line, once written
         self.new = []  # (talk, what, line) to insert
@@ -101,7 +103,7 @@ class TalkSync:
                 continue
             self.result.warnings.append(
                 f"{self.source}:{person.line}: {entry.label}: person "
-                f'"{person.name}" has neither id nor guid; matched by name among this '
+                f'"{excerpt(person.name)}" has neither id nor guid; matched by name among this '
                 "talk's speakers only"
             )
             speaker = unkeyed.get(speaker_name_key(person.name))
@@ -139,7 +141,11 @@ class TalkSync:
             # clean() reads the room's and the track's event: these are the import's own rows.
             talk.room, talk.track = values["room"], values["track"]
             problems = row_errors(
-                talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
+                talk,
+                what=entry.label,
+                field_lines=entry.field_lines,
+                default_line=entry.line,
+                limits=self.limits,
             )
             if problems:
                 self.errors.extend(problems)
