@@ -11,11 +11,12 @@ from django.utils.text import slugify
 from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
-from schedule.clashes import Code, schedule_problems
+from schedule.clashes import Code
 from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
 from schedule.services.importing import (
     Outcome,
+    clash_warnings,
     event_sync,
     talk_speakers_set,
     validation_errors,
@@ -294,15 +295,13 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
 def _clash_warnings(*, event, agenda, source):
     """The schedule's clashes after the import, pointing at the file's lines where known."""
     line_of = {entry.external_id or entry.title: entry.line for entry in agenda.talks}
-    warnings = []
-    for problem in schedule_problems(event):
+    return clash_warnings(
+        event=event,
+        source=source,
+        line_of=lambda talk: line_of.get(talk.external_id or talk.title),
         # Dates outside the event are already reported, with the time line.
-        if problem.is_error and problem.code != Code.OUTSIDE_EVENT:
-            talk = problem.talks[0]
-            line = line_of.get(talk.external_id or talk.title)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
+        skip={Code.OUTSIDE_EVENT},
+    )
 
 
 def agenda_import(*, path, event_slug, zone=None, dry_run=False, limits=None):

@@ -34,7 +34,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from conference.models import Event, Room
-from schedule.clashes import schedule_problems
 from schedule.ics_import import (
     IcsError,
     IcsTimeError,
@@ -48,6 +47,7 @@ from schedule.models import Talk
 from schedule.services.agenda import import_with_one_retry, speaker_name_key
 from schedule.services.importing import (
     Outcome,
+    clash_warnings,
     event_sync,
     talk_speakers_set,
     validation_errors,
@@ -374,13 +374,9 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, l
 def _clash_warnings(*, event, calendar, source):
     """The schedule's clashes after the import, pointing at the file's lines where known."""
     line_of = {entry.external_id: entry.line for entry in calendar.events}
-    warnings = []
-    for problem in schedule_problems(event):
-        if problem.is_error:
-            line = line_of.get(problem.talks[0].external_id)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
+    return clash_warnings(
+        event=event, source=source, line_of=lambda talk: line_of.get(talk.external_id)
+    )
 
 
 def _rooms_plan(calendar, event, *, source):

@@ -20,15 +20,16 @@ IMPORTERS = ["agenda", "frab", "ics"]
 ABSTRACT = "An abstract."
 
 
-def agenda_text(titles, abstract):
+def agenda_text(titles, abstract, *, at_once=False):
     rows = ["# Small Conf", "## Location: Barcelona, Spain", "## Date: November 7-9, 2012", ""]
     for number, title in enumerate(titles):
-        rows += [f"## {title}", f"### Name: Speaker {number}"]
-        rows += [f"### Time: November 7, 2012 {9 + number}:00 - {9 + number}:30 CET", abstract, ""]
+        hour, speaker = (9, 0) if at_once else (9 + number, number)
+        rows += [f"## {title}", f"### Name: Speaker {speaker}"]
+        rows += [f"### Time: November 7, 2012 {hour}:00 - {hour}:30 CET", abstract, ""]
     return "\n".join(rows)
 
 
-def frab_text(titles, abstract, biography=""):
+def frab_text(titles, abstract, biography="", *, at_once=False):
     biographies = "".join(
         f'<person id="{number}"><biography>{biography}</biography></person>'
         for number in range(len(titles))
@@ -36,8 +37,8 @@ def frab_text(titles, abstract, biography=""):
     )
     events = "".join(
         f"""
-      <event guid="0b9a3c1e-5d2f-4a6b-8c7d-9e0f1a2b3c{number:02d}" id="{number}">
-        <date>2025-03-01T{9 + number:02d}:00:00+01:00</date>
+      <event guid="0b9a3c1e-5d2f-4a6b-8c7d-9e0f1a2b{number:04d}" id="{number}">
+        <date>2025-03-01T{9 if at_once else 9 + number:02d}:00:00+01:00</date>
         <duration>00:30</duration>
         <title>{title}</title>
         <abstract>{abstract}</abstract>
@@ -63,14 +64,15 @@ def frab_text(titles, abstract, biography=""):
 """
 
 
-def ics_text(titles, abstract):
+def ics_text(titles, abstract, *, at_once=False):
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tests//EN", "X-WR-CALNAME:Small Conf"]
     for number, title in enumerate(titles):
+        hour = 9 if at_once else 9 + number
         lines += [
             "BEGIN:VEVENT",
             f"UID:talk-{number}@example.org",
-            f"DTSTART;TZID=Europe/Berlin:20250301T{9 + number:02d}0000",
-            f"DTEND;TZID=Europe/Berlin:20250301T{9 + number:02d}3000",
+            f"DTSTART;TZID=Europe/Berlin:20250301T{hour:02d}0000",
+            f"DTEND;TZID=Europe/Berlin:20250301T{hour:02d}3000",
             f"SUMMARY:{title}",
             "LOCATION:Main Hall",
             f"DESCRIPTION:{abstract}",
@@ -85,9 +87,10 @@ TEXTS = {"agenda": agenda_text, "frab": frab_text, "ics": ics_text}
 SUFFIXES = {"agenda": ".txt", "frab": ".schedule.xml", "ics": ".ics"}
 
 
-def write_file(tmp_path, importer, *, titles=("Opening",), abstract=ABSTRACT):
+def write_file(tmp_path, importer, *, titles=("Opening",), abstract=ABSTRACT, at_once=False):
+    """A file of a talk per title, one an hour from 9:00, or ``at_once`` all at 9:00."""
     path = tmp_path / f"small{SUFFIXES[importer]}"
-    path.write_text(TEXTS[importer](list(titles), abstract), encoding="utf-8")
+    path.write_text(TEXTS[importer](list(titles), abstract, at_once=at_once), encoding="utf-8")
     return path
 
 
@@ -326,6 +329,27 @@ def test_import_quotes_a_one_megabyte_title_briefly(tmp_path, importer):
     assert "title is 1,000,000 characters long; at most 300 fit" in "\n".join(messages)
     assert max(len(message) for message in messages) < len(str(path)) + 250
     assert counts() == (0, 0, 0)
+
+
+# Clashes --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", IMPORTERS)
+def test_import_lists_the_first_hundred_clashes_and_says_there_are_more(tmp_path, importer):
+    # 102 talks at once in one room with one speaker (agenda talks have no room): 5,151
+    # pairs, each a clash; listing them all took time and memory of the square of the talks.
+    path = write_file(tmp_path, importer, titles=[f"Talk {n}" for n in range(102)], at_once=True)
+
+    _, stderr = run_import(importer, path)
+
+    warnings = stderr.splitlines()
+    assert len([warning for warning in warnings if ": clash: " in warning]) == 100
+    assert warnings[-1] == (
+        f"{path}: more clashes than the 100 above; manage.py check_schedule --event small "
+        "lists them all"
+    )
+    assert Talk.objects.count() == 102
 
 
 def test_import_limits_default_to_the_documented_values():

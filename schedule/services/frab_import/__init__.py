@@ -35,7 +35,6 @@ from django.db import transaction
 
 from conference.models import Event, Room, Track
 from conference.page_cache import event_pages_changed
-from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.import_limits import ImportLimits, read_limited
 from schedule.services.agenda import import_with_one_retry
@@ -47,7 +46,7 @@ from schedule.services.frab_import.speakers import (
     speakers_sync,
 )
 from schedule.services.frab_import.talks import TalkSync
-from schedule.services.importing import event_sync
+from schedule.services.importing import clash_warnings, event_sync
 
 __all__ = [
     "PARTS",
@@ -78,17 +77,6 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
         source=source,
         limits=limits,
     )
-
-
-def _clash_warnings(*, event, line_of, source):
-    """The schedule's clashes after the import; ``line_of`` maps talk pks to file lines."""
-    warnings = []
-    for problem in schedule_problems(event):
-        if problem.is_error:
-            line = line_of.get(problem.talks[0].pk)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
 
 
 def _pages_changed(*, event, updated_speakers):
@@ -199,7 +187,11 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
         talks.run(times)
         if result.changed:
             _pages_changed(event=event, updated_speakers=updated_speakers)
-        result.warnings.extend(_clash_warnings(event=event, line_of=talks.line_of, source=source))
+        result.warnings.extend(
+            clash_warnings(
+                event=event, source=source, line_of=lambda talk: talks.line_of.get(talk.pk)
+            )
+        )
         if dry_run:
             transaction.set_rollback(True)
     return result
