@@ -16,6 +16,7 @@ from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
 from schedule.services.importing import (
     Outcome,
+    UniqueSlugs,
     clash_warnings,
     event_sync,
     talk_speakers_set,
@@ -173,13 +174,16 @@ def _speakers_sync(*, agenda, result, source, limits):
         pk_by_key.setdefault(speaker_name_key(name), pk)
     existing = Speaker.objects.in_bulk([pk_by_key[key] for key in wanted if key in pk_by_key])
 
-    speakers, errors = {}, []
+    speakers, errors, slugs = {}, [], None
     for key, entry in wanted.items():
         speaker = existing.get(pk_by_key.get(key))
         if speaker is None:
+            if slugs is None:
+                # The slugs Speaker.unique_slug_for would give, from one read of the taken ones.
+                slugs = UniqueSlugs(Speaker.objects.values_list("slug", flat=True))
             speaker = Speaker(
                 name=entry.name,
-                slug=Speaker.unique_slug_for(entry.name),
+                slug=slugs.make(slugify(entry.name)[:190] or "speaker"),
                 affiliation=entry.affiliation,
             )
             outcome = Outcome.CREATED
@@ -213,14 +217,8 @@ def _speakers_sync(*, agenda, result, source, limits):
     return speakers
 
 
-def _unique_talk_slug(title, taken):
-    base = slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "talk"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def _unique_talk_slug(title, slugs):
+    return slugs.make(slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "talk")
 
 
 def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
@@ -232,7 +230,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
     for talk in existing:
         if not talk.external_id:
             without_id_by_title[talk.title].append(talk)
-    taken_slugs = {talk.slug for talk in existing}
+    taken_slugs = UniqueSlugs(talk.slug for talk in existing)
 
     errors = []
     for entry, (start, end) in zip(agenda.talks, times, strict=True):

@@ -47,6 +47,7 @@ from schedule.models import Talk
 from schedule.services.agenda import import_with_one_retry, speaker_name_key
 from schedule.services.importing import (
     Outcome,
+    UniqueSlugs,
     clash_warnings,
     event_sync,
     talk_speakers_set,
@@ -192,15 +193,8 @@ def _room_slug(name):
     return slugify(name)[:ROOM_SLUG_MAX_LENGTH].strip("-")
 
 
-def _unique_slug(base, taken, *, fallback, max_length):
-    base = base or fallback
-    candidate, number = base, 2
-    while candidate in taken:
-        suffix = f"-{number}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def _unique_slug(base, slugs, *, fallback, max_length):
+    return slugs.make(base or fallback, max_length=max_length)
 
 
 def _rooms_sync(*, event, uses, result, source, limits):
@@ -220,7 +214,7 @@ def _rooms_sync(*, event, uses, result, source, limits):
 
     rooms, errors, warnings = {}, [], []
     position = max((room.position for room in existing), default=-1) + 1
-    taken_slugs = set(by_slug)
+    taken_slugs = UniqueSlugs(by_slug)
     new_rooms = []
     for group, names in groups.items():
         if isinstance(group, Room):
@@ -313,7 +307,7 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, l
         talk.external_id: talk
         for talk in event.talks.filter(external_id__in=keys).prefetch_related("talk_speakers")
     }
-    taken_slugs = set(event.talks.values_list("slug", flat=True))
+    taken_slugs = UniqueSlugs(event.talks.values_list("slug", flat=True))
     errors = []
     for entry, (start, end) in zip(calendar.events, times, strict=True):
         values = {

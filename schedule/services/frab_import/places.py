@@ -6,7 +6,7 @@ from conference.models import Track
 from schedule.frab import FrabError
 from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
 TRACK_PALETTE = (
@@ -23,14 +23,9 @@ TRACK_PALETTE = (
 )
 
 
-def unique_slug(text, taken, *, fallback, max_length):
-    base = slugify(text)[: max_length - 10].strip("-_") or fallback
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def unique_slug(text, slugs, *, fallback, max_length):
+    """A slug from ``text`` that ``slugs`` (a ``UniqueSlugs``) had not given yet."""
+    return slugs.make(slugify(text)[: max_length - 10].strip("-_") or fallback)
 
 
 def name_key(name):
@@ -43,10 +38,11 @@ def places_sync(*, model, part, event, entries, result, source, limits):
     The file's order is their position. New ones are inserted and changed
     ones updated in a statement or two, whatever their number.
     """
-    existing, taken = {}, set()
-    for place in model.objects.filter(event=event).order_by("pk"):
+    existing = {}
+    stored = list(model.objects.filter(event=event).order_by("pk"))
+    for place in stored:
         existing.setdefault(name_key(place.name), place)
-        taken.add(place.slug)
+    taken = UniqueSlugs(place.slug for place in stored)
     places, errors, new, changes = {}, [], [], []
     for position, entry in enumerate(entries):
         place = existing.get(name_key(entry.name))

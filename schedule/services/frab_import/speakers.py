@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from schedule.frab import FrabError
 from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import constraint_message, row_errors, unique_errors
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs
 from speakers.models import Speaker
 
 SLUG_BASE_LENGTH = 190  # as Speaker.unique_slug_for: room for "-2", "-3"… within 200
@@ -38,7 +38,7 @@ class NewSpeakers:
     def __init__(self, *, limits=None):
         self.limits = limits
         self.stored_slugs = None  # read on first need: a second run creates no one
-        self.taken_slugs = None
+        self.slugs = None
         # External ids the database holds, as far as the import has read them.
         self.stored_external_ids = set()
         self.rows = []  # (speaker, what, line)
@@ -46,13 +46,8 @@ class NewSpeakers:
     def make(self, person, *, external_id):
         if self.stored_slugs is None:
             self.stored_slugs = set(Speaker.objects.order_by().values_list("slug", flat=True))
-            self.taken_slugs = set(self.stored_slugs)
-        base = slugify(person.name)[:SLUG_BASE_LENGTH] or "speaker"
-        slug, number = base, 2
-        while slug in self.taken_slugs:
-            slug = f"{base}-{number}"
-            number += 1
-        self.taken_slugs.add(slug)
+            self.slugs = UniqueSlugs(self.stored_slugs)
+        slug = self.slugs.make(slugify(person.name)[:SLUG_BASE_LENGTH] or "speaker")
         return Speaker(name=person.name, slug=slug, bio=person.biography, external_id=external_id)
 
     def add(self, speaker, person):
@@ -95,7 +90,7 @@ class NewSpeakers:
         if speakers:
             bulk_create_with_history(speakers, Speaker)
         if self.stored_slugs is not None:
-            self.stored_slugs = set(self.taken_slugs)
+            self.stored_slugs = set(self.slugs.taken)
         self.stored_external_ids.update(s.external_id for s, _, _ in self.rows if s.external_id)
         self.rows = []
 

@@ -10,7 +10,7 @@ from schedule.services.agenda import speaker_name_key
 from schedule.services.frab_import.places import name_key, unique_slug
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors, unique_errors
 from schedule.services.frab_import.speakers import speaker_external_id
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs
 
 
 class TalkSync:
@@ -45,7 +45,7 @@ class TalkSync:
         existing = list(event.talks.order_by("pk").prefetch_related(speaker_links))
         self.by_uuid = {talk.uuid: talk for talk in existing}
         self.by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
-        self.taken_slugs = {talk.slug for talk in existing}
+        self.taken_slugs = UniqueSlugs(talk.slug for talk in existing)
         guids = [entry.guid for entry in schedule.talks if entry.guid]
         self.guids_elsewhere = set(
             Talk.objects.filter(uuid__in=guids).exclude(event=event).values_list("uuid", flat=True)
