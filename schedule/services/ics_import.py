@@ -31,9 +31,11 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from conference.models import Event, Room
+from conference.page_cache import event_pages_changed
 from schedule.ics_import import (
     IcsError,
     IcsTimeError,
@@ -45,14 +47,15 @@ from schedule.ics_import import (
 from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
 from schedule.services.agenda import import_with_one_retry, speaker_name_key
-from schedule.services.importing import (
-    Outcome,
-    UniqueSlugs,
-    clash_warnings,
-    event_sync,
-    talk_speakers_set,
-    validation_errors,
+from schedule.services.frab_import.rows import (
+    bulk_update_changed,
+    constraint_message,
+    row_errors,
+    unique_errors,
 )
+from schedule.services.frab_import.speakers import NewSpeakers
+from schedule.services.frab_import.talks import talk_links_write
+from schedule.services.importing import Outcome, UniqueSlugs, clash_warnings, event_sync
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -201,7 +204,8 @@ def _rooms_sync(*, event, uses, result, source, limits):
     """The Room of every room name in ``uses`` (name -> its lines in the file); warnings.
 
     Spellings that differ only in case, accents or punctuation ("Amphithéâtre",
-    "Amphithéatre") are one room, named as most of the file spells it.
+    "Amphithéatre") are one room, named as most of the file spells it. New
+    rooms are checked without a query each and inserted in one statement.
     """
     existing = list(event.rooms.all())
     by_name = {speaker_name_key(room.name): room for room in existing}
@@ -224,12 +228,14 @@ def _rooms_sync(*, event, uses, result, source, limits):
             # The most used spelling names the room; on a tie, the file's first.
             name = max(names, key=lambda name: len(uses[name]))
             new_rooms.append((name, names))
+    created = []
     for name, names in sorted(new_rooms, key=lambda pair: pair[0].casefold()):
+        # Slugs are unique within the event by construction: ``taken_slugs`` holds its own.
         slug = _unique_slug(
             _room_slug(name), taken_slugs, fallback="room", max_length=ROOM_SLUG_MAX_LENGTH
         )
         room = Room(event=event, name=name, slug=slug, position=position)
-        problems = validation_errors(
+        problems = row_errors(
             room,
             what=f'room "{excerpt(name)}"',
             field_lines={},
@@ -239,24 +245,29 @@ def _rooms_sync(*, event, uses, result, source, limits):
         if problems:
             errors.extend(problems)
             continue
-        room.save()
+        created.append(room)
         position += 1
         result.rooms_created += 1
         rooms |= dict.fromkeys(names, room)
     if errors:
         raise IcsError(errors, source)
+    Room.objects.bulk_create(created)
     for name, lines in uses.items():
         if speaker_name_key(rooms[name].name) != speaker_name_key(name):
             warnings.append(
                 f'{source}:{lines[0]}: LOCATION "{excerpt(name)}" is taken as the room '
-                f'"{excerpt(rooms[name].name)}"'
-                f" ({len(lines)} event{'s' if len(lines) != 1 else ''})"
+                f'"{excerpt(rooms[name].name)}" ({len(lines)} event{"s" if len(lines) != 1 else ""}'
+                ")"
             )
     return rooms, warnings
 
 
 def _speakers_sync(*, event_slug, calendar, result, source, limits):
-    """The Speaker of every name in the calendar, keyed by ``speaker_name_key``."""
+    """The Speaker of every name in the calendar, keyed by ``speaker_name_key``.
+
+    The event's speakers are read in one query (their external ids share the
+    event's prefix) and the new ones inserted in bulk, with their history.
+    """
     wanted = {}
     for entry in calendar.events:
         for speaker in entry.speakers:
@@ -264,8 +275,11 @@ def _speakers_sync(*, event_slug, calendar, result, source, limits):
     ids = {key: speaker_external_id(event_slug, entry.name) for key, entry in wanted.items()}
     existing = {
         speaker.external_id: speaker
-        for speaker in Speaker.objects.filter(external_id__in=ids.values())
+        for speaker in Speaker.objects.filter(external_id__startswith=f"ics:{event_slug}:")
     }
+    new_speakers = NewSpeakers(limits=limits)
+    # Every external id of a new speaker has the prefix read above.
+    new_speakers.stored_external_ids.update(existing)
     speakers, errors = {}, []
     for key, entry in wanted.items():
         speaker = existing.get(ids[key])
@@ -274,24 +288,17 @@ def _speakers_sync(*, event_slug, calendar, result, source, limits):
             result.speakers_unchanged += 1
             speakers[key] = speaker
             continue
-        speaker = Speaker(
-            name=entry.name, slug=Speaker.unique_slug_for(entry.name), external_id=ids[key]
-        )
-        problems = validation_errors(
-            speaker,
-            what=f'speaker "{excerpt(entry.name)}"',
-            field_lines={},
-            default_line=entry.line,
-            limits=limits,
-        )
+        speaker = new_speakers.make(name=entry.name, external_id=ids[key])
+        problems = new_speakers.add(speaker, line=entry.line)
         if problems:
             errors.extend(problems)
             continue
-        speaker.save()
         result.speakers_created += 1
         speakers[key] = speaker
+    errors += new_speakers.unique_errors()
     if errors:
         raise IcsError(errors, source)
+    new_speakers.write()
     return speakers
 
 
@@ -302,13 +309,16 @@ def _differs(talk, name, value):
 
 
 def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, limits):
-    keys = [entry.external_id for entry in calendar.events]
-    existing = {
-        talk.external_id: talk
-        for talk in event.talks.filter(external_id__in=keys).prefetch_related("talk_speakers")
-    }
-    taken_slugs = UniqueSlugs(event.talks.values_list("slug", flat=True))
-    errors = []
+    """Create or update a talk per event of the file: all checked, then written in bulk.
+
+    The event's talks are read once, each row is validated without a query,
+    and the new, changed and relinked talks are written with a statement or
+    a few per kind of change, whatever the number of talks.
+    """
+    existing_talks = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
+    existing = {talk.external_id: talk for talk in existing_talks if talk.external_id}
+    taken_slugs = UniqueSlugs(talk.slug for talk in existing_talks)
+    errors, new, changes, links = [], [], [], []
     for entry, (start, end) in zip(calendar.events, times, strict=True):
         values = {
             "title": entry.title,
@@ -319,7 +329,7 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, l
             "source_url": entry.url,
             "is_cancelled": entry.is_cancelled,
         }
-        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        chosen = [speakers[speaker_name_key(s.name)] for s in entry.speakers]
         talk = existing.get(entry.external_id)
         if talk is None:
             talk = Talk(
@@ -338,13 +348,14 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, l
         else:
             current_links = list(talk.talk_speakers.all())
             changed = [name for name, value in values.items() if _differs(talk, name, value)]
-            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+            same_speakers = [link.speaker_id for link in current_links] == [s.pk for s in chosen]
+            if not changed and same_speakers:
                 result.talks_unchanged += 1
                 continue
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = validation_errors(
+        problems = row_errors(
             talk,
             what=entry.label,
             field_lines=entry.field_lines,
@@ -355,14 +366,29 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, l
             errors.extend(problems)
             continue
         if changed is None:
-            talk.save()
+            new.append((talk, entry.label, entry.line))
             result.talks_created += 1
         else:
-            talk.save(update_fields=[*changed, "updated"])
+            # A talk whose speakers alone changed is updated too, as save() marked it.
+            changes.append((talk, [*changed, "updated"]))
             result.talks_updated += 1
-        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
+        links.append((talk, chosen, current_links))
+    # Talks are matched on their external id, so a new one can only take that of an
+    # earlier row of the file (a UID spelling the digest of another, too long, UID).
+    errors += unique_errors(
+        new,
+        field="external_id",
+        taken=existing,
+        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    )
     if errors:
         raise IcsError(errors, source)
+    Talk.objects.bulk_create([talk for talk, _, _ in new])
+    now = timezone.now()  # what auto_now would set; bulk_update leaves it to us
+    for talk, _ in changes:
+        talk.updated = now
+    bulk_update_changed(changes, update=Talk.objects.bulk_update)
+    talk_links_write(links)
 
 
 def _clash_warnings(*, event, calendar, source):
@@ -462,6 +488,9 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
             source=source,
             limits=limits,
         )
+        if result.changed:
+            # Bulk writes send no signals: the event's cached pages are marked stale here.
+            event_pages_changed(event.slug)
         result.warnings.extend(_clash_warnings(event=event, calendar=calendar, source=source))
         if dry_run:
             transaction.set_rollback(True)

@@ -43,25 +43,29 @@ class NewSpeakers:
         self.stored_external_ids = set()
         self.rows = []  # (speaker, what, line)
 
-    def make(self, person, *, external_id):
+    def make(self, *, name, external_id, bio=""):
         if self.stored_slugs is None:
             self.stored_slugs = set(Speaker.objects.order_by().values_list("slug", flat=True))
             self.slugs = UniqueSlugs(self.stored_slugs)
-        slug = self.slugs.make(slugify(person.name)[:SLUG_BASE_LENGTH] or "speaker")
-        return Speaker(name=person.name, slug=slug, bio=person.biography, external_id=external_id)
+        slug = self.slugs.make(slugify(name)[:SLUG_BASE_LENGTH] or "speaker")
+        return Speaker(name=name, slug=slug, bio=bio, external_id=external_id)
 
-    def add(self, speaker, person):
-        """Note ``speaker`` for insertion if it validates; its errors otherwise."""
-        what = f'speaker "{excerpt(person.name)}"'
+    def add(self, speaker, *, line, field_lines=None):
+        """Note ``speaker`` for insertion if it validates; its errors otherwise.
+
+        ``line`` is where the file names the speaker, ``field_lines`` where it
+        gives their fields (the bio) if elsewhere.
+        """
+        what = f'speaker "{excerpt(speaker.name)}"'
         problems = row_errors(
             speaker,
             what=what,
-            field_lines=person.field_lines,
-            default_line=person.line,
+            field_lines=field_lines or {},
+            default_line=line,
             limits=self.limits,
         )
         if not problems:
-            self.rows.append((speaker, what, person.line))
+            self.rows.append((speaker, what, line))
         return problems
 
     def unique_errors(self):
@@ -119,8 +123,8 @@ def speakers_sync(*, schedule, namespace, new_speakers, result, source):
     for key, person in wanted.items():
         speaker = existing.get(key)
         if speaker is None:
-            speaker = new_speakers.make(person, external_id=key)
-            problems = new_speakers.add(speaker, person)
+            speaker = new_speakers.make(name=person.name, bio=person.biography, external_id=key)
+            problems = new_speakers.add(speaker, line=person.line, field_lines=person.field_lines)
             outcome = Outcome.CREATED
         # Speakers edit their own profiles: the file only fills a blank bio.
         elif person.biography and not speaker.bio.strip():

@@ -110,8 +110,12 @@ class TalkSync:
             if speaker is not None:
                 self.result.count("speakers", Outcome.UNCHANGED)
             else:
-                speaker = self.new_speakers.make(person, external_id="")
-                problems = self.new_speakers.add(speaker, person)
+                speaker = self.new_speakers.make(
+                    name=person.name, bio=person.biography, external_id=""
+                )
+                problems = self.new_speakers.add(
+                    speaker, line=person.line, field_lines=person.field_lines
+                )
                 if problems:
                     self.errors.extend(problems)
                     continue
