@@ -172,6 +172,18 @@ def test_event_times_keep_each_zone(timezone_block, times, start, end):
     assert event_times(calendar.events[0], MADRID) == (start, end)
 
 
+def test_event_times_refuse_a_time_a_vtimezone_skips():
+    times = ("DTSTART;TZID=My Zone:20240331T023000", "DTEND;TZID=My Zone:20240331T033000")
+    calendar = parse_ics(ics(talk_event("t1", "A talk", times), header=MY_ZONE))
+
+    with pytest.raises(IcsTimeError) as caught:
+        event_times(calendar.events[0], MADRID)
+
+    assert str(caught.value) == (
+        'event "A talk": DTSTART: 2024-03-31 02:30 does not exist in My Zone: the clocks skip it.'
+    )
+
+
 @pytest.mark.parametrize(
     ("times", "line", "message"),
     [
@@ -200,6 +212,16 @@ def test_event_times_keep_each_zone(timezone_block, times, start, end):
             'event "A talk": DTSTART: 2024-03-31 02:30 does not exist in Europe/Madrid: '
             "the clocks skip it.",
             id="floating-time-the-clocks-skip",
+        ),
+        pytest.param(
+            (
+                "DTSTART;TZID=Europe/Berlin:20250330T024500",
+                "DTEND;TZID=Europe/Berlin:20250330T031500",
+            ),
+            8,
+            'event "A talk": DTSTART: 2025-03-30 02:45 does not exist in Europe/Berlin: '
+            "the clocks skip it.",
+            id="tzid-time-the-clocks-skip",
         ),
         pytest.param(
             ("DTSTART:20240301T100000Z", "DURATION:-PT30M"),
