@@ -5,7 +5,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
 from conference.models import Event
@@ -19,6 +19,8 @@ from schedule.services.importing import (
     UniqueSlugs,
     clash_warnings,
     event_sync,
+    import_with_one_retry,
+    speaker_name_key,
     talk_speakers_set,
     validation_errors,
 )
@@ -58,11 +60,6 @@ class AgendaImportResult:
             f"Speakers: {self.speakers_created} created, {self.speakers_updated} updated, "
             f"{self.speakers_unchanged} unchanged."
         )
-
-
-def speaker_name_key(name):
-    """The form two spellings of one person's name share: "avi  KIVITY" ~ "Avi Kivity"."""
-    return " ".join(name.split()).casefold()
 
 
 def _read_text(path, *, source, limits):
@@ -334,30 +331,6 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
         error_class=AgendaError,
         source=source,
     )
-
-
-def import_with_one_retry(attempt, *, event_slug, error_class, source):
-    """``attempt()``, the transaction of an import; once more if another import won a race.
-
-    An import locks its event's row, so two imports of an existing event take
-    turns. Two imports creating the same event (or the same speaker) both
-    insert it, and the database refuses the later one: that import's
-    transaction is rolled back and run once more, and now finds the rows the
-    other one committed. Losing twice raises ``error_class`` (the importer's
-    ``FILE:LINE`` error) rather than a database traceback.
-    """
-    try:
-        return attempt()
-    except IntegrityError:
-        pass
-    try:
-        return attempt()
-    except IntegrityError as error:
-        message = (
-            f"the event {event_slug} changed while this import ran (another import at the "
-            f"same time?); nothing was imported, run it again ({str(error).splitlines()[0]})"
-        )
-        raise error_class([(None, message)], source) from error
 
 
 def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):

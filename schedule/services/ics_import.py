@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from conference.models import Event, Room
-from conference.page_cache import event_pages_changed
 from schedule.ics_import import (
     IcsError,
     IcsTimeError,
@@ -46,7 +45,6 @@ from schedule.ics_import import (
 )
 from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
-from schedule.services.agenda import import_with_one_retry, speaker_name_key
 from schedule.services.frab_import.rows import (
     bulk_update_changed,
     constraint_message,
@@ -55,7 +53,15 @@ from schedule.services.frab_import.rows import (
 )
 from schedule.services.frab_import.speakers import NewSpeakers
 from schedule.services.frab_import.talks import talk_links_write
-from schedule.services.importing import Outcome, UniqueSlugs, clash_warnings, event_sync
+from schedule.services.importing import (
+    Outcome,
+    UniqueSlugs,
+    clash_warnings,
+    event_sync,
+    import_pages_changed,
+    import_with_one_retry,
+    speaker_name_key,
+)
 from speakers.models import Speaker
 
 SLUG_MAX_LENGTH = 200  # Talk.slug's max_length
@@ -490,7 +496,7 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
         )
         if result.changed:
             # Bulk writes send no signals: the event's cached pages are marked stale here.
-            event_pages_changed(event.slug)
+            import_pages_changed(event=event)
         result.warnings.extend(_clash_warnings(event=event, calendar=calendar, source=source))
         if dry_run:
             transaction.set_rollback(True)

@@ -1,11 +1,13 @@
-"""What every importer does alike: check a row against the file, sync the event, set speakers,
-report the clashes."""
+"""What every importer does alike: match names, number slugs, check a row against the file,
+sync the event, set speakers, report the clashes, retry once after a race, mark pages stale."""
 
 import enum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError
 
 from conference.models import Event
+from conference.page_cache import event_pages_changed
 from schedule.clashes import schedule_clashes
 from schedule.import_limits import ImportLimits, length_errors
 from schedule.models import TalkSpeaker
@@ -13,6 +15,11 @@ from schedule.models import TalkSpeaker
 # Clashes an import lists at most: a file whose talks all overlap has the square of its
 # talks of them, and check_schedule lists them all.
 MAX_CLASH_WARNINGS = 100
+
+
+def speaker_name_key(name):
+    """The form two spellings of one person's name share: "avi  KIVITY" ~ "Avi Kivity"."""
+    return " ".join(name.split()).casefold()
 
 
 class UniqueSlugs:
@@ -177,3 +184,43 @@ def clash_warnings(*, event, source, line_of, skip=()):
         where = f"{source}:{line}" if line else source
         warnings.append(f"{where}: clash: {problem.message}")
     return warnings
+
+
+def import_with_one_retry(attempt, *, event_slug, error_class, source):
+    """``attempt()``, the transaction of an import; once more if another import won a race.
+
+    An import locks its event's row, so two imports of an existing event take
+    turns. Two imports creating the same event (or the same speaker) both
+    insert it, and the database refuses the later one: that import's
+    transaction is rolled back and run once more, and now finds the rows the
+    other one committed. Losing twice raises ``error_class`` (the importer's
+    ``FILE:LINE`` error) rather than a database traceback.
+    """
+    try:
+        return attempt()
+    except IntegrityError:
+        pass
+    try:
+        return attempt()
+    except IntegrityError as error:
+        message = (
+            f"the event {event_slug} changed while this import ran (another import at the "
+            f"same time?); nothing was imported, run it again ({str(error).splitlines()[0]})"
+        )
+        raise error_class([(None, message)], source) from error
+
+
+def import_pages_changed(*, event, updated_speakers=()):
+    """Mark stale the pages of ``event``, and of other events whose speakers the file updated.
+
+    Bulk writes send no signals, so an importer that writes in bulk says once,
+    at the end, which cached pages its rows changed.
+    """
+    other_events = (
+        Event.objects.filter(talks__talk_speakers__speaker__in=updated_speakers)
+        .values_list("slug", flat=True)
+        .distinct()
+        if updated_speakers
+        else []
+    )
+    event_pages_changed(event.slug, *other_events)

@@ -34,10 +34,8 @@ stale once, at the end, with ``event_pages_changed``.
 from django.db import transaction
 
 from conference.models import Event, Room, Track
-from conference.page_cache import event_pages_changed
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.import_limits import ImportLimits, read_limited
-from schedule.services.agenda import import_with_one_retry
 from schedule.services.frab_import.places import TRACK_PALETTE, places_sync
 from schedule.services.frab_import.result import PARTS, FrabImportResult
 from schedule.services.frab_import.speakers import (
@@ -46,7 +44,12 @@ from schedule.services.frab_import.speakers import (
     speakers_sync,
 )
 from schedule.services.frab_import.talks import TalkSync
-from schedule.services.importing import clash_warnings, event_sync
+from schedule.services.importing import (
+    clash_warnings,
+    event_sync,
+    import_pages_changed,
+    import_with_one_retry,
+)
 
 __all__ = [
     "PARTS",
@@ -77,18 +80,6 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
         source=source,
         limits=limits,
     )
-
-
-def _pages_changed(*, event, updated_speakers):
-    """Mark stale the pages of ``event``, and of other events whose speakers got a bio."""
-    other_events = (
-        Event.objects.filter(talks__talk_speakers__speaker__in=updated_speakers)
-        .values_list("slug", flat=True)
-        .distinct()
-        if updated_speakers
-        else []
-    )
-    event_pages_changed(event.slug, *other_events)
 
 
 def frab_import(*, path, event_slug, dry_run=False, limits=None):
@@ -186,7 +177,7 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
         )
         talks.run(times)
         if result.changed:
-            _pages_changed(event=event, updated_speakers=updated_speakers)
+            import_pages_changed(event=event, updated_speakers=updated_speakers)
         result.warnings.extend(
             clash_warnings(
                 event=event, source=source, line_of=lambda talk: talks.line_of.get(talk.pk)

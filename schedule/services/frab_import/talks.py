@@ -6,11 +6,10 @@ from django.utils import timezone
 from schedule.frab import FrabError
 from schedule.import_limits import excerpt
 from schedule.models import Talk, TalkSpeaker
-from schedule.services.agenda import speaker_name_key
 from schedule.services.frab_import.places import name_key, unique_slug
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors, unique_errors
 from schedule.services.frab_import.speakers import speaker_external_id
-from schedule.services.importing import Outcome, UniqueSlugs
+from schedule.services.importing import Outcome, UniqueSlugs, speaker_name_key
 
 
 class TalkSync:
