@@ -1,4 +1,10 @@
-"""Importing the 2012 agenda format."""
+"""Importing the 2012 agenda format.
+
+Speakers are matched on their names, talks on the id in their URL (or, without
+one, their title). Every row is checked in Python and written in bulk with the
+frab importer's writers, so that the import's queries do not grow with the
+file; the event's cached pages are marked stale once, at the end.
+"""
 
 import datetime
 import zoneinfo
@@ -6,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
 
 from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
@@ -14,15 +22,22 @@ from schedule.agenda import AgendaError, parse_agenda
 from schedule.clashes import Code
 from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
+from schedule.services.frab_import.rows import (
+    bulk_update_changed,
+    constraint_message,
+    row_errors,
+    unique_errors,
+)
+from schedule.services.frab_import.speakers import NewSpeakers
+from schedule.services.frab_import.talks import talk_links_write
 from schedule.services.importing import (
     Outcome,
     UniqueSlugs,
     clash_warnings,
     event_sync,
+    import_pages_changed,
     import_with_one_retry,
     speaker_name_key,
-    talk_speakers_set,
-    validation_errors,
 )
 from speakers.models import Speaker
 
@@ -154,7 +169,12 @@ def _event_sync(*, event, event_slug, agenda, tz, source, limits):
 
 
 def _speakers_sync(*, agenda, result, source, limits):
-    """The Speaker of every person in the agenda, keyed by ``speaker_name_key``."""
+    """``(speakers, updated)``: the Speaker of every person in the agenda, keyed by
+    ``speaker_name_key``, and those whose blank affiliation the file filled.
+
+    Each is checked without a query; the new ones are inserted and the updated
+    ones written in bulk, with their history.
+    """
     wanted = {}
     for talk in agenda.talks:
         for speaker in talk.speakers:
@@ -171,47 +191,48 @@ def _speakers_sync(*, agenda, result, source, limits):
         pk_by_key.setdefault(speaker_name_key(name), pk)
     existing = Speaker.objects.in_bulk([pk_by_key[key] for key in wanted if key in pk_by_key])
 
-    speakers, errors, slugs = {}, [], None
+    new_speakers = NewSpeakers(limits=limits)
+    speakers, updated, errors = {}, [], []
     for key, entry in wanted.items():
         speaker = existing.get(pk_by_key.get(key))
         if speaker is None:
-            if slugs is None:
-                # The slugs Speaker.unique_slug_for would give, from one read of the taken ones.
-                slugs = UniqueSlugs(Speaker.objects.values_list("slug", flat=True))
-            speaker = Speaker(
-                name=entry.name,
-                slug=slugs.make(slugify(entry.name)[:190] or "speaker"),
-                affiliation=entry.affiliation,
-            )
+            speaker = new_speakers.make(name=entry.name, affiliation=entry.affiliation)
+            problems = new_speakers.add(speaker, line=entry.line)
             outcome = Outcome.CREATED
         # Speakers edit their own profiles: the file only fills a blank affiliation.
         elif entry.affiliation and not speaker.affiliation:
             speaker.affiliation = entry.affiliation
+            problems = row_errors(
+                speaker,
+                what=f'speaker "{excerpt(entry.name)}"',
+                field_lines={},
+                default_line=entry.line,
+                limits=limits,
+            )
             outcome = Outcome.UPDATED
         else:
             speakers[key] = speaker
             result.speakers_unchanged += 1
             continue
-        problems = validation_errors(
-            speaker,
-            what=f'speaker "{excerpt(entry.name)}"',
-            field_lines={},
-            default_line=entry.line,
-            limits=limits,
-        )
         if problems:
             errors.extend(problems)
             continue
         if outcome == Outcome.CREATED:
-            speaker.save()
             result.speakers_created += 1
         else:
-            speaker.save(update_fields=["affiliation", "updated"])
+            updated.append(speaker)
             result.speakers_updated += 1
         speakers[key] = speaker
+    errors += new_speakers.unique_errors()
     if errors:
         raise AgendaError(errors, source)
-    return speakers
+    new_speakers.write()
+    if updated:
+        now = timezone.now()  # what auto_now would set; bulk_update leaves it to us
+        for speaker in updated:
+            speaker.updated = now
+        bulk_update_with_history(updated, Speaker, fields=["affiliation", "updated"])
+    return speakers, updated
 
 
 def _unique_talk_slug(title, slugs):
@@ -219,6 +240,7 @@ def _unique_talk_slug(title, slugs):
 
 
 def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
+    """Create or update a talk per talk of the file: all checked, then written in bulk."""
     existing = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
     by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
     # Talks without an id are matched by title; each existing talk only once, so
@@ -229,7 +251,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
             without_id_by_title[talk.title].append(talk)
     taken_slugs = UniqueSlugs(talk.slug for talk in existing)
 
-    errors = []
+    errors, new, changes, links = [], [], [], []
     for entry, (start, end) in zip(agenda.talks, times, strict=True):
         values = {
             "title": entry.title,
@@ -239,7 +261,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
             "end": end,
             "source_url": entry.source_url,
         }
-        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        chosen = [speakers[speaker_name_key(s.name)] for s in entry.speakers]
         if entry.external_id:
             talk = by_external_id.get(entry.external_id)
         else:
@@ -258,13 +280,14 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
         else:
             current_links = list(talk.talk_speakers.all())
             changed = [name for name, value in values.items() if getattr(talk, name) != value]
-            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+            same_speakers = [link.speaker_id for link in current_links] == [s.pk for s in chosen]
+            if not changed and same_speakers:
                 result.talks_unchanged += 1
                 continue
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = validation_errors(
+        problems = row_errors(
             talk,
             what=f'talk "{excerpt(entry.title)}"',
             field_lines=entry.field_lines,
@@ -274,17 +297,32 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
         if problems:
             errors.extend(problems)
             continue
+        what = f'talk "{excerpt(entry.title)}"'
         if changed is None:
-            talk.save()
+            new.append((talk, what, entry.line))
             result.talks_created += 1
         else:
             # Only what the file owns is written: slug, room, track and
-            # publication stay as organisers left them.
-            talk.save(update_fields=[*changed, "updated"])
+            # publication stay as organisers left them. A talk whose speakers
+            # alone changed is marked updated too, as save() did.
+            changes.append((talk, [*changed, "updated"]))
             result.talks_updated += 1
-        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
+        links.append((talk, chosen, current_links))
+    # The parser refuses an external id used twice, and existing talks are matched on theirs.
+    errors += unique_errors(
+        new,
+        field="external_id",
+        taken=by_external_id,
+        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    )
     if errors:
         raise AgendaError(errors, source)
+    Talk.objects.bulk_create([talk for talk, _, _ in new])
+    now = timezone.now()
+    for talk, _ in changes:
+        talk.updated = now
+    bulk_update_changed(changes, update=Talk.objects.bulk_update)
+    talk_links_write(links)
 
 
 def _clash_warnings(*, event, agenda, source):
@@ -344,7 +382,9 @@ def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):
         result = AgendaImportResult(
             event_slug=event_slug, event_outcome=event_outcome, dry_run=dry_run, warnings=warnings
         )
-        speakers = _speakers_sync(agenda=agenda, result=result, source=source, limits=limits)
+        speakers, updated_speakers = _speakers_sync(
+            agenda=agenda, result=result, source=source, limits=limits
+        )
         _talks_sync(
             event=event,
             agenda=agenda,
@@ -354,6 +394,9 @@ def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):
             source=source,
             limits=limits,
         )
+        if result.changed:
+            # Bulk writes send no signals: the cached pages are marked stale here.
+            import_pages_changed(event=event, updated_speakers=updated_speakers)
         result.warnings.extend(_clash_warnings(event=event, agenda=agenda, source=source))
         if dry_run:
             transaction.set_rollback(True)

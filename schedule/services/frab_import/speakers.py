@@ -43,12 +43,13 @@ class NewSpeakers:
         self.stored_external_ids = set()
         self.rows = []  # (speaker, what, line)
 
-    def make(self, *, name, external_id, bio=""):
+    def make(self, *, name, external_id="", **fields):
+        """An unsaved Speaker named ``name`` with a slug no one has; ``fields`` are its others."""
         if self.stored_slugs is None:
             self.stored_slugs = set(Speaker.objects.order_by().values_list("slug", flat=True))
             self.slugs = UniqueSlugs(self.stored_slugs)
         slug = self.slugs.make(slugify(name)[:SLUG_BASE_LENGTH] or "speaker")
-        return Speaker(name=name, slug=slug, bio=bio, external_id=external_id)
+        return Speaker(name=name, slug=slug, external_id=external_id, **fields)
 
     def add(self, speaker, *, line, field_lines=None):
         """Note ``speaker`` for insertion if it validates; its errors otherwise.
