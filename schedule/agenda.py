@@ -217,6 +217,7 @@ class _TalkReader:
         self.line = line
         self.errors = errors
         self.speakers = []
+        self.speaker_keys = set()  # casefolded names: one look each, however many speakers
         self.timing = None
         self.time_line = None
         self.source_url = ""
@@ -255,10 +256,11 @@ class _TalkReader:
         speaker = parse_speaker(value, line=number)
         if not speaker.name:
             self._error(number, f'"### Name:" without a name in {self.label}')
-        elif any(s.name.casefold() == speaker.name.casefold() for s in self.speakers):
+        elif speaker.name.casefold() in self.speaker_keys:
             self._error(number, f'{self.label} lists "{excerpt(speaker.name)}" twice')
         else:
             self.speakers.append(speaker)
+            self.speaker_keys.add(speaker.name.casefold())
 
     def add_text(self, number, line):
         more_info = _MORE_INFO.match(line)

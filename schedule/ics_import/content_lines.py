@@ -96,15 +96,25 @@ class _EventLines:
     begin: int
     properties: dict = field(default_factory=lambda: defaultdict(list))
     texts: list = field(default_factory=list)
+    next_text: int = 0  # where line_of_text looks first
 
     def first(self, name):
         lines = self.properties.get(name)
         return lines[0] if lines else self.begin
 
     def line_of_text(self, message):
-        """The line of the first of the event's content lines that ``message`` quotes."""
-        for number, text in self.texts:
+        """The line of the event's content line that ``message`` quotes.
+
+        icalendar reports its complaints in file order, so the search goes on
+        from the line found last: thousands of junk lines are each looked at
+        about once, and "junk 1" is not taken for the "junk 10" after it.
+        """
+        count = len(self.texts)
+        for step in range(count):
+            index = (self.next_text + step) % count
+            number, text = self.texts[index]
             if text and text in message:
+                self.next_text = index + 1
                 return number
         return self.begin
 

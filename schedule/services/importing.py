@@ -10,7 +10,6 @@ from conference.models import Event
 from conference.page_cache import event_pages_changed
 from schedule.clashes import schedule_clashes
 from schedule.import_limits import ImportLimits, length_errors
-from schedule.models import TalkSpeaker
 
 # Clashes an import lists at most: a file whose talks all overlap has the square of its
 # talks of them, and check_schedule lists them all.
@@ -141,25 +140,6 @@ def validation_messages(error, *, what, field_lines, default_line):
         for name, messages in error.message_dict.items()
         for message in messages
     ]
-
-
-def talk_speakers_set(*, talk, speaker_ids, current_links):
-    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows.
-
-    ``current_links`` are the talk's TalkSpeaker rows as loaded. The file is the
-    talk's speaker list: a person it no longer names is unlinked from the talk;
-    the Speaker row itself stays.
-    """
-    links = {link.speaker_id: link for link in current_links}
-    stale = [link.pk for link in current_links if link.speaker_id not in speaker_ids]
-    TalkSpeaker.objects.filter(pk__in=stale).delete()
-    for position, speaker_id in enumerate(speaker_ids):
-        link = links.get(speaker_id)
-        if link is None:
-            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
-        elif link.position != position:
-            link.position = position
-            link.save(update_fields=["position"])
 
 
 def clash_warnings(*, event, source, line_of, skip=()):

@@ -352,6 +352,16 @@ def test_parse_ics_refuses_an_event_with_its_lines(lines, errors):
     assert calendar.events == ()
 
 
+def test_parse_ics_gives_each_junk_line_its_own_line_number():
+    junk = [f"junk {number}" for number in range(1, 12)]
+
+    calendar = parse_ics(ics((*talk_event(), *junk)))
+
+    # Line 10 is "junk 1"; "junk 10" quotes it too, but is on line 19.
+    assert [line for line, _ in calendar.errors] == list(range(10, 21))
+    assert "'junk 10'" in calendar.errors[9][1]
+
+
 def test_parse_ics_refuses_a_uid_used_twice():
     calendar = parse_ics(ics(talk_event("same"), talk_event("same", "Another talk")))
 

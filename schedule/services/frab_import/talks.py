@@ -89,7 +89,7 @@ class TalkSync:
 
     def talk_speakers(self, entry, current_links):
         """The talk's speakers in file order; persons without id or guid are found or made."""
-        chosen = []
+        chosen, seen = [], set()
         unkeyed = {
             speaker_name_key(link.speaker.name): link.speaker
             for link in current_links
@@ -99,6 +99,7 @@ class TalkSync:
             key = speaker_external_id(person, namespace=self.namespace)
             if key:
                 chosen.append(self.speakers[key])
+                seen.add(_identity(self.speakers[key]))
                 continue
             self.result.warnings.append(
                 f"{self.source}:{person.line}: {entry.label}: person "
@@ -120,7 +121,8 @@ class TalkSync:
                     continue
                 self.result.count("speakers", Outcome.CREATED)
             # A speaker not yet written has no pk and equals only itself.
-            if speaker not in chosen:
+            if _identity(speaker) not in seen:
+                seen.add(_identity(speaker))
                 chosen.append(speaker)
         return chosen
 
@@ -178,6 +180,11 @@ class TalkSync:
         self.line_of = {talk.pk: line for talk, line in self.lines}
 
 
+def _identity(speaker):
+    """What tells two speakers apart: the pk, or the object itself before it is written."""
+    return ("pk", speaker.pk) if speaker.pk is not None else ("new", id(speaker))
+
+
 def _differs(talk, name, value):
     if name in ("room", "track"):
         return getattr(talk, f"{name}_id") != (value.pk if value else None)
@@ -187,15 +194,16 @@ def _differs(talk, name, value):
 def talk_links_write(links):
     """Make each talk's speakers the ones given, in that order, touching few rows.
 
-    ``links`` are ``(talk, speakers, current links)``: ``talk_speakers_set`` of
-    ``schedule.services.importing`` for many talks at once. A person the file no
-    longer names is unlinked from the talk; the Speaker row itself stays.
+    ``links`` are ``(talk, speakers, current links)``, for any number of talks
+    at once; every importer writes its talks' speakers with it. A person the
+    file no longer names is unlinked from the talk; the Speaker row itself stays.
     """
     stale, new, moved = [], [], []
     for talk, speakers, current_links in links:
         speaker_ids = [speaker.pk for speaker in speakers]
+        wanted = set(speaker_ids)
         by_speaker = {link.speaker_id: link for link in current_links}
-        stale += [link.pk for link in current_links if link.speaker_id not in speaker_ids]
+        stale += [link.pk for link in current_links if link.speaker_id not in wanted]
         for position, speaker_id in enumerate(speaker_ids):
             link = by_speaker.get(speaker_id)
             if link is None:
