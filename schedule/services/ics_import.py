@@ -260,10 +260,10 @@ def _rooms_sync(*, event, uses, result, source, limits):
     Room.objects.bulk_create(created)
     for name, lines in uses.items():
         if speaker_name_key(rooms[name].name) != speaker_name_key(name):
+            events = f"{len(lines)} event{'s' if len(lines) != 1 else ''}"
             warnings.append(
                 f'{source}:{lines[0]}: LOCATION "{excerpt(name)}" is taken as the room '
-                f'"{excerpt(rooms[name].name)}" ({len(lines)} event{"s" if len(lines) != 1 else ""}'
-                ")"
+                f'"{excerpt(rooms[name].name)}" ({events})'
             )
     return rooms, warnings
 
