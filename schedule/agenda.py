@@ -23,6 +23,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from schedule.import_limits import ImportLimits, excerpt, too_many_talks_message
+
 SOURCE_URL_MAX_LENGTH = 500  # Talk.source_url's max_length
 # Far-off years are typing errors, and near datetime's limits the arithmetic on
 # zones' offsets would overflow (9999-12-31 23:00 in Los Angeles is in year 10000 UTC).
@@ -155,13 +157,13 @@ def parse_speaker(value, *, line=0):
 def _date(year, month_name, day):
     month = MONTHS.get(month_name.lower())
     if month is None:
-        raise ValueError(f'unknown month "{month_name}"')
+        raise ValueError(f'unknown month "{excerpt(month_name)}"')
     if not YEARS[0] <= int(year) <= YEARS[1]:
         raise ValueError(f"the year {year} is out of range: expected {YEARS[0]} to {YEARS[1]}")
     try:
         return datetime.date(int(year), month, int(day))
     except ValueError:
-        raise ValueError(f"no such date: {month_name} {day}, {year}") from None
+        raise ValueError(f"no such date: {excerpt(month_name)} {day}, {year}") from None
 
 
 def parse_date_range(value):
@@ -172,13 +174,15 @@ def parse_date_range(value):
     """
     match = _DATE.match(value.strip())
     if not match:
-        raise ValueError(f'cannot read the date "{value.strip()}": expected {DATE_FORMATS}')
+        raise ValueError(
+            f'cannot read the date "{excerpt(value.strip())}": expected {DATE_FORMATS}'
+        )
     start = _date(match["year"], match["month"], match["day"])
     if match["end_day"] is None:
         return start, start
     end = _date(match["year"], match["end_month"] or match["month"], match["end_day"])
     if end < start:
-        raise ValueError(f'the dates "{value.strip()}" end before they start')
+        raise ValueError(f'the dates "{excerpt(value.strip())}" end before they start')
     return start, end
 
 
@@ -197,7 +201,7 @@ def parse_time_line(value):
     """
     match = _TIME.match(value.strip())
     if not match:
-        raise ValueError(f'cannot read the time "{value.strip()}": expected {TIME_FORMAT}')
+        raise ValueError(f'cannot read the time "{excerpt(value.strip())}": expected {TIME_FORMAT}')
     date = _date(match["year"], match["month"], match["day"])
     start, end = _clock(match["start"]), _clock(match["end"])
     if end <= start:
@@ -213,13 +217,14 @@ class _TalkReader:
         self.line = line
         self.errors = errors
         self.speakers = []
+        self.speaker_keys = set()  # casefolded names: one look each, however many speakers
         self.timing = None
         self.time_line = None
         self.source_url = ""
         self.source_line = None
         self.abstract_lines = []
         self.abstract_line = None
-        self.label = f'talk "{title}"' if title else "the talk"
+        self.label = f'talk "{excerpt(title)}"' if title else "the talk"
         if not title:
             self._error(line, 'a talk heading without a title: expected "## Talk title"')
 
@@ -232,7 +237,8 @@ class _TalkReader:
             self._add_speaker(number, value)
         elif kind != "time":
             self._error(
-                number, f'unknown field "### {label}:": expected "### Name:" or "### Time:"'
+                number,
+                f'unknown field "### {excerpt(label)}:": expected "### Name:" or "### Time:"',
             )
         elif self.time_line is not None:
             first = self.time_line
@@ -250,10 +256,11 @@ class _TalkReader:
         speaker = parse_speaker(value, line=number)
         if not speaker.name:
             self._error(number, f'"### Name:" without a name in {self.label}')
-        elif any(s.name.casefold() == speaker.name.casefold() for s in self.speakers):
-            self._error(number, f'{self.label} lists "{speaker.name}" twice')
+        elif speaker.name.casefold() in self.speaker_keys:
+            self._error(number, f'{self.label} lists "{excerpt(speaker.name)}" twice')
         else:
             self.speakers.append(speaker)
+            self.speaker_keys.add(speaker.name.casefold())
 
     def add_text(self, number, line):
         more_info = _MORE_INFO.match(line)
@@ -369,17 +376,19 @@ def _check_external_ids(talks, errors):
             errors.append(
                 (
                     talk.field_lines["external_id"],
-                    f'talk "{talk.title}": external id {talk.external_id} is already used by '
-                    f'talk "{first.title}" on line {first.line}',
+                    f'talk "{excerpt(talk.title)}": external id {talk.external_id} is already '
+                    f'used by talk "{excerpt(first.title)}" on line {first.line}',
                 )
             )
 
 
-def parse_agenda(text, *, source="<agenda>"):
+def parse_agenda(text, *, source="<agenda>", limits=None):
     """The :class:`Agenda` written in ``text``; ``source`` names it in error messages.
 
-    Raises :class:`AgendaError` with every problem found.
+    Raises :class:`AgendaError` with every problem found, or at once at the
+    first talk past ``limits.max_talks`` (an :class:`ImportLimits`).
     """
+    limits = limits or ImportLimits()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # PostgreSQL cannot store NUL, and no text file has one: UTF-16 (or binary) taken for UTF-8.
     for number, line in enumerate(lines, start=1):
@@ -399,10 +408,10 @@ def parse_agenda(text, *, source="<agenda>"):
         if line.startswith("###"):
             match = _FIELD.match(line)
             if reader is None:
-                errors.append((number, f'"{line.strip()}" before the first talk'))
+                errors.append((number, f'"{excerpt(line.strip())}" before the first talk'))
             elif match is None:
                 expected = 'expected "### Name: …" or "### Time: …"'
-                errors.append((number, f'cannot read "{line.strip()}": {expected}'))
+                errors.append((number, f'cannot read "{excerpt(line.strip())}": {expected}'))
             else:
                 reader.add_field(number, match["label"].strip(), match["value"])
         elif (heading := _HEADING.match(line)) is None:
@@ -410,6 +419,8 @@ def parse_agenda(text, *, source="<agenda>"):
         elif reader is None and (field_match := _HEADER_FIELD.match(heading["text"])):
             header.add_field(number, field_match["label"], field_match["value"])
         else:
+            if len(readers) == limits.max_talks:
+                raise AgendaError([(number, too_many_talks_message(limits))], source)
             title = _collapse(heading["text"])
             readers.append(_TalkReader(title=title, line=number, errors=errors))
 

@@ -105,10 +105,16 @@ def _when(talk, event):
 
 
 def _overlapping_pairs(talks):
-    """Pairs of overlapping talks, found by a sweep over start times."""
+    """Pairs of overlapping talks, found by a sweep over start times.
+
+    Time grows with the talks and the pairs found, never with the square of
+    the talks: the scan from each talk stops at the first that starts after it
+    ends (and indexes, as a slice would copy the rest of the list each time).
+    """
     ordered = sorted(talks, key=lambda talk: talk.start)
     for index, talk in enumerate(ordered):
-        for later in ordered[index + 1 :]:
+        for later_index in range(index + 1, len(ordered)):
+            later = ordered[later_index]
             if later.start >= talk.end:
                 break
             yield talk, later
@@ -164,17 +170,23 @@ def outside_event(talks, event):
 
 
 def roomless_in_parallel(talks, event):
-    timed = [talk for talk in talks if _takes_time(talk)]
-    for talk in timed:
-        if talk.room_id or talk.kind in KINDS_WITHOUT_SPEAKERS:
+    # The overlapping pairs, found once, rather than every talk compared with every
+    # roomless one: a file without rooms made that the square of its talks.
+    timed = [
+        talk for talk in talks if _takes_time(talk) and talk.kind not in KINDS_WITHOUT_SPEAKERS
+    ]
+    order = {id(talk): index for index, talk in enumerate(timed)}
+    parallel_to = defaultdict(list)
+    for first, second in _overlapping_pairs(timed):
+        if first.pk == second.pk:
             continue
-        parallel = [
-            other
-            for other in timed
-            if other.pk != talk.pk
-            and other.kind not in KINDS_WITHOUT_SPEAKERS
-            and _overlap(talk, other)
-        ]
+        for talk, other in ((first, second), (second, first)):
+            if not talk.room_id:
+                parallel_to[id(talk)].append(other)
+    for talk in timed:
+        if talk.room_id:
+            continue
+        parallel = sorted(parallel_to[id(talk)], key=lambda other: order[id(other)])
         if parallel:
             yield Problem(
                 Code.NO_ROOM_IN_PARALLEL,
@@ -245,6 +257,9 @@ def published_without_speaker(talks, event):
 
 
 CLASH_RULES = (room_overlaps, speaker_overlaps, outside_event)
+# Each rule finds problems of one code: run in the order of their codes, they give the
+# errors in the order schedule_problems sorts them, without sorting.
+_CLASH_RULES_IN_ORDER = (outside_event, room_overlaps, speaker_overlaps)
 WARNING_RULES = (roomless_in_parallel, long_talks, speakers_without_bio, published_without_speaker)
 
 
@@ -255,6 +270,17 @@ def schedule_problems(event, talks=None):
     for rule in CLASH_RULES + WARNING_RULES:
         problems.extend(rule(talks, event))
     return sorted(problems, key=lambda problem: (not problem.is_error, problem.code))
+
+
+def schedule_clashes(event, talks=None):
+    """The errors of :func:`schedule_problems`, in its order, found one at a time.
+
+    A caller that reports the first few reads no further: a schedule whose
+    talks all overlap has a number of clashes that is the square of its talks.
+    """
+    talks = talks_for_checks(event) if talks is None else talks
+    for rule in _CLASH_RULES_IN_ORDER:
+        yield from rule(talks, event)
 
 
 def candidate_clashes(candidate, *, speakers, others, event):

@@ -43,6 +43,7 @@ from schedule.frab.values import (
     talk_kind,
     talk_label,
 )
+from schedule.import_limits import ImportLimits, excerpt, too_many_talks_message
 
 # Talk field -> the element of a frab <event> it is read from.
 TALK_FIELD_ELEMENTS = (
@@ -100,7 +101,7 @@ class _ScheduleReader:
 
     def read(self, root):
         if root.tag != "schedule":
-            self.error(root, f"expected a frab schedule: the root element is <{root.tag}>")
+            self.error(root, f"expected a frab schedule: the root element is <{excerpt(root.tag)}>")
             return None
         conference = root.find("conference")
         if conference is None:
@@ -154,12 +155,14 @@ class _ScheduleReader:
             elif name:
                 self.error(
                     element,
-                    f'unknown time zone "{name}" in <time_zone_name>: expected an IANA name '
-                    "such as Europe/Berlin",
+                    f'unknown time zone "{excerpt(name)}" in <time_zone_name>: expected an '
+                    "IANA name such as Europe/Berlin",
                 )
         website = _text(conference.find("url")).strip()
         if website and not website.startswith(("http://", "https://")):
-            self.warn(conference.find("url"), f'the conference <url> "{website}" is not used')
+            self.warn(
+                conference.find("url"), f'the conference <url> "{excerpt(website)}" is not used'
+            )
             website = ""
         place = [inline_text(_text(conference.find(name))) for name in ("venue", "city")]
         return FrabSchedule(
@@ -188,7 +191,7 @@ class _ScheduleReader:
             block_text(_text(person.find("extended_biography"))),
         )
         if person_id and biography:
-            self.biographies[person_id] = biography
+            self.biographies[person_id] = (biography, self.line(person))
 
     def _read_declared_tracks(self, elements):
         for element in elements:
@@ -199,7 +202,9 @@ class _ScheduleReader:
             colour = (element.get("color") or "").strip()
             if colour and not COLOUR.match(colour):
                 self.warn(
-                    element, f'track "{name}": colour "{colour}" is not #rrggbb; using a default'
+                    element,
+                    f'track "{excerpt(name)}": colour "{excerpt(colour)}" is not #rrggbb; using a '
+                    "default",
                 )
                 colour = ""
             self._add_track(name, slug=element.get("slug") or "", colour=colour, element=element)
@@ -223,7 +228,7 @@ class _ScheduleReader:
         ).name
 
     def _read_day(self, element):
-        what = f'<day index="{element.get("index", "")}">'
+        what = f'<day index="{excerpt(element.get("index", ""))}">'
         values = {}
         for name, parse in (
             ("date", parse_date),
@@ -262,8 +267,8 @@ class _ScheduleReader:
         if room and event_room and event_room.casefold() != room.casefold():
             self.warn(
                 element.find("room"),
-                f'{label}: <room> says "{event_room}" but the event is listed in room '
-                f'"{room}"; using "{room}"',
+                f'{label}: <room> says "{excerpt(event_room)}" but the event is listed in room '
+                f'"{excerpt(room)}"; using "{excerpt(room)}"',
             )
         date, clock, duration = self._read_times(element, label=label, day=day)
         do_not_record = self._read_optout(element, label=label)
@@ -338,7 +343,7 @@ class _ScheduleReader:
             return False
         text = _text(optout).strip().lower()
         if text not in TRUE | FALSE:
-            self.error(optout, f'{label}: <optout> "{text}": expected true or false')
+            self.error(optout, f'{label}: <optout> "{excerpt(text)}": expected true or false')
         return text in TRUE
 
     def _url(self, element, label):
@@ -348,7 +353,7 @@ class _ScheduleReader:
         absolute = urljoin(self.base_url, url) if self.base_url else ""
         if absolute.startswith(("http://", "https://")):
             return absolute
-        self.warn(element, f'{label}: <url> "{url}" is not an http(s) URL; left out')
+        self.warn(element, f'{label}: <url> "{excerpt(url)}" is not an http(s) URL; left out')
         return ""
 
     def _read_persons(self, element, label):
@@ -357,7 +362,7 @@ class _ScheduleReader:
             name = inline_text(_text(person))
             guid_text = (person.get("guid") or "").strip()
             person_id = (person.get("id") or "").strip()
-            what = f'{label}: person "{name}"' if name else f"{label}: a person"
+            what = f'{label}: person "{excerpt(name)}"' if name else f"{label}: a person"
             if not name:
                 self.error(person, f"{label}: a <person> without a name")
                 continue
@@ -370,12 +375,14 @@ class _ScheduleReader:
                 self.warn(person, f"{what} is listed twice (first on line {first}); kept once")
                 continue
             seen[key] = self.line(person)
+            biography, biography_line = self.biographies.get(person_id, ("", None))
             persons.append(
                 FrabPerson(
                     name=name,
                     guid=guid,
                     person_id=person_id,
-                    biography=self.biographies.get(person_id, ""),
+                    biography=biography,
+                    biography_line=biography_line,
                     line=self.line(person),
                 )
             )
@@ -390,7 +397,7 @@ class _ScheduleReader:
         if first[0] is not element:
             self.error(
                 element,
-                f"{label}: {key[0]} {key[1]} is already used by {first[1]} on line "
+                f"{label}: {key[0]} {excerpt(key[1])} is already used by {first[1]} on line "
                 f"{self.line(first[0])}",
             )
 
@@ -401,13 +408,17 @@ def _child_or(element, tag):
     return element if child is None else child
 
 
-def parse_frab(data, *, source="<frab>"):
+def parse_frab(data, *, source="<frab>", limits=None):
     """The :class:`FrabSchedule` in ``data`` (the file's bytes); ``source`` names it in messages.
 
-    Raises :class:`FrabError` with every problem found.
+    Raises :class:`FrabError` with every problem found, or at once at the
+    first talk (``<event>``) past ``limits.max_talks`` (an :class:`ImportLimits`).
     """
+    limits = limits or ImportLimits()
     try:
-        root, lines = read_xml(data)
+        root, lines = read_xml(
+            data, limits={"event": (limits.max_talks, too_many_talks_message(limits))}
+        )
     except XMLReadError as error:
         raise FrabError([(error.line, error.message)], source) from None
     reader = _ScheduleReader(lines)

@@ -13,6 +13,8 @@ from xml.parsers.expat import ErrorString
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
+from schedule.import_limits import excerpt
+
 
 class XMLReadError(Exception):
     """The bytes are not XML this importer may read; ``line`` says where."""
@@ -24,14 +26,25 @@ class XMLReadError(Exception):
 
 
 class _LineTreeBuilder:
-    """An ElementTree builder that records, per element, the line its start tag is on."""
+    """An ElementTree builder that records, per element, the line its start tag is on.
 
-    def __init__(self):
+    ``limits`` maps a tag to ``(the most elements of it, the message past them)``:
+    the reading stops at the first one too many, before the rest is built.
+    """
+
+    def __init__(self, limits):
         self._builder = ElementTree.TreeBuilder()
         self.lines = {}
         self.expat = None
+        self.limits = limits
+        self.counts = dict.fromkeys(limits, 0)
 
     def start(self, tag, attrs):
+        if tag in self.limits:
+            self.counts[tag] += 1
+            most, message = self.limits[tag]
+            if self.counts[tag] > most:
+                raise XMLReadError(self.expat.CurrentLineNumber, message)
         element = self._builder.start(tag, attrs)
         self.lines[element] = self.expat.CurrentLineNumber
         return element
@@ -46,13 +59,14 @@ class _LineTreeBuilder:
         return self._builder.close()
 
 
-def read_xml(data):
+def read_xml(data, *, limits=None):
     """``(root element, {element: line})`` of the XML document ``data`` (bytes).
 
-    Raises :class:`XMLReadError` on anything that is not well-formed XML, and
-    on entity declarations or external references, which are never expanded.
+    Raises :class:`XMLReadError` on anything that is not well-formed XML, on
+    entity declarations or external references, which are never expanded, and
+    past ``limits`` (``{tag: (the most elements, message)}``).
     """
-    builder = _LineTreeBuilder()
+    builder = _LineTreeBuilder(limits or {})
     # A DOCTYPE alone is harmless; only entities can expand or reach outside.
     parser = DefusedXMLParser(
         target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True
@@ -61,10 +75,12 @@ def read_xml(data):
     try:
         parser.feed(data)
         root = parser.close()
+    except XMLReadError:
+        raise
     except EntitiesForbidden as error:
         raise XMLReadError(
             parser.parser.CurrentLineNumber,
-            f'the file declares the XML entity "{error.name}"; files with entity '
+            f'the file declares the XML entity "{excerpt(error.name)}"; files with entity '
             "declarations are refused, since entities can expand without limit "
             '(a "billion laughs" file)',
         ) from None

@@ -27,6 +27,13 @@ class FrabPerson:
     person_id: str  # "" when the file gives none
     biography: str = ""
     line: int = field(default=0, compare=False)
+    # The line of the <persons> entry the biography is read from, if any.
+    biography_line: int | None = field(default=None, compare=False)
+
+    @property
+    def field_lines(self):
+        """Speaker field name -> the line it was read from."""
+        return {"bio": self.biography_line} if self.biography_line else {}
 
 
 @dataclass(frozen=True, kw_only=True)

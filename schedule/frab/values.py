@@ -12,6 +12,7 @@ import zoneinfo
 from functools import cache
 
 from schedule.agenda import YEARS, tidy_text
+from schedule.import_limits import excerpt
 
 # Words in a frab ``<type>`` naming one of the talk kinds (Talk.Kind's values),
 # most telling first: "Bits & Bäume - Workshop" is a workshop, frab's
@@ -80,7 +81,7 @@ def parse_duration(text):
     """A timedelta from ``HH:MM`` or ``HH:MM:SS``; raises ValueError saying what is wrong."""
     match = _DURATION.match(text.strip())
     if not match or int(match["minutes"]) > 59 or int(match["seconds"] or 0) > 59:
-        raise ValueError(f'duration "{text.strip()}": expected HH:MM or HH:MM:SS')
+        raise ValueError(f'duration "{excerpt(text.strip())}": expected HH:MM or HH:MM:SS')
     return datetime.timedelta(
         hours=int(match["hours"]),
         minutes=int(match["minutes"]),
@@ -96,14 +97,18 @@ def parse_clock(text):
             raise ValueError
         return datetime.time(int(match["hours"]), int(match["minutes"]), int(match["seconds"] or 0))
     except ValueError:
-        raise ValueError(f'"{text.strip()}" is not a time: expected HH:MM or HH:MM:SS') from None
+        raise ValueError(
+            f'"{excerpt(text.strip())}" is not a time: expected HH:MM or HH:MM:SS'
+        ) from None
 
 
 def _check_year(value, text):
     # Far-off years are typing errors, and near datetime's limits the arithmetic
     # on offsets and durations would overflow.
     if not YEARS[0] <= value.year <= YEARS[1]:
-        raise ValueError(f'"{text}" is out of range: expected a year from {YEARS[0]} to {YEARS[1]}')
+        raise ValueError(
+            f'"{excerpt(text)}" is out of range: expected a year from {YEARS[0]} to {YEARS[1]}'
+        )
     return value
 
 
@@ -116,7 +121,7 @@ def parse_datetime(text):
         value = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f'"{text}" is not a date and time: expected one such as {DATETIME_EXAMPLE}'
+            f'"{excerpt(text)}" is not a date and time: expected one such as {DATETIME_EXAMPLE}'
         ) from None
     return _check_year(value, text)
 
@@ -127,7 +132,9 @@ def parse_date(text):
     try:
         value = datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f'"{text}" is not a date: expected one such as 2024-12-27') from None
+        raise ValueError(
+            f'"{excerpt(text)}" is not a date: expected one such as 2024-12-27'
+        ) from None
     return _check_year(value, text)
 
 
@@ -142,16 +149,17 @@ def parse_uuid(text):
     try:
         return uuid.UUID(text.strip())
     except ValueError:
-        raise ValueError(f'guid "{text.strip()}" is not a UUID') from None
+        raise ValueError(f'guid "{excerpt(text.strip())}" is not a UUID') from None
 
 
 def talk_label(identity, title):
-    """How messages name a talk: ``event 1234 "Title"``."""
-    return " ".join(part for part in ("event", identity, title and f'"{title}"') if part)
+    """How messages name a talk: ``event 1234 "Title"``, each part cut short when long."""
+    parts = ("event", identity and excerpt(identity), title and f'"{excerpt(title)}"')
+    return " ".join(part for part in parts if part)
 
 
 def parse_positive_integer(text):
     """An int from a whole number above zero; raises ValueError saying what is wrong."""
     if not text.strip().isdecimal() or not int(text):
-        raise ValueError(f'"{text.strip()}" is not a positive whole number')
+        raise ValueError(f'"{excerpt(text.strip())}" is not a positive whole number')
     return int(text)

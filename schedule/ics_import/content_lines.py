@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from schedule.ics_import.records import IcsError
+from schedule.import_limits import ImportLimits, excerpt, too_many_talks_message
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _NAME = re.compile(r"[A-Za-z0-9-]+")
@@ -95,15 +96,25 @@ class _EventLines:
     begin: int
     properties: dict = field(default_factory=lambda: defaultdict(list))
     texts: list = field(default_factory=list)
+    next_text: int = 0  # where line_of_text looks first
 
     def first(self, name):
         lines = self.properties.get(name)
         return lines[0] if lines else self.begin
 
     def line_of_text(self, message):
-        """The line of the first of the event's content lines that ``message`` quotes."""
-        for number, text in self.texts:
+        """The line of the event's content line that ``message`` quotes.
+
+        icalendar reports its complaints in file order, so the search goes on
+        from the line found last: thousands of junk lines are each looked at
+        about once, and "junk 1" is not taken for the "junk 10" after it.
+        """
+        count = len(self.texts)
+        for step in range(count):
+            index = (self.next_text + step) % count
+            number, text = self.texts[index]
             if text and text in message:
+                self.next_text = index + 1
                 return number
         return self.begin
 
@@ -115,8 +126,12 @@ def _keyword(line, keyword):
     return None
 
 
-def calendar_structure(lines):
-    """``(calendar property lines, [_EventLines])``; raises ``ValueError((line, message))``."""
+def calendar_structure(lines, *, limits=None):
+    """``(calendar property lines, [_EventLines])``; raises ``ValueError((line, message))``.
+
+    That includes the first VEVENT past ``limits.max_talks`` (an ``ImportLimits``).
+    """
+    limits = limits or ImportLimits()
     stack, events, calendar_lines, calendars = [], [], {}, 0
     for line in lines:
         begin, end = _keyword(line, "BEGIN"), _keyword(line, "END")
@@ -126,14 +141,17 @@ def calendar_structure(lines):
                 raise ValueError(line.number, f"expected one VCALENDAR, found {found}")
             stack.append((begin, line.number))
             if begin == "VEVENT":
+                if len(events) == limits.max_talks:
+                    raise ValueError(line.number, too_many_talks_message(limits))
                 events.append(_EventLines(begin=line.number))
         elif end is not None:
             if not stack:
-                raise ValueError(line.number, f"END:{end} without a BEGIN:{end}")
+                raise ValueError(line.number, f"END:{excerpt(end)} without a BEGIN:{excerpt(end)}")
             name, number = stack.pop()
             if end != name:
                 raise ValueError(
-                    line.number, f"END:{end}, but BEGIN:{name} on line {number} is still open"
+                    line.number,
+                    f"END:{excerpt(end)}, but BEGIN:{excerpt(name)} on line {number} is still open",
                 )
             calendars += name == "VCALENDAR"
         elif not stack:
@@ -147,5 +165,5 @@ def calendar_structure(lines):
             calendar_lines.setdefault(line.name, line.number)
     if stack:
         name, number = stack[-1]
-        raise ValueError(number, f"BEGIN:{name} has no END:{name}")
+        raise ValueError(number, f"BEGIN:{excerpt(name)} has no END:{excerpt(name)}")
     return calendar_lines, events

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from schedule.agenda import tidy_text
 from schedule.ics_import.records import IcsSpeaker, clean_name
+from schedule.import_limits import excerpt
 
 # Properties the importer reads: a value of one of them that icalendar cannot
 # parse refuses the file; a broken value of any other property is only reported.
@@ -34,6 +35,8 @@ SINGLE_PROPERTIES = ("UID", "SUMMARY", "DTSTART", "DTEND", "DURATION", "LOCATION
 SINGLE_PROPERTIES += ("DESCRIPTION", "URL", "STATUS", "ORGANIZER")
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
 NOT_SPEAKER_CUTYPES = frozenset({"ROOM", "RESOURCE"})
+# icalendar's messages quote the content line: room for the line's start and the reason.
+ICALENDAR_MESSAGE_LENGTH = 200
 # No whitespace around the names and separators: clean_name strips it. Matched
 # here, runs of spaces in a long line made these patterns backtrack for minutes.
 _SPEAKERS_LINE = re.compile(r"^\s*+speakers?\s*+:(?P<names>.*)$", re.IGNORECASE)
@@ -85,8 +88,8 @@ def _date_time(component, name, lines, label, errors):
             errors.append(
                 (
                     lines.first(name),
-                    f'{label}: {name}: unknown time zone "{tzid}": no VTIMEZONE of the file '
-                    "defines it and it is not an IANA name such as Europe/Madrid",
+                    f'{label}: {name}: unknown time zone "{excerpt(tzid)}": no VTIMEZONE of the '
+                    "file defines it and it is not an IANA name such as Europe/Madrid",
                 )
             )
             return None
@@ -111,16 +114,17 @@ def _property_errors(component, lines, label, errors, warnings, source):
     """Record icalendar's complaints; ``True`` when one of them is about what we read."""
     refused = False
     for name, message in component.errors:
+        said = excerpt(message, length=ICALENDAR_MESSAGE_LENGTH)
         if name is None:
             # A content line icalendar could not split into name and value.
-            errors.append((lines.line_of_text(message), f"{label}: {message}"))
+            errors.append((lines.line_of_text(message), f"{label}: {said}"))
             refused = True
         elif name.upper() in READ_PROPERTIES:
-            errors.append((lines.first(name.upper()), f"{label}: {name}: {message}"))
+            errors.append((lines.first(name.upper()), f"{label}: {excerpt(name)}: {said}"))
             refused = True
         else:
             warnings.append(
-                f"{source}:{lines.first(name.upper())}: {label}: {name} ignored: {message}"
+                f"{source}:{lines.first(name.upper())}: {label}: {excerpt(name)} ignored: {said}"
             )
     return refused
 
@@ -211,7 +215,7 @@ def read_event(component, lines, *, source, errors, warnings):
     """A :class:`_Reading`, ``SKIPPED``, or ``None`` (errors and warnings recorded)."""
     uid = _text(component, "UID").strip()
     title = " ".join(_text(component, "SUMMARY").split())
-    label = f'event "{title}"' if title else f"event {uid}" if uid else "an event"
+    label = f'event "{excerpt(title)}"' if title else f"event {excerpt(uid)}" if uid else "an event"
     if _property_errors(component, lines, label, errors, warnings, source):
         return None
     if repeated := _repeated_properties(lines, label):

@@ -10,6 +10,7 @@ import icalendar
 from schedule.ics_import.content_lines import calendar_structure, content_lines
 from schedule.ics_import.events import SKIPPED, read_event
 from schedule.ics_import.records import IcsCalendar, IcsError, IcsEvent, clean_name
+from schedule.import_limits import excerpt
 
 
 def _name_key(name):
@@ -44,29 +45,36 @@ def _duplicate_uids(readings, errors):
         uid, line = reading.values["uid"], reading.values["line"]
         if uid in first_line:
             errors.append(
-                (line, f'the UID "{uid}" is already used by the event on line {first_line[uid]}')
+                (
+                    line,
+                    f'the UID "{excerpt(uid)}" is already used by the event on line '
+                    f"{first_line[uid]}",
+                )
             )
         else:
             first_line[uid] = line
 
 
-def parse_ics(data, *, source="<calendar>"):
+def parse_ics(data, *, source="<calendar>", limits=None):
     """An :class:`IcsCalendar` from the bytes of an iCalendar file.
 
     Raises :class:`IcsError` when the file cannot be read at all (not UTF-8,
     components not closed). The problems of single events do not stop the
     reading: they are collected in ``errors``, each with its line, so that the
-    importer can report them with its own in one pass.
+    importer can report them with its own in one pass. A file of more events
+    than ``limits.max_talks`` (an ``ImportLimits``) is refused before they are read.
     """
     lines, warnings = content_lines(data, source=source)
     try:
-        calendar_lines, event_lines = calendar_structure(lines)
+        calendar_lines, event_lines = calendar_structure(lines, limits=limits)
     except ValueError as error:
         raise IcsError([error.args], source) from None
     try:
         calendar = icalendar.Calendar.from_ical("\r\n".join(line.text for line in lines) + "\r\n")
     except ValueError as error:
-        raise IcsError([(None, f"unreadable calendar: {error}")], source) from None
+        raise IcsError(
+            [(None, f"unreadable calendar: {excerpt(error, length=200)}")], source
+        ) from None
     components = calendar.walk("VEVENT")
     if len(components) != len(event_lines):
         raise IcsError(

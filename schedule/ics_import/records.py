@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from schedule.agenda import AgendaError
+from schedule.import_limits import excerpt
 
 TALK_EXTERNAL_ID_MAX_LENGTH = 100  # Talk.external_id's max_length
 EXTERNAL_ID_PREFIX = "ics:"
@@ -60,7 +61,7 @@ class IcsEvent:
 
     @property
     def label(self):
-        return f'event "{self.title}"'
+        return f'event "{excerpt(self.title)}"'
 
 
 @dataclass(frozen=True, kw_only=True)

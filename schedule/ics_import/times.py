@@ -12,8 +12,18 @@ from schedule.agenda import YEARS
 from schedule.ics_import.records import IcsTimeError
 
 
-def _localised(value, zone, line, what):
+def _localised(value, zone, line, what, *, tzid=""):
     if value.tzinfo is not None:
+        # A TZID's clock can name a time its zone skips, too. Kept, it would read as
+        # written (03:15 after 02:45) but be an instant before the start (01:15 UTC after
+        # 01:45 UTC), which the database refuses.
+        wall = value.replace(tzinfo=None)
+        if value.astimezone(datetime.UTC).astimezone(value.tzinfo).replace(tzinfo=None) != wall:
+            # A zone a VTIMEZONE defines has no key: it is named by the TZID.
+            name = getattr(value.tzinfo, "key", None) or tzid or "its zone"
+            raise IcsTimeError(
+                line, f"{what}: {wall:%Y-%m-%d %H:%M} does not exist in {name}: the clocks skip it."
+            )
         return value
     try:
         return venue_datetime(value, zone)
@@ -46,10 +56,12 @@ def event_times(event, zone):
     end_line = event.field_lines["end"]
     _check_year(event.start, event.field_lines["start"], f"{label}: DTSTART")
     _check_year(event.end, end_line, f"{label}: DTEND")
-    start = _localised(event.start, zone, event.field_lines["start"], f"{label}: DTSTART")
+    start = _localised(
+        event.start, zone, event.field_lines["start"], f"{label}: DTSTART", tzid=event.tzid
+    )
     end = None
     if event.end is not None:
-        end = _localised(event.end, zone, end_line, f"{label}: DTEND")
+        end = _localised(event.end, zone, end_line, f"{label}: DTEND", tzid=event.tzid)
     if event.duration is not None:
         try:
             by_duration = start.astimezone(datetime.UTC) + event.duration

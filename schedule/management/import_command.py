@@ -1,4 +1,5 @@
-"""What every importer's command shares: ``FILE --event SLUG [--dry-run]``, and how it reports.
+"""What every importer's command shares: ``FILE --event SLUG [--dry-run]``, the options that
+raise the import's limits, and how it reports.
 
 An importer's service raises an error with ``errors`` and ``messages()``
 (``FILE:LINE: what is wrong``); the command prints each message, exits with
@@ -6,7 +7,62 @@ status 1 and no traceback, and on success prints the warnings and the
 result's ``summary()``.
 """
 
+import argparse
+import re
+
 from django.core.management.base import BaseCommand, CommandError
+
+from schedule.import_limits import LIMIT_OPTIONS, ImportLimits
+
+_SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def file_size(text):
+    """Bytes from "52428800", "50M", "50MB" or "1G" (units of 1,024)."""
+    match = _SIZE.match(text)
+    if not match or not int(match["number"]):
+        raise argparse.ArgumentTypeError(f"expected a size such as 50M or 52428800, not {text!r}")
+    return int(match["number"]) * _UNITS[match["unit"].lower()]
+
+
+def positive_integer(text):
+    if not text.strip().isdecimal() or not int(text):
+        raise argparse.ArgumentTypeError(f"expected a whole number above zero, not {text!r}")
+    return int(text)
+
+
+def add_limit_arguments(parser):
+    """The options that raise (or lower) an import's :class:`ImportLimits`."""
+    defaults = ImportLimits()
+    parser.add_argument(
+        LIMIT_OPTIONS["max_file_size"],
+        type=file_size,
+        default=defaults.max_file_size,
+        metavar="BYTES",
+        help=f"The largest file taken, e.g. 100M (default: {defaults.max_file_size // 1024**2}M).",
+    )
+    parser.add_argument(
+        LIMIT_OPTIONS["max_talks"],
+        type=positive_integer,
+        default=defaults.max_talks,
+        metavar="N",
+        help=f"The most talks a file may have (default: {defaults.max_talks:,}).",
+    )
+    parser.add_argument(
+        LIMIT_OPTIONS["max_text_length"],
+        type=positive_integer,
+        default=defaults.max_text_length,
+        metavar="CHARACTERS",
+        help=(
+            "The longest abstract, bio or description, in characters "
+            f"(default: {defaults.max_text_length:,}). Names and titles fit their columns."
+        ),
+    )
+
+
+def limits_from_options(options):
+    return ImportLimits(**{name: options[name] for name in LIMIT_OPTIONS})
 
 
 class ImportCommand(BaseCommand):
@@ -32,13 +88,20 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="Do the whole import, report it, and roll it back.",
         )
+        add_limit_arguments(parser)
 
-    def run_import(self, *, path, event_slug, dry_run, zone=None):
+    def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
         raise NotImplementedError
 
     def handle(self, *args, file, event_slug, dry_run, zone=None, **options):
         try:
-            result = self.run_import(path=file, event_slug=event_slug, dry_run=dry_run, zone=zone)
+            result = self.run_import(
+                path=file,
+                event_slug=event_slug,
+                dry_run=dry_run,
+                limits=limits_from_options(options),
+                zone=zone,
+            )
         except self.error_types as error:
             for message in error.messages():
                 self.stderr.write(message)

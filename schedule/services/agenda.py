@@ -1,24 +1,43 @@
-"""Importing the 2012 agenda format."""
+"""Importing the 2012 agenda format.
+
+Speakers are matched on their names, talks on the id in their URL (or, without
+one, their title). Every row is checked in Python and written in bulk with the
+frab importer's writers, so that the import's queries do not grow with the
+file; the event's cached pages are marked stale once, at the end.
+"""
 
 import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
 
 from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
 from schedule.agenda import AgendaError, parse_agenda
-from schedule.clashes import Code, schedule_problems
+from schedule.clashes import Code
+from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
+from schedule.services.frab_import.rows import (
+    bulk_update_changed,
+    constraint_message,
+    row_errors,
+    unique_errors,
+)
+from schedule.services.frab_import.speakers import NewSpeakers
+from schedule.services.frab_import.talks import talk_links_write
 from schedule.services.importing import (
     Outcome,
+    UniqueSlugs,
+    clash_warnings,
     event_sync,
-    talk_speakers_set,
-    validation_errors,
+    import_pages_changed,
+    import_with_one_retry,
+    speaker_name_key,
 )
 from speakers.models import Speaker
 
@@ -58,13 +77,8 @@ class AgendaImportResult:
         )
 
 
-def speaker_name_key(name):
-    """The form two spellings of one person's name share: "avi  KIVITY" ~ "Avi Kivity"."""
-    return " ".join(name.split()).casefold()
-
-
-def _read_text(path, *, source):
-    data = Path(path).read_bytes()
+def _read_text(path, *, source, limits):
+    data = read_limited(path, limits=limits, error_class=AgendaError, source=source)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -86,7 +100,13 @@ def _zone_for(zone, event, *, source):
     # Checked against the same list as Event.time_zone's choices, so the event validates.
     if zone not in zoneinfo.available_timezones():
         raise AgendaError(
-            [(None, f'unknown time zone "{zone}": expected an IANA name such as Europe/Madrid')],
+            [
+                (
+                    None,
+                    f'unknown time zone "{excerpt(zone)}": expected an IANA name such as '
+                    "Europe/Madrid",
+                )
+            ],
             source,
         )
     return zoneinfo.ZoneInfo(zone)
@@ -100,10 +120,10 @@ def _talk_times(agenda, tz, *, source):
             start = venue_datetime(datetime.datetime.combine(talk.date, talk.start_time), tz)
             end = venue_datetime(datetime.datetime.combine(talk.date, talk.end_time), tz)
         except NonexistentTimeError as error:
-            errors.append((talk.time_line, f'talk "{talk.title}": {error}'))
+            errors.append((talk.time_line, f'talk "{excerpt(talk.title)}": {error}'))
             continue
         times.append((start, end))
-        where = f'{source}:{talk.time_line}: talk "{talk.title}"'
+        where = f'{source}:{talk.time_line}: talk "{excerpt(talk.title)}"'
         # Never take the offset from the abbreviation: the export printed summer
         # time for a November event. The zone decides; a mismatch is only reported.
         if talk.zone_abbreviation and talk.zone_abbreviation.upper() != start.tzname().upper():
@@ -127,7 +147,7 @@ def _talk_times(agenda, tz, *, source):
     return times, warnings
 
 
-def _event_sync(*, event, event_slug, agenda, tz, source):
+def _event_sync(*, event, event_slug, agenda, tz, source, limits):
     values = {
         "name": agenda.name,
         "location": agenda.location,
@@ -144,11 +164,17 @@ def _event_sync(*, event, event_slug, agenda, tz, source):
         field_lines=agenda.field_lines,
         error_class=AgendaError,
         source=source,
+        limits=limits,
     )
 
 
-def _speakers_sync(*, agenda, result, source):
-    """The Speaker of every person in the agenda, keyed by ``speaker_name_key``."""
+def _speakers_sync(*, agenda, result, source, limits):
+    """``(speakers, updated)``: the Speaker of every person in the agenda, keyed by
+    ``speaker_name_key``, and those whose blank affiliation the file filled.
+
+    Each is checked without a query; the new ones are inserted and the updated
+    ones written in bulk, with their history.
+    """
     wanted = {}
     for talk in agenda.talks:
         for speaker in talk.speakers:
@@ -165,53 +191,56 @@ def _speakers_sync(*, agenda, result, source):
         pk_by_key.setdefault(speaker_name_key(name), pk)
     existing = Speaker.objects.in_bulk([pk_by_key[key] for key in wanted if key in pk_by_key])
 
-    speakers, errors = {}, []
+    new_speakers = NewSpeakers(limits=limits)
+    speakers, updated, errors = {}, [], []
     for key, entry in wanted.items():
         speaker = existing.get(pk_by_key.get(key))
         if speaker is None:
-            speaker = Speaker(
-                name=entry.name,
-                slug=Speaker.unique_slug_for(entry.name),
-                affiliation=entry.affiliation,
-            )
+            speaker = new_speakers.make(name=entry.name, affiliation=entry.affiliation)
+            problems = new_speakers.add(speaker, line=entry.line)
             outcome = Outcome.CREATED
         # Speakers edit their own profiles: the file only fills a blank affiliation.
         elif entry.affiliation and not speaker.affiliation:
             speaker.affiliation = entry.affiliation
+            problems = row_errors(
+                speaker,
+                what=f'speaker "{excerpt(entry.name)}"',
+                field_lines={},
+                default_line=entry.line,
+                limits=limits,
+            )
             outcome = Outcome.UPDATED
         else:
             speakers[key] = speaker
             result.speakers_unchanged += 1
             continue
-        problems = validation_errors(
-            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
-        )
         if problems:
             errors.extend(problems)
             continue
         if outcome == Outcome.CREATED:
-            speaker.save()
             result.speakers_created += 1
         else:
-            speaker.save(update_fields=["affiliation", "updated"])
+            updated.append(speaker)
             result.speakers_updated += 1
         speakers[key] = speaker
+    errors += new_speakers.unique_errors()
     if errors:
         raise AgendaError(errors, source)
-    return speakers
+    new_speakers.write()
+    if updated:
+        now = timezone.now()  # what auto_now would set; bulk_update leaves it to us
+        for speaker in updated:
+            speaker.updated = now
+        bulk_update_with_history(updated, Speaker, fields=["affiliation", "updated"])
+    return speakers, updated
 
 
-def _unique_talk_slug(title, taken):
-    base = slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "talk"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def _unique_talk_slug(title, slugs):
+    return slugs.make(slugify(title)[: SLUG_MAX_LENGTH - 10].strip("-") or "talk")
 
 
-def _talks_sync(*, event, agenda, times, speakers, result, source):
+def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
+    """Create or update a talk per talk of the file: all checked, then written in bulk."""
     existing = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
     by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
     # Talks without an id are matched by title; each existing talk only once, so
@@ -220,9 +249,9 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
     for talk in existing:
         if not talk.external_id:
             without_id_by_title[talk.title].append(talk)
-    taken_slugs = {talk.slug for talk in existing}
+    taken_slugs = UniqueSlugs(talk.slug for talk in existing)
 
-    errors = []
+    errors, new, changes, links = [], [], [], []
     for entry, (start, end) in zip(agenda.talks, times, strict=True):
         values = {
             "title": entry.title,
@@ -232,7 +261,7 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
             "end": end,
             "source_url": entry.source_url,
         }
-        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        chosen = [speakers[speaker_name_key(s.name)] for s in entry.speakers]
         if entry.external_id:
             talk = by_external_id.get(entry.external_id)
         else:
@@ -251,56 +280,72 @@ def _talks_sync(*, event, agenda, times, speakers, result, source):
         else:
             current_links = list(talk.talk_speakers.all())
             changed = [name for name, value in values.items() if getattr(talk, name) != value]
-            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+            same_speakers = [link.speaker_id for link in current_links] == [s.pk for s in chosen]
+            if not changed and same_speakers:
                 result.talks_unchanged += 1
                 continue
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = validation_errors(
+        problems = row_errors(
             talk,
-            what=f'talk "{entry.title}"',
+            what=f'talk "{excerpt(entry.title)}"',
             field_lines=entry.field_lines,
             default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
             continue
+        what = f'talk "{excerpt(entry.title)}"'
         if changed is None:
-            talk.save()
+            new.append((talk, what, entry.line))
             result.talks_created += 1
         else:
             # Only what the file owns is written: slug, room, track and
-            # publication stay as organisers left them.
-            talk.save(update_fields=[*changed, "updated"])
+            # publication stay as organisers left them. A talk whose speakers
+            # alone changed is marked updated too, as save() did.
+            changes.append((talk, [*changed, "updated"]))
             result.talks_updated += 1
-        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
+        links.append((talk, chosen, current_links))
+    # The parser refuses an external id used twice, and existing talks are matched on theirs.
+    errors += unique_errors(
+        new,
+        field="external_id",
+        taken=by_external_id,
+        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    )
     if errors:
         raise AgendaError(errors, source)
+    Talk.objects.bulk_create([talk for talk, _, _ in new])
+    now = timezone.now()
+    for talk, _ in changes:
+        talk.updated = now
+    bulk_update_changed(changes, update=Talk.objects.bulk_update)
+    talk_links_write(links)
 
 
 def _clash_warnings(*, event, agenda, source):
     """The schedule's clashes after the import, pointing at the file's lines where known."""
     line_of = {entry.external_id or entry.title: entry.line for entry in agenda.talks}
-    warnings = []
-    for problem in schedule_problems(event):
+    return clash_warnings(
+        event=event,
+        source=source,
+        line_of=lambda talk: line_of.get(talk.external_id or talk.title),
         # Dates outside the event are already reported, with the time line.
-        if problem.is_error and problem.code != Code.OUTSIDE_EVENT:
-            talk = problem.talks[0]
-            line = line_of.get(talk.external_id or talk.title)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
+        skip={Code.OUTSIDE_EVENT},
+    )
 
 
-def agenda_import(*, path, event_slug, zone=None, dry_run=False):
+def agenda_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` and its talks from the agenda file at ``path``.
 
     ``zone`` is the venue's IANA zone; without it the existing event's zone is
     used. All or nothing: any problem raises :class:`AgendaError` (``FILE:LINE:
-    message``) before anything is committed. A dry run does all the work and
-    rolls it back, so its counts are exact. Nothing is ever deleted: talks
-    missing from the file stay.
+    message``) before anything is committed, as does a file past ``limits``
+    (an :class:`~schedule.import_limits.ImportLimits`, the defaults if
+    ``None``). A dry run does all the work and rolls it back, so its counts
+    are exact. Nothing is ever deleted: talks missing from the file stay.
 
     Two imports of one event at once take turns: the event's row is locked
     for the whole import. When the event does not exist yet, both create it
@@ -308,10 +353,17 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False):
     finds the first one's work.
     """
     source = str(path)
-    agenda = parse_agenda(_read_text(path, source=source), source=source)
+    limits = limits or ImportLimits()
+    text = _read_text(path, source=source, limits=limits)
+    agenda = parse_agenda(text, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _agenda_import_once(
-            agenda=agenda, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+            agenda=agenda,
+            event_slug=event_slug,
+            zone=zone,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
         ),
         event_slug=event_slug,
         error_class=AgendaError,
@@ -319,45 +371,32 @@ def agenda_import(*, path, event_slug, zone=None, dry_run=False):
     )
 
 
-def import_with_one_retry(attempt, *, event_slug, error_class, source):
-    """``attempt()``, the transaction of an import; once more if another import won a race.
-
-    An import locks its event's row, so two imports of an existing event take
-    turns. Two imports creating the same event (or the same speaker) both
-    insert it, and the database refuses the later one: that import's
-    transaction is rolled back and run once more, and now finds the rows the
-    other one committed. Losing twice raises ``error_class`` (the importer's
-    ``FILE:LINE`` error) rather than a database traceback.
-    """
-    try:
-        return attempt()
-    except IntegrityError:
-        pass
-    try:
-        return attempt()
-    except IntegrityError as error:
-        message = (
-            f"the event {event_slug} changed while this import ran (another import at the "
-            f"same time?); nothing was imported, run it again ({str(error).splitlines()[0]})"
-        )
-        raise error_class([(None, message)], source) from error
-
-
-def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source):
+def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz = _zone_for(zone, event, source=source)
         times, warnings = _talk_times(agenda, tz, source=source)
         event, event_outcome = _event_sync(
-            event=event, event_slug=event_slug, agenda=agenda, tz=tz, source=source
+            event=event, event_slug=event_slug, agenda=agenda, tz=tz, source=source, limits=limits
         )
         result = AgendaImportResult(
             event_slug=event_slug, event_outcome=event_outcome, dry_run=dry_run, warnings=warnings
         )
-        speakers = _speakers_sync(agenda=agenda, result=result, source=source)
-        _talks_sync(
-            event=event, agenda=agenda, times=times, speakers=speakers, result=result, source=source
+        speakers, updated_speakers = _speakers_sync(
+            agenda=agenda, result=result, source=source, limits=limits
         )
+        _talks_sync(
+            event=event,
+            agenda=agenda,
+            times=times,
+            speakers=speakers,
+            result=result,
+            source=source,
+            limits=limits,
+        )
+        if result.changed:
+            # Bulk writes send no signals: the cached pages are marked stale here.
+            import_pages_changed(event=event, updated_speakers=updated_speakers)
         result.warnings.extend(_clash_warnings(event=event, agenda=agenda, source=source))
         if dry_run:
             transaction.set_rollback(True)

@@ -29,13 +29,12 @@ import datetime
 import hashlib
 import zoneinfo
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from conference.models import Event, Room
-from schedule.clashes import schedule_problems
 from schedule.ics_import import (
     IcsError,
     IcsTimeError,
@@ -44,13 +43,24 @@ from schedule.ics_import import (
     location_rooms,
     parse_ics,
 )
+from schedule.import_limits import ImportLimits, excerpt, read_limited
 from schedule.models import Talk
-from schedule.services.agenda import import_with_one_retry, speaker_name_key
+from schedule.services.frab_import.rows import (
+    bulk_update_changed,
+    constraint_message,
+    row_errors,
+    unique_errors,
+)
+from schedule.services.frab_import.speakers import NewSpeakers
+from schedule.services.frab_import.talks import talk_links_write
 from schedule.services.importing import (
     Outcome,
+    UniqueSlugs,
+    clash_warnings,
     event_sync,
-    talk_speakers_set,
-    validation_errors,
+    import_pages_changed,
+    import_with_one_retry,
+    speaker_name_key,
 )
 from speakers.models import Speaker
 
@@ -127,7 +137,7 @@ def _zone_for(zone, calendar, event, *, source):
             source,
         )
     if not is_iana_zone(name):
-        message = f'unknown time zone "{name}" ({origin}): expected an IANA name such as '
+        message = f'unknown time zone "{excerpt(name)}" ({origin}): expected an IANA name such as '
         message += "Europe/Madrid; pass --timezone"
         raise IcsError([(line, message)], source)
     return name
@@ -154,7 +164,7 @@ def _zone_and_times(calendar, zone, event, *, source):
     return zone_name, tz, times
 
 
-def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
+def _event_sync(*, event, event_slug, calendar, tz, venue, times, source, limits):
     first_day = min(start.astimezone(tz).date() for start, _ in times)
     # A talk ending at midnight ends on the day before.
     last_day = max(
@@ -184,6 +194,7 @@ def _event_sync(*, event, event_slug, calendar, tz, venue, times, source):
         field_lines=calendar.field_lines,
         error_class=IcsError,
         source=source,
+        limits=limits,
     )
 
 
@@ -191,22 +202,16 @@ def _room_slug(name):
     return slugify(name)[:ROOM_SLUG_MAX_LENGTH].strip("-")
 
 
-def _unique_slug(base, taken, *, fallback, max_length):
-    base = base or fallback
-    candidate, number = base, 2
-    while candidate in taken:
-        suffix = f"-{number}"
-        candidate = f"{base[: max_length - len(suffix)]}{suffix}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def _unique_slug(base, slugs, *, fallback, max_length):
+    return slugs.make(base or fallback, max_length=max_length)
 
 
-def _rooms_sync(*, event, uses, result, source):
+def _rooms_sync(*, event, uses, result, source, limits):
     """The Room of every room name in ``uses`` (name -> its lines in the file); warnings.
 
     Spellings that differ only in case, accents or punctuation ("Amphithéâtre",
-    "Amphithéatre") are one room, named as most of the file spells it.
+    "Amphithéatre") are one room, named as most of the file spells it. New
+    rooms are checked without a query each and inserted in one statement.
     """
     existing = list(event.rooms.all())
     by_name = {speaker_name_key(room.name): room for room in existing}
@@ -219,7 +224,7 @@ def _rooms_sync(*, event, uses, result, source):
 
     rooms, errors, warnings = {}, [], []
     position = max((room.position for room in existing), default=-1) + 1
-    taken_slugs = set(by_slug)
+    taken_slugs = UniqueSlugs(by_slug)
     new_rooms = []
     for group, names in groups.items():
         if isinstance(group, Room):
@@ -229,34 +234,46 @@ def _rooms_sync(*, event, uses, result, source):
             # The most used spelling names the room; on a tie, the file's first.
             name = max(names, key=lambda name: len(uses[name]))
             new_rooms.append((name, names))
+    created = []
     for name, names in sorted(new_rooms, key=lambda pair: pair[0].casefold()):
+        # Slugs are unique within the event by construction: ``taken_slugs`` holds its own.
         slug = _unique_slug(
             _room_slug(name), taken_slugs, fallback="room", max_length=ROOM_SLUG_MAX_LENGTH
         )
         room = Room(event=event, name=name, slug=slug, position=position)
-        problems = validation_errors(
-            room, what=f'room "{name}"', field_lines={}, default_line=uses[name][0]
+        problems = row_errors(
+            room,
+            what=f'room "{excerpt(name)}"',
+            field_lines={},
+            default_line=uses[name][0],
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
             continue
-        room.save()
+        created.append(room)
         position += 1
         result.rooms_created += 1
         rooms |= dict.fromkeys(names, room)
     if errors:
         raise IcsError(errors, source)
+    Room.objects.bulk_create(created)
     for name, lines in uses.items():
         if speaker_name_key(rooms[name].name) != speaker_name_key(name):
+            events = f"{len(lines)} event{'s' if len(lines) != 1 else ''}"
             warnings.append(
-                f'{source}:{lines[0]}: LOCATION "{name}" is taken as the room "{rooms[name].name}"'
-                f" ({len(lines)} event{'s' if len(lines) != 1 else ''})"
+                f'{source}:{lines[0]}: LOCATION "{excerpt(name)}" is taken as the room '
+                f'"{excerpt(rooms[name].name)}" ({events})'
             )
     return rooms, warnings
 
 
-def _speakers_sync(*, event_slug, calendar, result, source):
-    """The Speaker of every name in the calendar, keyed by ``speaker_name_key``."""
+def _speakers_sync(*, event_slug, calendar, result, source, limits):
+    """The Speaker of every name in the calendar, keyed by ``speaker_name_key``.
+
+    The event's speakers are read in one query (their external ids share the
+    event's prefix) and the new ones inserted in bulk, with their history.
+    """
     wanted = {}
     for entry in calendar.events:
         for speaker in entry.speakers:
@@ -264,8 +281,11 @@ def _speakers_sync(*, event_slug, calendar, result, source):
     ids = {key: speaker_external_id(event_slug, entry.name) for key, entry in wanted.items()}
     existing = {
         speaker.external_id: speaker
-        for speaker in Speaker.objects.filter(external_id__in=ids.values())
+        for speaker in Speaker.objects.filter(external_id__startswith=f"ics:{event_slug}:")
     }
+    new_speakers = NewSpeakers(limits=limits)
+    # Every external id of a new speaker has the prefix read above.
+    new_speakers.stored_external_ids.update(existing)
     speakers, errors = {}, []
     for key, entry in wanted.items():
         speaker = existing.get(ids[key])
@@ -274,20 +294,17 @@ def _speakers_sync(*, event_slug, calendar, result, source):
             result.speakers_unchanged += 1
             speakers[key] = speaker
             continue
-        speaker = Speaker(
-            name=entry.name, slug=Speaker.unique_slug_for(entry.name), external_id=ids[key]
-        )
-        problems = validation_errors(
-            speaker, what=f'speaker "{entry.name}"', field_lines={}, default_line=entry.line
-        )
+        speaker = new_speakers.make(name=entry.name, external_id=ids[key])
+        problems = new_speakers.add(speaker, line=entry.line)
         if problems:
             errors.extend(problems)
             continue
-        speaker.save()
         result.speakers_created += 1
         speakers[key] = speaker
+    errors += new_speakers.unique_errors()
     if errors:
         raise IcsError(errors, source)
+    new_speakers.write()
     return speakers
 
 
@@ -297,14 +314,17 @@ def _differs(talk, name, value):
     return getattr(talk, name) != value
 
 
-def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
-    keys = [entry.external_id for entry in calendar.events]
-    existing = {
-        talk.external_id: talk
-        for talk in event.talks.filter(external_id__in=keys).prefetch_related("talk_speakers")
-    }
-    taken_slugs = set(event.talks.values_list("slug", flat=True))
-    errors = []
+def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, limits):
+    """Create or update a talk per event of the file: all checked, then written in bulk.
+
+    The event's talks are read once, each row is validated without a query,
+    and the new, changed and relinked talks are written with a statement or
+    a few per kind of change, whatever the number of talks.
+    """
+    existing_talks = list(event.talks.order_by("pk").prefetch_related("talk_speakers"))
+    existing = {talk.external_id: talk for talk in existing_talks if talk.external_id}
+    taken_slugs = UniqueSlugs(talk.slug for talk in existing_talks)
+    errors, new, changes, links = [], [], [], []
     for entry, (start, end) in zip(calendar.events, times, strict=True):
         values = {
             "title": entry.title,
@@ -315,7 +335,7 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
             "source_url": entry.url,
             "is_cancelled": entry.is_cancelled,
         }
-        speaker_ids = [speakers[speaker_name_key(s.name)].pk for s in entry.speakers]
+        chosen = [speakers[speaker_name_key(s.name)] for s in entry.speakers]
         talk = existing.get(entry.external_id)
         if talk is None:
             talk = Talk(
@@ -334,39 +354,55 @@ def _talks_sync(*, event, calendar, times, rooms_of, speakers, result, source):
         else:
             current_links = list(talk.talk_speakers.all())
             changed = [name for name, value in values.items() if _differs(talk, name, value)]
-            if not changed and [link.speaker_id for link in current_links] == speaker_ids:
+            same_speakers = [link.speaker_id for link in current_links] == [s.pk for s in chosen]
+            if not changed and same_speakers:
                 result.talks_unchanged += 1
                 continue
             for name in changed:
                 setattr(talk, name, values[name])
 
-        problems = validation_errors(
-            talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
+        problems = row_errors(
+            talk,
+            what=entry.label,
+            field_lines=entry.field_lines,
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)
             continue
         if changed is None:
-            talk.save()
+            new.append((talk, entry.label, entry.line))
             result.talks_created += 1
         else:
-            talk.save(update_fields=[*changed, "updated"])
+            # A talk whose speakers alone changed is updated too, as save() marked it.
+            changes.append((talk, [*changed, "updated"]))
             result.talks_updated += 1
-        talk_speakers_set(talk=talk, speaker_ids=speaker_ids, current_links=current_links)
+        links.append((talk, chosen, current_links))
+    # Talks are matched on their external id, so a new one can only take that of an
+    # earlier row of the file (a UID spelling the digest of another, too long, UID).
+    errors += unique_errors(
+        new,
+        field="external_id",
+        taken=existing,
+        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    )
     if errors:
         raise IcsError(errors, source)
+    Talk.objects.bulk_create([talk for talk, _, _ in new])
+    now = timezone.now()  # what auto_now would set; bulk_update leaves it to us
+    for talk, _ in changes:
+        talk.updated = now
+    bulk_update_changed(changes, update=Talk.objects.bulk_update)
+    talk_links_write(links)
 
 
 def _clash_warnings(*, event, calendar, source):
     """The schedule's clashes after the import, pointing at the file's lines where known."""
     line_of = {entry.external_id: entry.line for entry in calendar.events}
-    warnings = []
-    for problem in schedule_problems(event):
-        if problem.is_error:
-            line = line_of.get(problem.talks[0].external_id)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
+    return clash_warnings(
+        event=event, source=source, line_of=lambda talk: line_of.get(talk.external_id)
+    )
 
 
 def _rooms_plan(calendar, event, *, source):
@@ -380,28 +416,37 @@ def _rooms_plan(calendar, event, *, source):
         if entry.location in several:
             warnings.append(
                 f"{source}:{entry.field_lines['room']}: {entry.label} is in several rooms "
-                f'("{entry.location}"); imported without a room'
+                f'("{excerpt(entry.location)}"); imported without a room'
             )
         elif room := room_of.get(entry.location):
             uses.setdefault(room, []).append(entry.field_lines["room"])
     return venue, room_of, uses, warnings
 
 
-def ics_import(*, path, event_slug, zone=None, dry_run=False):
+def ics_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` and its talks from the iCalendar file ``path``.
 
     ``zone`` is the venue's IANA zone; see the module's docstring for the
     zone used without it. All or nothing: any problem raises
     :class:`~schedule.ics_import.IcsError` (``FILE:LINE: message``) before
-    anything is committed. A dry run does all the work and rolls it back, so
-    its counts are exact. Nothing is ever deleted. Two imports of one event
-    at once take turns (see ``import_with_one_retry``).
+    anything is committed, as does a file past ``limits`` (an
+    :class:`~schedule.import_limits.ImportLimits`, the defaults if ``None``).
+    A dry run does all the work and rolls it back, so its counts are exact.
+    Nothing is ever deleted. Two imports of one event at once take turns (see
+    ``import_with_one_retry``).
     """
     source = str(path)
-    calendar = parse_ics(Path(path).read_bytes(), source=source)
+    limits = limits or ImportLimits()
+    data = read_limited(path, limits=limits, error_class=IcsError, source=source)
+    calendar = parse_ics(data, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _ics_import_once(
-            calendar=calendar, event_slug=event_slug, zone=zone, dry_run=dry_run, source=source
+            calendar=calendar,
+            event_slug=event_slug,
+            zone=zone,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
         ),
         event_slug=event_slug,
         error_class=IcsError,
@@ -409,7 +454,7 @@ def ics_import(*, path, event_slug, zone=None, dry_run=False):
     )
 
 
-def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
+def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         tz_name, tz, times = _zone_and_times(calendar, zone, event, source=source)
@@ -422,6 +467,7 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             venue=venue,
             times=times,
             source=source,
+            limits=limits,
         )
         result = IcsImportResult(
             event_slug=event_slug,
@@ -431,10 +477,12 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             talks_skipped=calendar.skipped,
             warnings=[*calendar.warnings, *room_warnings],
         )
-        rooms, warnings = _rooms_sync(event=event, uses=uses, result=result, source=source)
+        rooms, warnings = _rooms_sync(
+            event=event, uses=uses, result=result, source=source, limits=limits
+        )
         result.warnings.extend(warnings)
         speakers = _speakers_sync(
-            event_slug=event_slug, calendar=calendar, result=result, source=source
+            event_slug=event_slug, calendar=calendar, result=result, source=source, limits=limits
         )
         _talks_sync(
             event=event,
@@ -444,7 +492,11 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source):
             speakers=speakers,
             result=result,
             source=source,
+            limits=limits,
         )
+        if result.changed:
+            # Bulk writes send no signals: the event's cached pages are marked stale here.
+            import_pages_changed(event=event)
         result.warnings.extend(_clash_warnings(event=event, calendar=calendar, source=source))
         if dry_run:
             transaction.set_rollback(True)

@@ -1,11 +1,52 @@
-"""What every importer does alike: check a row against the file, sync the event, set speakers."""
+"""What every importer does alike: match names, number slugs, check a row against the file,
+sync the event, set speakers, report the clashes, retry once after a race, mark pages stale."""
 
 import enum
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError
 
 from conference.models import Event
-from schedule.models import TalkSpeaker
+from conference.page_cache import event_pages_changed
+from schedule.clashes import schedule_clashes
+from schedule.import_limits import ImportLimits, length_errors
+
+# Clashes an import lists at most: a file whose talks all overlap has the square of its
+# talks of them, and check_schedule lists them all.
+MAX_CLASH_WARNINGS = 100
+
+
+def speaker_name_key(name):
+    """The form two spellings of one person's name share: "avi  KIVITY" ~ "Avi Kivity"."""
+    return " ".join(name.split()).casefold()
+
+
+class UniqueSlugs:
+    """Slugs none of ``taken`` has: ``base``, else ``base-2``, ``base-3``… the first free one.
+
+    The number to try next is kept per base, so that the 10,000th "Coffee break"
+    of a file takes one look rather than 10,000: each import's slugs are found in
+    time that grows with their number, not with its square. The slugs are the
+    ones a search from 2 each time would find, since taken slugs stay taken.
+    """
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+        self._next_number = {}
+
+    def make(self, base, *, max_length=None):
+        """A free slug from ``base``, now taken; a suffix shortens ``base`` to ``max_length``."""
+        candidate = base
+        if candidate in self.taken:
+            number = self._next_number.get(base, 2)
+            while candidate in self.taken:
+                suffix = f"-{number}"
+                stem = base if max_length is None else base[: max_length - len(suffix)]
+                candidate = f"{stem}{suffix}"
+                number += 1
+            self._next_number[base] = number
+        self.taken.add(candidate)
+        return candidate
 
 
 class Outcome(enum.StrEnum):
@@ -14,7 +55,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
-def event_sync(*, event, event_slug, values, field_lines, error_class, source):
+def event_sync(*, event, event_slug, values, field_lines, error_class, source, limits=None):
     """The event ``event_slug`` made with ``values``, or ``event`` given those that differ.
 
     ``event`` is the existing row (locked by the caller) or None. The row is
@@ -34,7 +75,11 @@ def event_sync(*, event, event_slug, values, field_lines, error_class, source):
         for name in changed:
             setattr(event, name, values[name])
     errors = validation_errors(
-        event, what=f"event {event_slug}", field_lines=field_lines, default_line=None
+        event,
+        what=f"event {event_slug}",
+        field_lines=field_lines,
+        default_line=None,
+        limits=limits,
     )
     if errors:
         raise error_class(errors, source)
@@ -54,24 +99,35 @@ def validation_errors(
     exclude=(),
     validate_unique=True,
     validate_constraints=True,
+    limits=None,
 ):
     """``full_clean()``'s complaints as ``(line, message)``, pointing at the file.
 
-    ``validate_unique`` and ``validate_constraints`` are ``full_clean()``'s: an
-    importer that checks a whole batch at once turns them off and reports what
-    it finds with :func:`validation_messages`.
+    Text longer than ``limits`` (an :class:`ImportLimits`, the defaults if
+    ``None``) allow is reported by :func:`length_errors` first, and those
+    fields are not checked again. ``validate_unique`` and
+    ``validate_constraints`` are ``full_clean()``'s: an importer that checks a
+    whole batch at once turns them off and reports what it finds with
+    :func:`validation_messages`.
     """
+    errors, too_long = length_errors(
+        instance,
+        what=what,
+        field_lines=field_lines,
+        default_line=default_line,
+        limits=limits or ImportLimits(),
+    )
     try:
         instance.full_clean(
-            exclude=exclude,
+            exclude=[*exclude, *too_long],
             validate_unique=validate_unique,
             validate_constraints=validate_constraints,
         )
     except ValidationError as error:
-        return validation_messages(
+        errors += validation_messages(
             error, what=what, field_lines=field_lines, default_line=default_line
         )
-    return []
+    return errors
 
 
 def validation_messages(error, *, what, field_lines, default_line):
@@ -86,20 +142,65 @@ def validation_messages(error, *, what, field_lines, default_line):
     ]
 
 
-def talk_speakers_set(*, talk, speaker_ids, current_links):
-    """Make the talk's speaker list ``speaker_ids``, in that order, touching few rows.
+def clash_warnings(*, event, source, line_of, skip=()):
+    """The schedule's clashes after an import, as ``FILE:LINE: clash: …`` warnings.
 
-    ``current_links`` are the talk's TalkSpeaker rows as loaded. The file is the
-    talk's speaker list: a person it no longer names is unlinked from the talk;
-    the Speaker row itself stays.
+    ``line_of(talk)`` is the line of the file a talk was read from, or None;
+    clashes of a code in ``skip`` are left out (the importer reported them
+    already). At most ``MAX_CLASH_WARNINGS`` are listed, then one line says
+    there are more; finding them stops there.
     """
-    links = {link.speaker_id: link for link in current_links}
-    stale = [link.pk for link in current_links if link.speaker_id not in speaker_ids]
-    TalkSpeaker.objects.filter(pk__in=stale).delete()
-    for position, speaker_id in enumerate(speaker_ids):
-        link = links.get(speaker_id)
-        if link is None:
-            TalkSpeaker.objects.create(talk=talk, speaker_id=speaker_id, position=position)
-        elif link.position != position:
-            link.position = position
-            link.save(update_fields=["position"])
+    warnings = []
+    for problem in schedule_clashes(event):
+        if problem.code in skip:
+            continue
+        if len(warnings) == MAX_CLASH_WARNINGS:
+            warnings.append(
+                f"{source}: more clashes than the {MAX_CLASH_WARNINGS} above; "
+                f"manage.py check_schedule --event {event.slug} lists them all"
+            )
+            break
+        line = line_of(problem.talks[0])
+        where = f"{source}:{line}" if line else source
+        warnings.append(f"{where}: clash: {problem.message}")
+    return warnings
+
+
+def import_with_one_retry(attempt, *, event_slug, error_class, source):
+    """``attempt()``, the transaction of an import; once more if another import won a race.
+
+    An import locks its event's row, so two imports of an existing event take
+    turns. Two imports creating the same event (or the same speaker) both
+    insert it, and the database refuses the later one: that import's
+    transaction is rolled back and run once more, and now finds the rows the
+    other one committed. Losing twice raises ``error_class`` (the importer's
+    ``FILE:LINE`` error) rather than a database traceback.
+    """
+    try:
+        return attempt()
+    except IntegrityError:
+        pass
+    try:
+        return attempt()
+    except IntegrityError as error:
+        message = (
+            f"the event {event_slug} changed while this import ran (another import at the "
+            f"same time?); nothing was imported, run it again ({str(error).splitlines()[0]})"
+        )
+        raise error_class([(None, message)], source) from error
+
+
+def import_pages_changed(*, event, updated_speakers=()):
+    """Mark stale the pages of ``event``, and of other events whose speakers the file updated.
+
+    Bulk writes send no signals, so an importer that writes in bulk says once,
+    at the end, which cached pages its rows changed.
+    """
+    other_events = (
+        Event.objects.filter(talks__talk_speakers__speaker__in=updated_speakers)
+        .values_list("slug", flat=True)
+        .distinct()
+        if updated_speakers
+        else []
+    )
+    event_pages_changed(event.slug, *other_events)

@@ -6,6 +6,7 @@ from schedule.clashes import (
     Code,
     Severity,
     candidate_clashes,
+    schedule_clashes,
     schedule_problems,
     talks_for_checks,
     usual_slot,
@@ -141,6 +142,41 @@ def test_roomless_talk_in_parallel_is_a_warning(event):
     warnings = codes(event, severity=Severity.WARNING)
 
     assert warnings == [("no-room-in-parallel", ("Roomless", "Other"))]
+
+
+def test_roomless_talk_lists_every_parallel_talk_in_schedule_order(event):
+    room = RoomFactory(event=event)
+    talk(event, "Early", (8, 0), (9, 30), room=room)
+    talk(event, "Roomless", (9, 0), (12, 0))
+    talk(event, "Beside", (9, 0), (10, 0), room=RoomFactory(event=event))
+    talk(event, "Also roomless", (10, 0), (11, 0))
+    talk(event, "Coffee", (9, 0), (10, 0), kind="break", speakers=[])
+    talk(event, "After", (12, 0), (13, 0), room=room)
+
+    warnings = [warning for warning in codes(event) if warning[0] == "no-room-in-parallel"]
+
+    assert warnings == [
+        ("no-room-in-parallel", ("Also roomless", "Roomless")),
+        ("no-room-in-parallel", ("Roomless", "Early", "Beside", "Also roomless")),
+    ]
+
+
+def test_schedule_clashes_are_the_errors_of_schedule_problems_in_their_order(event):
+    room, avi = RoomFactory(event=event), SpeakerFactory(name="Avi", bio="x")
+    talk(event, "A", (9, 0), (10, 0), room=room, speakers=[avi])
+    talk(event, "B", (9, 30), (10, 30), room=room)
+    talk(event, "C", (9, 45), (10, 15), room=RoomFactory(event=event), speakers=[avi])
+    talk(event, "Late", (9, 0), (10, 0), day=9, room=RoomFactory(event=event))
+    talk(event, "Roomless", (9, 0), (10, 0))
+
+    clashes = list(schedule_clashes(event))
+
+    assert clashes == [problem for problem in schedule_problems(event) if problem.is_error]
+    assert [problem.code for problem in clashes] == [
+        Code.OUTSIDE_EVENT,
+        Code.ROOM_OVERLAP,
+        Code.SPEAKER_OVERLAP,
+    ]
 
 
 def test_talk_much_longer_than_the_usual_slot_is_a_warning(event):

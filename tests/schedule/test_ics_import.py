@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conference.models import Event, Room
+from conference.page_cache import event_version
 from schedule.clashes import schedule_problems
 from schedule.ics_import import (
     IcsError,
@@ -53,6 +54,9 @@ MY_ZONE = (
     "END:VTIMEZONE",
 )
 TIMES = ("DTSTART:20240301T090000Z", "DTEND:20240301T094500Z")
+# Queries of an import that creates everything, and of a second run that changes nothing.
+ICS_FIRST_RUN_QUERIES = 20
+ICS_SECOND_RUN_QUERIES = 9
 
 
 def utc(*args):
@@ -163,6 +167,18 @@ def test_event_times_keep_each_zone(timezone_block, times, start, end):
     assert event_times(calendar.events[0], MADRID) == (start, end)
 
 
+def test_event_times_refuse_a_time_a_vtimezone_skips():
+    times = ("DTSTART;TZID=My Zone:20240331T023000", "DTEND;TZID=My Zone:20240331T033000")
+    calendar = parse_ics(ics(talk_event("t1", "A talk", times), header=MY_ZONE))
+
+    with pytest.raises(IcsTimeError) as caught:
+        event_times(calendar.events[0], MADRID)
+
+    assert str(caught.value) == (
+        'event "A talk": DTSTART: 2024-03-31 02:30 does not exist in My Zone: the clocks skip it.'
+    )
+
+
 @pytest.mark.parametrize(
     ("times", "line", "message"),
     [
@@ -191,6 +207,16 @@ def test_event_times_keep_each_zone(timezone_block, times, start, end):
             'event "A talk": DTSTART: 2024-03-31 02:30 does not exist in Europe/Madrid: '
             "the clocks skip it.",
             id="floating-time-the-clocks-skip",
+        ),
+        pytest.param(
+            (
+                "DTSTART;TZID=Europe/Berlin:20250330T024500",
+                "DTEND;TZID=Europe/Berlin:20250330T031500",
+            ),
+            8,
+            'event "A talk": DTSTART: 2025-03-30 02:45 does not exist in Europe/Berlin: '
+            "the clocks skip it.",
+            id="tzid-time-the-clocks-skip",
         ),
         pytest.param(
             ("DTSTART:20240301T100000Z", "DURATION:-PT30M"),
@@ -319,6 +345,16 @@ def test_parse_ics_refuses_an_event_with_its_lines(lines, errors):
 
     assert calendar.errors == tuple(errors)
     assert calendar.events == ()
+
+
+def test_parse_ics_gives_each_junk_line_its_own_line_number():
+    junk = [f"junk {number}" for number in range(1, 12)]
+
+    calendar = parse_ics(ics((*talk_event(), *junk)))
+
+    # Line 10 is "junk 1"; "junk 10" quotes it too, but is on line 19.
+    assert [line for line, _ in calendar.errors] == list(range(10, 21))
+    assert "'junk 10'" in calendar.errors[9][1]
 
 
 def test_parse_ics_refuses_a_uid_used_twice():
@@ -735,10 +771,80 @@ def test_ics_import_rolls_back_when_a_late_talk_fails_validation(tmp_path):
         ics_import(path=edited, event_slug="small-conf")
 
     assert caught.value.messages() == [
-        f'{edited}:50: event "{"E" * 301}": title: Ensure this value has at most 300 '
-        "characters (it has 301)."
+        f'{edited}:50: event "{"E" * 60}…(301 characters)": title is 301 characters long; '
+        "at most 300 fit"
     ]
     assert database_snapshot() == before
+
+
+def many_events(count):
+    """``count`` events of 15 minutes in two rooms, each with a speaker of its own."""
+    return ics(
+        *(
+            (
+                f"UID:talk-{number}",
+                f"SUMMARY:Talk {number}",
+                f"DTSTART:20240301T{9 + number // 8:02d}{number % 4 * 15:02d}00Z",
+                "DURATION:PT15M",
+                f"LOCATION:Room {number % 2}",
+                f"ATTENDEE;CN=Speaker {number}:mailto:speaker{number}@example.org",
+            )
+            for number in range(count)
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [8, 40])
+def test_ics_import_query_count_does_not_grow_with_talks(
+    tmp_path, django_assert_num_queries, count
+):
+    # Both sizes fit in one of SQLite's insert batches; a row each took several queries.
+    path = write_ics(tmp_path, many_events(count))
+
+    with django_assert_num_queries(ICS_FIRST_RUN_QUERIES):
+        first = ics_import(path=path, event_slug="many", zone="Europe/Madrid")
+    with django_assert_num_queries(ICS_SECOND_RUN_QUERIES):
+        second = ics_import(path=path, event_slug="many", zone="Europe/Madrid")
+
+    assert (first.talks_created, first.rooms_created, first.speakers_created) == (count, 2, count)
+    assert (second.changed, second.talks_unchanged) == (False, count)
+
+
+@pytest.mark.django_db
+def test_ics_import_keeps_the_new_speakers_history_and_makes_the_pages_stale(tmp_path):
+    path = write_ics(tmp_path, many_events(2))
+    before = event_version("many")
+
+    ics_import(path=path, event_slug="many", zone="Europe/Madrid")
+    after_first = event_version("many")
+    ics_import(path=path, event_slug="many", zone="Europe/Madrid")
+
+    assert after_first != before
+    assert event_version("many") == after_first
+    assert sorted(Speaker.history.values_list("history_type", "name")) == [
+        ("+", "Speaker 0"),
+        ("+", "Speaker 1"),
+    ]
+
+
+@pytest.mark.django_db
+def test_ics_import_update_rewrites_only_what_the_file_changed(tmp_path):
+    path = write_ics(tmp_path, many_events(3))
+    ics_import(path=path, event_slug="many", zone="Europe/Madrid")
+    talk = Talk.objects.get(external_id="ics:talk-1")
+    talk.slug, talk.is_published = "kept-slug", False
+    talk.save()
+    edited = many_events(3).replace(b"SUMMARY:Talk 1", b"SUMMARY:Talk one")
+    edited = edited.replace(b"CN=Speaker 1:", b"CN=Speaker One:")
+
+    result = ics_import(path=write_ics(tmp_path, edited), event_slug="many", zone="Europe/Madrid")
+
+    talk.refresh_from_db()
+    assert (result.talks_updated, result.talks_unchanged, result.speakers_created) == (1, 2, 1)
+    assert (talk.title, talk.slug, talk.is_published) == ("Talk one", "kept-slug", False)
+    assert [link.speaker.name for link in talk.talk_speakers.all()] == ["Speaker One"]
+    assert Speaker.objects.filter(name="Speaker 1").exists()  # never deleted
 
 
 @pytest.mark.django_db

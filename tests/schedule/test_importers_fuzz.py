@@ -853,13 +853,13 @@ def small_agenda(tmp_path, *, dates="November 7-9, 2012", time="November 7, 2012
         (
             "### Time: November 7" + " " * 100_000 + "x",
             7,
-            f'cannot read the time "November 7{" " * 100_000}x": expected '
+            f'cannot read the time "November 7{" " * 50}…(100,011 characters)": expected '
             "'Month D, YYYY H:MM - H:MM ZONE'",
         ),
         (
             "## Date: November 7" + " " * 100_000 + "2012x",
             3,
-            f'cannot read the date "November 7{" " * 100_000}2012x": expected '
+            f'cannot read the date "November 7{" " * 50}…(100,015 characters)": expected '
             "'Month D-D, YYYY', 'Month D - Month D, YYYY' or 'Month D, YYYY'",
         ),
     ],

@@ -8,6 +8,7 @@ import time_machine
 
 import schedule
 from conference.models import Event
+from conference.page_cache import event_version
 from schedule.agenda import AgendaError
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.agenda import Outcome, agenda_import
@@ -19,6 +20,9 @@ SLUG = "kvm-forum-2012"
 UTC = datetime.UTC
 # Four lines, so the first talk of a small agenda starts on line 5, its time on line 7.
 HEADER = ("# Small Conf", "## Location: Barcelona, Spain", "## Date: November 7-9, 2012", "")
+# Queries of an import that creates everything, and of a second run that changes nothing.
+FIRST_RUN_QUERIES = 18
+SECOND_RUN_QUERIES = 9
 
 
 def utc(*args):
@@ -293,6 +297,54 @@ def test_agenda_import_never_deletes_a_talk_missing_from_the_file(tmp_path):
     assert Speaker.objects.filter(name="Gerd Hoffman").exists()
 
 
+def many_talks(tmp_path, count):
+    """An agenda of ``count`` talks of 15 minutes, each with a speaker of its own."""
+    rows = list(HEADER)
+    for number in range(count):
+        hour, quarter = 9 + number // 4, number % 4 * 15
+        time = f"November 7, 2012 {hour}:{quarter:02d} - {hour}:{quarter + 14:02d} CET"
+        rows += talk_block(f"Talk {number}", name=f"Speaker {number}, Corp", time=time)
+    return write_agenda(tmp_path, *rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [8, 40])
+def test_agenda_import_query_count_does_not_grow_with_talks(
+    tmp_path, django_assert_num_queries, count
+):
+    # Both sizes fit in one of SQLite's insert batches; a row each took several queries.
+    path = many_talks(tmp_path, count)
+
+    with django_assert_num_queries(FIRST_RUN_QUERIES):
+        first = agenda_import(path=path, event_slug="many", zone="Europe/Madrid")
+    with django_assert_num_queries(SECOND_RUN_QUERIES):
+        second = agenda_import(path=path, event_slug="many", zone="Europe/Madrid")
+
+    assert (first.talks_created, first.speakers_created) == (count, count)
+    assert (second.changed, second.talks_unchanged) == (False, count)
+
+
+@pytest.mark.django_db
+def test_agenda_import_keeps_the_speakers_history_and_makes_the_pages_stale(tmp_path):
+    path = many_talks(tmp_path, 2)
+    speaker = SpeakerFactory(name="Speaker 1", affiliation="")
+    before = event_version("many")
+
+    agenda_import(path=path, event_slug="many", zone="Europe/Madrid")
+    after_first = event_version("many")
+    agenda_import(path=path, event_slug="many", zone="Europe/Madrid")
+
+    assert after_first != before
+    assert event_version("many") == after_first
+    assert sorted(Speaker.history.values_list("history_type", "name", "affiliation")) == [
+        ("+", "Speaker 0", "Corp"),
+        ("+", "Speaker 1", ""),
+        ("~", "Speaker 1", "Corp"),
+    ]
+    speaker.refresh_from_db()
+    assert speaker.affiliation == "Corp"
+
+
 @pytest.mark.django_db
 def test_agenda_import_keeps_an_existing_speakers_affiliation():
     existing = SpeakerFactory(name="alex   WILLIAMSON", slug="alex", affiliation="Example Org")
@@ -432,15 +484,15 @@ LAST_TITLE = "## OpenStack: KVM for the Masses"
         pytest.param(
             LAST_TITLE,
             "## " + "x" * 301,
-            f'401: talk "{"x" * 301}": title: Ensure this value has at most 300 characters '
-            "(it has 301).",
+            f'401: talk "{"x" * 60}…(301 characters)": title is 301 characters long; at most '
+            "300 fit",
             id="model error on the last talk",
         ),
         pytest.param(
             "### Name: Mark McLoughlin",
             "### Name: " + "M" * 201,
-            f'402: speaker "{"M" * 201}": name: Ensure this value has at most 200 characters '
-            "(it has 201).",
+            f'402: speaker "{"M" * 60}…(201 characters)": name is 201 characters long; at most '
+            "200 fit",
             id="model error on the last speaker",
         ),
     ],

@@ -304,8 +304,8 @@ def test_frab_import_is_all_or_nothing(tmp_path):
         frab_import(path=edited, event_slug="39c3")
 
     assert caught.value.messages() == [
-        f'{edited}:31: event 1254 "{long_title}": title: Ensure this value has at most 300 '
-        "characters (it has 301)."
+        f'{edited}:31: event 1254 "{long_title[:60]}…(301 characters)": title is 301 '
+        "characters long; at most 300 fit"
     ]
     assert database_snapshot() == {name: [] for name in database_snapshot()}
 

@@ -15,5 +15,7 @@ class Command(ImportCommand):
     file_help = "The agenda file, UTF-8 text."
     timezone_help = "The venue's IANA time zone, e.g. Europe/Madrid; defaults to the event's."
 
-    def run_import(self, *, path, event_slug, dry_run, zone=None):
-        return agenda_import(path=path, event_slug=event_slug, zone=zone, dry_run=dry_run)
+    def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
+        return agenda_import(
+            path=path, event_slug=event_slug, zone=zone, dry_run=dry_run, limits=limits
+        )

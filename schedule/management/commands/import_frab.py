@@ -14,5 +14,5 @@ class Command(ImportCommand):
     error_types = (FrabError,)
     file_help = "The schedule.xml file."
 
-    def run_import(self, *, path, event_slug, dry_run, zone=None):
-        return frab_import(path=path, event_slug=event_slug, dry_run=dry_run)
+    def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
+        return frab_import(path=path, event_slug=event_slug, dry_run=dry_run, limits=limits)

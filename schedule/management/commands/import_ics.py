@@ -18,5 +18,7 @@ class Command(ImportCommand):
         "X-WR-TIMEZONE, then the event's zone, then the TZID most events use."
     )
 
-    def run_import(self, *, path, event_slug, dry_run, zone=None):
-        return ics_import(path=path, event_slug=event_slug, zone=zone, dry_run=dry_run)
+    def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
+        return ics_import(
+            path=path, event_slug=event_slug, zone=zone, dry_run=dry_run, limits=limits
+        )

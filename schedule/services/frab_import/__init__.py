@@ -31,15 +31,11 @@ stale once, at the end, with ``event_pages_changed``.
   ``result``: what an import reports.
 """
 
-from pathlib import Path
-
 from django.db import transaction
 
 from conference.models import Event, Room, Track
-from conference.page_cache import event_pages_changed
-from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
-from schedule.services.agenda import import_with_one_retry
+from schedule.import_limits import ImportLimits, read_limited
 from schedule.services.frab_import.places import TRACK_PALETTE, places_sync
 from schedule.services.frab_import.result import PARTS, FrabImportResult
 from schedule.services.frab_import.speakers import (
@@ -48,7 +44,12 @@ from schedule.services.frab_import.speakers import (
     speakers_sync,
 )
 from schedule.services.frab_import.talks import TalkSync
-from schedule.services.importing import event_sync
+from schedule.services.importing import (
+    clash_warnings,
+    event_sync,
+    import_pages_changed,
+    import_with_one_retry,
+)
 
 __all__ = [
     "PARTS",
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 
-def _event_sync(*, event, event_slug, schedule, zone, dates, source):
+def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     values = {
         "name": schedule.title,
         "start_date": dates[0],
@@ -77,46 +78,32 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source):
         field_lines=schedule.field_lines | {"location": schedule.line, "website": schedule.line},
         error_class=FrabError,
         source=source,
+        limits=limits,
     )
 
 
-def _clash_warnings(*, event, line_of, source):
-    """The schedule's clashes after the import; ``line_of`` maps talk pks to file lines."""
-    warnings = []
-    for problem in schedule_problems(event):
-        if problem.is_error:
-            line = line_of.get(problem.talks[0].pk)
-            where = f"{source}:{line}" if line else source
-            warnings.append(f"{where}: clash: {problem.message}")
-    return warnings
-
-
-def _pages_changed(*, event, updated_speakers):
-    """Mark stale the pages of ``event``, and of other events whose speakers got a bio."""
-    other_events = (
-        Event.objects.filter(talks__talk_speakers__speaker__in=updated_speakers)
-        .values_list("slug", flat=True)
-        .distinct()
-        if updated_speakers
-        else []
-    )
-    event_pages_changed(event.slug, *other_events)
-
-
-def frab_import(*, path, event_slug, dry_run=False):
+def frab_import(*, path, event_slug, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
 
     All or nothing: any problem raises :class:`FrabError` (``FILE:LINE: message``)
-    before anything is committed. A dry run does all the work and rolls it back,
+    before anything is committed, as does a file past ``limits`` (an
+    :class:`~schedule.import_limits.ImportLimits`, the defaults if ``None``).
+    A dry run does all the work and rolls it back,
     so its counts are exact. Nothing is ever deleted: talks, speakers, rooms and
     tracks missing from the file stay. Two imports of one event at once take
     turns (see ``import_with_one_retry``).
     """
     source = str(path)
-    schedule = parse_frab(Path(path).read_bytes(), source=source)
+    limits = limits or ImportLimits()
+    data = read_limited(path, limits=limits, error_class=FrabError, source=source)
+    schedule = parse_frab(data, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _frab_import_once(
-            schedule=schedule, event_slug=event_slug, dry_run=dry_run, source=source
+            schedule=schedule,
+            event_slug=event_slug,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
         ),
         event_slug=event_slug,
         error_class=FrabError,
@@ -124,7 +111,7 @@ def frab_import(*, path, event_slug, dry_run=False):
     )
 
 
-def _frab_import_once(*, schedule, event_slug, dry_run, source):
+def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         zone, zone_warnings = schedule_zone(
@@ -139,6 +126,7 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source):
             zone=zone,
             dates=dates,
             source=source,
+            limits=limits,
         )
         result = FrabImportResult(
             event_slug=event_slug,
@@ -154,7 +142,13 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source):
         )
         places = {
             part: places_sync(
-                model=model, part=part, event=event, entries=entries, result=result, source=source
+                model=model,
+                part=part,
+                event=event,
+                entries=entries,
+                result=result,
+                source=source,
+                limits=limits,
             )
             for part, model, entries in (
                 ("room", Room, schedule.rooms),
@@ -162,7 +156,7 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source):
             )
         }
         namespace = schedule.acronym or event_slug
-        new_speakers = NewSpeakers()
+        new_speakers = NewSpeakers(limits=limits)
         speakers, updated_speakers = speakers_sync(
             schedule=schedule,
             namespace=namespace,
@@ -179,11 +173,16 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source):
             new_speakers=new_speakers,
             result=result,
             source=source,
+            limits=limits,
         )
         talks.run(times)
         if result.changed:
-            _pages_changed(event=event, updated_speakers=updated_speakers)
-        result.warnings.extend(_clash_warnings(event=event, line_of=talks.line_of, source=source))
+            import_pages_changed(event=event, updated_speakers=updated_speakers)
+        result.warnings.extend(
+            clash_warnings(
+                event=event, source=source, line_of=lambda talk: talks.line_of.get(talk.pk)
+            )
+        )
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -4,8 +4,9 @@ from django.utils.text import slugify
 
 from conference.models import Track
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs
 
 # Tracks the file gives no colour (d3's category10: distinct, and readable on white).
 TRACK_PALETTE = (
@@ -22,30 +23,26 @@ TRACK_PALETTE = (
 )
 
 
-def unique_slug(text, taken, *, fallback, max_length):
-    base = slugify(text)[: max_length - 10].strip("-_") or fallback
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+def unique_slug(text, slugs, *, fallback, max_length):
+    """A slug from ``text`` that ``slugs`` (a ``UniqueSlugs``) had not given yet."""
+    return slugs.make(slugify(text)[: max_length - 10].strip("-_") or fallback)
 
 
 def name_key(name):
     return " ".join(name.split()).casefold()
 
 
-def places_sync(*, model, part, event, entries, result, source):
+def places_sync(*, model, part, event, entries, result, source, limits):
     """The rooms or tracks (``model``) of ``event`` for ``entries``, by name key.
 
     The file's order is their position. New ones are inserted and changed
     ones updated in a statement or two, whatever their number.
     """
-    existing, taken = {}, set()
-    for place in model.objects.filter(event=event).order_by("pk"):
+    existing = {}
+    stored = list(model.objects.filter(event=event).order_by("pk"))
+    for place in stored:
         existing.setdefault(name_key(place.name), place)
-        taken.add(place.slug)
+    taken = UniqueSlugs(place.slug for place in stored)
     places, errors, new, changes = {}, [], [], []
     for position, entry in enumerate(entries):
         place = existing.get(name_key(entry.name))
@@ -74,7 +71,11 @@ def places_sync(*, model, part, event, entries, result, source):
                 result.count(f"{part}s", Outcome.UNCHANGED)
                 continue
         problems = row_errors(
-            place, what=f'{part} "{entry.name}"', field_lines={}, default_line=entry.line
+            place,
+            what=f'{part} "{excerpt(entry.name)}"',
+            field_lines={},
+            default_line=entry.line,
+            limits=limits,
         )
         if problems:
             errors.extend(problems)

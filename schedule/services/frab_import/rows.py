@@ -25,7 +25,7 @@ RULES_CHECKED_IN_PYTHON = {
 }
 
 
-def row_errors(instance, *, what, field_lines, default_line):
+def row_errors(instance, *, what, field_lines, default_line, limits=None):
     """``validation_errors()`` of one row without a query per row.
 
     Foreign keys are not looked up again (the importer holds the very rows
@@ -43,6 +43,7 @@ def row_errors(instance, *, what, field_lines, default_line):
         exclude=relations,
         validate_unique=False,
         validate_constraints=False,
+        limits=limits,
     )
     if errors:
         return errors

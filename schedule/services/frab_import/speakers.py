@@ -11,8 +11,9 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.services.frab_import.rows import constraint_message, row_errors, unique_errors
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs
 from speakers.models import Speaker
 
 SLUG_BASE_LENGTH = 190  # as Speaker.unique_slug_for: room for "-2", "-3"… within 200
@@ -34,31 +35,38 @@ class NewSpeakers:
     of the slugs taken rather than a query per speaker.
     """
 
-    def __init__(self):
+    def __init__(self, *, limits=None):
+        self.limits = limits
         self.stored_slugs = None  # read on first need: a second run creates no one
-        self.taken_slugs = None
+        self.slugs = None
         # External ids the database holds, as far as the import has read them.
         self.stored_external_ids = set()
         self.rows = []  # (speaker, what, line)
 
-    def make(self, person, *, external_id):
+    def make(self, *, name, external_id="", **fields):
+        """An unsaved Speaker named ``name`` with a slug no one has; ``fields`` are its others."""
         if self.stored_slugs is None:
             self.stored_slugs = set(Speaker.objects.order_by().values_list("slug", flat=True))
-            self.taken_slugs = set(self.stored_slugs)
-        base = slugify(person.name)[:SLUG_BASE_LENGTH] or "speaker"
-        slug, number = base, 2
-        while slug in self.taken_slugs:
-            slug = f"{base}-{number}"
-            number += 1
-        self.taken_slugs.add(slug)
-        return Speaker(name=person.name, slug=slug, bio=person.biography, external_id=external_id)
+            self.slugs = UniqueSlugs(self.stored_slugs)
+        slug = self.slugs.make(slugify(name)[:SLUG_BASE_LENGTH] or "speaker")
+        return Speaker(name=name, slug=slug, external_id=external_id, **fields)
 
-    def add(self, speaker, person):
-        """Note ``speaker`` for insertion if it validates; its errors otherwise."""
-        what = f'speaker "{person.name}"'
-        problems = row_errors(speaker, what=what, field_lines={}, default_line=person.line)
+    def add(self, speaker, *, line, field_lines=None):
+        """Note ``speaker`` for insertion if it validates; its errors otherwise.
+
+        ``line`` is where the file names the speaker, ``field_lines`` where it
+        gives their fields (the bio) if elsewhere.
+        """
+        what = f'speaker "{excerpt(speaker.name)}"'
+        problems = row_errors(
+            speaker,
+            what=what,
+            field_lines=field_lines or {},
+            default_line=line,
+            limits=self.limits,
+        )
         if not problems:
-            self.rows.append((speaker, what, person.line))
+            self.rows.append((speaker, what, line))
         return problems
 
     def unique_errors(self):
@@ -87,7 +95,7 @@ class NewSpeakers:
         if speakers:
             bulk_create_with_history(speakers, Speaker)
         if self.stored_slugs is not None:
-            self.stored_slugs = set(self.taken_slugs)
+            self.stored_slugs = set(self.slugs.taken)
         self.stored_external_ids.update(s.external_id for s, _, _ in self.rows if s.external_id)
         self.rows = []
 
@@ -116,14 +124,18 @@ def speakers_sync(*, schedule, namespace, new_speakers, result, source):
     for key, person in wanted.items():
         speaker = existing.get(key)
         if speaker is None:
-            speaker = new_speakers.make(person, external_id=key)
-            problems = new_speakers.add(speaker, person)
+            speaker = new_speakers.make(name=person.name, bio=person.biography, external_id=key)
+            problems = new_speakers.add(speaker, line=person.line, field_lines=person.field_lines)
             outcome = Outcome.CREATED
         # Speakers edit their own profiles: the file only fills a blank bio.
         elif person.biography and not speaker.bio.strip():
             speaker.bio = person.biography
             problems = row_errors(
-                speaker, what=f'speaker "{person.name}"', field_lines={}, default_line=person.line
+                speaker,
+                what=f'speaker "{excerpt(person.name)}"',
+                field_lines=person.field_lines,
+                default_line=person.line,
+                limits=new_speakers.limits,
             )
             outcome = Outcome.UPDATED
             if not problems:

@@ -3,12 +3,12 @@
 from django.utils import timezone
 
 from schedule.frab import FrabError
+from schedule.import_limits import excerpt
 from schedule.models import Talk, TalkSpeaker
-from schedule.services.agenda import speaker_name_key
 from schedule.services.frab_import.places import name_key, unique_slug
 from schedule.services.frab_import.rows import bulk_update_changed, row_errors, unique_errors
 from schedule.services.frab_import.speakers import speaker_external_id
-from schedule.services.importing import Outcome
+from schedule.services.importing import Outcome, UniqueSlugs, speaker_name_key
 
 
 class TalkSync:
@@ -20,7 +20,7 @@ class TalkSync:
     """
 
     def __init__(
-        self, *, event, schedule, namespace, places, speakers, new_speakers, result, source
+        self, *, event, schedule, namespace, places, speakers, new_speakers, result, source, limits
     ):
         self.event = event
         self.schedule = schedule
@@ -30,6 +30,7 @@ class TalkSync:
         self.new_speakers = new_speakers
         self.result = result
         self.source = source
+        self.limits = limits
         self.errors = []
         self.line_of = {}  # talk pk -> the file's line, once written
         self.new = []  # (talk, what, line) to insert
@@ -39,7 +40,7 @@ class TalkSync:
         existing = list(event.talks.order_by("pk").with_speakers())
         self.by_uuid = {talk.uuid: talk for talk in existing}
         self.by_external_id = {talk.external_id: talk for talk in existing if talk.external_id}
-        self.taken_slugs = {talk.slug for talk in existing}
+        self.taken_slugs = UniqueSlugs(talk.slug for talk in existing)
         guids = [entry.guid for entry in schedule.talks if entry.guid]
         self.guids_elsewhere = set(
             Talk.objects.filter(uuid__in=guids).exclude(event=event).values_list("uuid", flat=True)
@@ -84,7 +85,7 @@ class TalkSync:
 
     def talk_speakers(self, entry, current_links):
         """The talk's speakers in file order; persons without id or guid are found or made."""
-        chosen = []
+        chosen, seen = [], set()
         unkeyed = {
             speaker_name_key(link.speaker.name): link.speaker
             for link in current_links
@@ -94,24 +95,30 @@ class TalkSync:
             key = speaker_external_id(person, namespace=self.namespace)
             if key:
                 chosen.append(self.speakers[key])
+                seen.add(_identity(self.speakers[key]))
                 continue
             self.result.warnings.append(
                 f"{self.source}:{person.line}: {entry.label}: person "
-                f'"{person.name}" has neither id nor guid; matched by name among this '
+                f'"{excerpt(person.name)}" has neither id nor guid; matched by name among this '
                 "talk's speakers only"
             )
             speaker = unkeyed.get(speaker_name_key(person.name))
             if speaker is not None:
                 self.result.count("speakers", Outcome.UNCHANGED)
             else:
-                speaker = self.new_speakers.make(person, external_id="")
-                problems = self.new_speakers.add(speaker, person)
+                speaker = self.new_speakers.make(
+                    name=person.name, bio=person.biography, external_id=""
+                )
+                problems = self.new_speakers.add(
+                    speaker, line=person.line, field_lines=person.field_lines
+                )
                 if problems:
                     self.errors.extend(problems)
                     continue
                 self.result.count("speakers", Outcome.CREATED)
             # A speaker not yet written has no pk and equals only itself.
-            if speaker not in chosen:
+            if _identity(speaker) not in seen:
+                seen.add(_identity(speaker))
                 chosen.append(speaker)
         return chosen
 
@@ -135,7 +142,11 @@ class TalkSync:
             # clean() reads the room's and the track's event: these are the import's own rows.
             talk.room, talk.track = values["room"], values["track"]
             problems = row_errors(
-                talk, what=entry.label, field_lines=entry.field_lines, default_line=entry.line
+                talk,
+                what=entry.label,
+                field_lines=entry.field_lines,
+                default_line=entry.line,
+                limits=self.limits,
             )
             if problems:
                 self.errors.extend(problems)
@@ -165,6 +176,11 @@ class TalkSync:
         self.line_of = {talk.pk: line for talk, line in self.lines}
 
 
+def _identity(speaker):
+    """What tells two speakers apart: the pk, or the object itself before it is written."""
+    return ("pk", speaker.pk) if speaker.pk is not None else ("new", id(speaker))
+
+
 def _differs(talk, name, value):
     if name in ("room", "track"):
         return getattr(talk, f"{name}_id") != (value.pk if value else None)
@@ -174,15 +190,16 @@ def _differs(talk, name, value):
 def talk_links_write(links):
     """Make each talk's speakers the ones given, in that order, touching few rows.
 
-    ``links`` are ``(talk, speakers, current links)``: ``talk_speakers_set`` of
-    ``schedule.services.importing`` for many talks at once. A person the file no
-    longer names is unlinked from the talk; the Speaker row itself stays.
+    ``links`` are ``(talk, speakers, current links)``, for any number of talks
+    at once; every importer writes its talks' speakers with it. A person the
+    file no longer names is unlinked from the talk; the Speaker row itself stays.
     """
     stale, new, moved = [], [], []
     for talk, speakers, current_links in links:
         speaker_ids = [speaker.pk for speaker in speakers]
+        wanted = set(speaker_ids)
         by_speaker = {link.speaker_id: link for link in current_links}
-        stale += [link.pk for link in current_links if link.speaker_id not in speaker_ids]
+        stale += [link.pk for link in current_links if link.speaker_id not in wanted]
         for position, speaker_id in enumerate(speaker_ids):
             link = by_speaker.get(speaker_id)
             if link is None:
