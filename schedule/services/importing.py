@@ -124,10 +124,29 @@ def validation_errors(
             validate_constraints=validate_constraints,
         )
     except ValidationError as error:
-        errors += validation_messages(
-            error, what=what, field_lines=field_lines, default_line=default_line
-        )
+        error = _without_the_forms_markdown_cap(error)
+        if error is not None:
+            errors += validation_messages(
+                error, what=what, field_lines=field_lines, default_line=default_line
+            )
     return errors
+
+
+def _without_the_forms_markdown_cap(error):
+    """``error`` less the model's Markdown length check, or None when nothing else is left.
+
+    An import measures Markdown texts against its own ``max_text_length``
+    (:func:`length_errors`, which ``--max-text-length`` raises), so the
+    forms' fixed cap must not refuse what the organiser allowed.
+    """
+    if not hasattr(error, "error_dict"):
+        return error
+    kept = {
+        name: [item for item in items if item.code != "markdown_too_long"]
+        for name, items in error.error_dict.items()
+    }
+    kept = {name: items for name, items in kept.items() if items}
+    return ValidationError(kept) if kept else None
 
 
 def validation_messages(error, *, what, field_lines, default_line):
