@@ -8,10 +8,9 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
-        from conference import checks  # noqa: F401 (registers them)
-        from conference.page_cache import connect_signals
+        from conference import stale_pages
 
-        connect_signals()
+        stale_pages.register()
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

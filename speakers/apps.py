@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class SpeakersConfig(AppConfig):
     name = "speakers"
+
+    def ready(self):
+        from speakers import stale_pages
+
+        stale_pages.register()

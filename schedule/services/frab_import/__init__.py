@@ -36,7 +36,7 @@ from pathlib import Path
 from django.db import transaction
 
 from conference.models import Event, Room, Track
-from conference.page_cache import event_pages_changed
+from infrastructure.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems
 from schedule.frab import FrabError, event_dates, parse_frab, schedule_zone, talk_times
 from schedule.services.agenda import import_with_one_retry

@@ -14,11 +14,11 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from PIL import Image
 
-from conference.backup.archive import PHOTOS, BackupError
-from conference.backup.checking import checked_data, checked_manifest, migration_warnings
-from conference.backup.results import RestoreResult
-from conference.backup.rows import Restore
-from conference.page_cache import event_pages_changed
+from infrastructure.backup.archive import PHOTOS, BackupError
+from infrastructure.backup.checking import checked_data, checked_manifest, migration_warnings
+from infrastructure.backup.results import RestoreResult
+from infrastructure.backup.rows import Restore
+from infrastructure.page_cache import event_pages_changed
 from speakers.models import Speaker
 from speakers.photos import DECODING_ERRORS, READABLE_FORMATS
 

@@ -23,7 +23,7 @@ import uuid
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from conference.page_cache import shared
+from infrastructure.page_cache import shared
 
 logger = logging.getLogger(__name__)
 

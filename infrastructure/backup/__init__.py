@@ -19,10 +19,10 @@ Archives hold speakers' private email addresses, so keep them as safe as the
 database.
 """
 
-from conference.backup.archive import FORMAT, FORMAT_VERSION, BackupError
-from conference.backup.restoring import event_restore
-from conference.backup.results import BackupResult, RestoreResult
-from conference.backup.writing import event_backup
+from infrastructure.backup.archive import FORMAT, FORMAT_VERSION, BackupError
+from infrastructure.backup.restoring import event_restore
+from infrastructure.backup.results import BackupResult, RestoreResult
+from infrastructure.backup.writing import event_backup
 
 __all__ = [
     "FORMAT",

@@ -12,8 +12,14 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from conference.backup.archive import DATA, PHOTO_FIELDS, BackupError, plain_fields, stamp_fields
 from conference.models import Event, Room, Track
+from infrastructure.backup.archive import (
+    DATA,
+    PHOTO_FIELDS,
+    BackupError,
+    plain_fields,
+    stamp_fields,
+)
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker, SpeakerLink
 

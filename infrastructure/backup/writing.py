@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from conference.backup.archive import (
+from conference.models import Event
+from infrastructure.backup.archive import (
     DATA,
     FORMAT,
     FORMAT_VERSION,
@@ -32,8 +33,7 @@ from conference.backup.archive import (
     applied_migrations,
     plain_fields,
 )
-from conference.backup.results import BackupResult
-from conference.models import Event
+from infrastructure.backup.results import BackupResult
 from schedule.models import TalkSpeaker
 from speakers.models import Speaker, SpeakerLink
 
@@ -54,7 +54,7 @@ def _record(obj, **relations):
     if found != RELATIONS[model]:
         raise BackupError(
             f"{model.__name__} has the relations {sorted(found)}, the backup knows "
-            f"{sorted(RELATIONS[model])}: teach conference/backup/archive.py the new ones first."
+            f"{sorted(RELATIONS[model])}: teach infrastructure/backup/archive.py the new ones first."
         )
     record = {"id": obj.pk}
     record.update({f.name: _dumped(f.value_from_object(obj)) for f in plain_fields(model)})

@@ -9,7 +9,8 @@ import hashlib
 import json
 import zipfile
 
-from conference.backup.archive import (
+from conference.models import Event
+from infrastructure.backup.archive import (
     APPS,
     DATA,
     FORMAT,
@@ -21,7 +22,6 @@ from conference.backup.archive import (
     applied_migrations,
     plain_fields,
 )
-from conference.models import Event
 
 _CHUNK = 1024 * 1024
 
