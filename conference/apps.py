@@ -8,9 +8,10 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
-        from conference import stale_pages
+        from conference import backup, stale_pages
 
         stale_pages.register()
+        backup.register_sections()
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

@@ -5,6 +5,7 @@ class ScheduleConfig(AppConfig):
     name = "schedule"
 
     def ready(self):
-        from schedule import stale_pages
+        from schedule import backup, stale_pages
 
         stale_pages.register()
+        backup.register_sections()

@@ -5,6 +5,7 @@ class SpeakersConfig(AppConfig):
     name = "speakers"
 
     def ready(self):
-        from speakers import stale_pages
+        from speakers import backup, stale_pages
 
         stale_pages.register()
+        backup.register_sections()

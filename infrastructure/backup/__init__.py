@@ -1,18 +1,19 @@
-"""Backups of one event: a versioned archive of its data and its speakers' photos, and restores.
+"""Backups of one event: a versioned archive of its rows and files, and restores.
 
-It lives in ``conference`` because the event is the unit backed up and
-restored, and the event is this app's concept: rooms, tracks, talks and
-speakers all hang off it. The dump also reads ``schedule`` and ``speakers``
-models, whose own code never needs to know about backups, so the whole
-format is kept here, in one place:
+The event is the unit backed up and restored, but this package knows no
+model: each app registers the sections of the backup it owns (``sections``)
+in its ``ready()``: ``conference`` the event, rooms and tracks, ``speakers``
+the speakers of the event's talks, their links and photos, ``schedule`` the
+talks and who gives them.
 
-- ``archive``: the archive's members and format version, which models and
-  relations it holds, and :class:`BackupError`.
-- ``writing``: :func:`event_backup`, the event's rows and photos to one zip file.
+- ``sections``: :class:`Section` and :func:`register`, what the apps tell.
+- ``archive``: the archive's members and format version, and :class:`BackupError`.
+- ``writing``: :func:`event_backup`, the event's rows and files to one zip file.
 - ``checking``: the manifest's format version and checksums, and ``data.json``'s
   shape, checked before a restore reads any data.
-- ``rows``: the archive's records made into rows, every problem collected.
-- ``restoring``: :func:`event_restore`, all of it in one transaction, photos last.
+- ``rows``: the helpers with which sections make the archive's records into
+  rows, every problem collected.
+- ``restoring``: :func:`event_restore`, all of it in one transaction, files last.
 - ``results``: what a backup or a restore did, for the commands to report.
 
 Archives hold speakers' private email addresses, so keep them as safe as the
@@ -22,6 +23,7 @@ database.
 from infrastructure.backup.archive import FORMAT, FORMAT_VERSION, BackupError
 from infrastructure.backup.restoring import event_restore
 from infrastructure.backup.results import BackupResult, RestoreResult
+from infrastructure.backup.sections import Section, register
 from infrastructure.backup.writing import event_backup
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "BackupError",
     "BackupResult",
     "RestoreResult",
+    "Section",
     "event_backup",
     "event_restore",
+    "register",
 ]
