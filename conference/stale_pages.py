@@ -1,5 +1,8 @@
 """Which events' pages a change to an event, a room or a track makes stale.
 
+And how an event's time of change (``updated``, which Last-Modified and the
+sitemap read) is written when its pages change.
+
 Registered with the page cache in ``ConferenceConfig.ready()``.
 """
 
@@ -18,7 +21,12 @@ def _remember_slug(event):
         event._slug_before_save = event_slug(event.pk)
 
 
+def _record_time_of_change(slugs, now):
+    Event.objects.filter(slug__in=slugs).update(updated=now)
+
+
 def register():
+    page_cache.record_time_of_change_with(_record_time_of_change)
     page_cache.register(
         Event,
         event_slugs=lambda event: [event.slug, getattr(event, "_slug_before_save", None)],

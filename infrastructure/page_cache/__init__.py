@@ -32,7 +32,12 @@ from infrastructure.page_cache.serving import (
     recent_entries,
 )
 from infrastructure.page_cache.signals import register
-from infrastructure.page_cache.versions import SITE, event_pages_changed, event_version
+from infrastructure.page_cache.versions import (
+    SITE,
+    event_pages_changed,
+    event_version,
+    record_time_of_change_with,
+)
 
 __all__ = [
     "PAGE_TIMEOUT",
@@ -43,5 +48,6 @@ __all__ = [
     "event_pages_changed",
     "event_version",
     "recent_entries",
+    "record_time_of_change_with",
     "register",
 ]
