@@ -50,9 +50,10 @@ screenshots: $(VENV)/.installed-dev ## Screenshots of the schedule at desktop an
 	$(BIN)/python -m pytest -m screenshots tests/browser/test_screenshots.py
 	@ls -1 screenshots/*.png
 
-lint: $(VENV)/.installed-dev ## ruff check and ruff format --check
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, and the layers' import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .

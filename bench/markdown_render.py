@@ -3,7 +3,7 @@
     .venv/bin/python bench/markdown_render.py [--sizes 10000 20000] [--runs 3] [--old]
 
 Each input is made at two sizes (characters, within the Markdown cap of
-``conference.rich_text``) and rendered ``--runs`` times; the table gives the
+``infrastructure.rich_text``) and rendered ``--runs`` times; the table gives the
 fastest CPU time of the parser (markdown-it-py), of the sanitiser (nh3) and of
 ``render_rich_text`` as a whole, and the ratio of the larger size's total to
 the smaller's. With sizes a factor 2 apart a ratio near 2 is linear growth,
@@ -60,7 +60,7 @@ def _fastest(function, text, runs):
 def _renderers():
     import nh3
 
-    from conference import rich_text
+    from infrastructure import rich_text
 
     def sanitise(html):
         return nh3.clean(
@@ -88,7 +88,7 @@ def main(argv=None):
     parser.add_argument("--old", action="store_true", help="Time Python-Markdown too.")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(PROJECT_ROOT))
-    from conference.rich_text import MARKDOWN_MAX_LENGTH
+    from infrastructure.rich_text import MARKDOWN_MAX_LENGTH
 
     small, large = options.sizes
     if large > MARKDOWN_MAX_LENGTH:

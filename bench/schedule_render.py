@@ -11,7 +11,7 @@ is cleared before every timed request, while the process stays warm (its
 templates compiled by the cached loader that DEBUG off turns on, the
 database file in the OS page cache), as a running server's would be. The
 process is first prepared as gunicorn's master prepares its workers
-(``conference.prefork``: templates compiled, garbage collector frozen);
+(``infrastructure.prefork``: templates compiled, garbage collector frozen);
 ``--unprepared`` leaves that out.
 
 Each page is fetched once to warm up, then ``--runs`` times through Django's
@@ -151,13 +151,13 @@ def main(argv=None):
     parser.add_argument(
         "--unprepared",
         action="store_true",
-        help="Skip what gunicorn's master does before forking (conference/prefork.py).",
+        help="Skip what gunicorn's master does before forking (infrastructure/prefork.py).",
     )
     options = parser.parse_args(argv)
 
     _set_up_django()
     if not options.unprepared:
-        from conference.prefork import prepare_workers
+        from infrastructure.prefork import prepare_workers
 
         prepare_workers()
     from django.conf import settings

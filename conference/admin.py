@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from conference.forms import KEEP_LABELS, EventAdminForm
 from conference.models import Event, Room, Track
 from conference.services import event_change_zone
-from schedule.admin_actions import EVENT_ACTIONS
 
 
 class ColourInput(forms.TextInput):
@@ -52,7 +51,7 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "start_date"
     inlines = [RoomInline, TrackInline]
-    actions = EVENT_ACTIONS
+    actions = []  # the apps above this one add theirs: add_event_actions()
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "is_published", "seen_updated"]}),
         (
@@ -122,3 +121,12 @@ class TrackAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
     search_fields = ["name", "event__name"]
     prepopulated_fields = {"slug": ("name",)}
+
+
+def add_event_actions(*actions):
+    """Offer ``actions`` on the event change list too.
+
+    The apps above this one bring their own (``schedule``: assign rooms), so
+    this app imports none of them.
+    """
+    EventAdmin.actions = [*EventAdmin.actions, *actions]

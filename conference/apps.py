@@ -8,10 +8,10 @@ class ConferenceConfig(AppConfig):
     verbose_name = "Conference"
 
     def ready(self):
-        from conference import checks  # noqa: F401 (registers them)
-        from conference.page_cache import connect_signals
+        from conference import backup, stale_pages
 
-        connect_signals()
+        stale_pages.register()
+        backup.register_sections()
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

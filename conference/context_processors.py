@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from conference.site_url import absolute_url
+from infrastructure.site_url import absolute_url
 
 
 def site(request):

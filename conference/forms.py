@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
 
-from conference.edit_lock import EditLockForm
 from conference.models import Event
 from conference.services import (
     KEEP_CHOICES,
@@ -16,6 +15,7 @@ from conference.services import (
     KEEP_WALL_CLOCK,
     event_zone_change_plan,
 )
+from infrastructure.edit_lock import EditLockForm
 
 KEEP_LABELS = dict(KEEP_CHOICES)
 

@@ -9,8 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
 from conference.venue_time import venue_day_bounds, venue_local_date
+from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
 
 
 def time_zone_choices():

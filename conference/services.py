@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from conference.models import Event
-from conference.page_cache import event_pages_changed
 from conference.venue_time import offset_words, venue_instants, venue_local_date
+from infrastructure.page_cache import event_pages_changed
 
 KEEP_WALL_CLOCK = "wall_clock"
 KEEP_INSTANTS = "instants"

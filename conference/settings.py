@@ -13,8 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from conference.client_address import trusted_proxies
-from conference.site_url import checked_site_url
+from infrastructure.client_address import trusted_proxies
+from infrastructure.site_url import checked_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sesame",
     "simple_history",
     "bootstrap",
+    "infrastructure",
     "conference",
     "speakers",
     "schedule",
@@ -63,8 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages already rendered are served from here, before the layers
-    # below that only signed-in people need (conference/page_cache/).
-    "conference.page_cache.CachedPageMiddleware",
+    # below that only signed-in people need (infrastructure/page_cache/).
+    "infrastructure.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,7 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Each process also keeps the public pages it served last in its own memory
-# (conference/page_cache/): up to this many bytes, mostly gzipped pages.
+# (infrastructure/page_cache/): up to this many bytes, mostly gzipped pages.
 PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)
 # At most this many query strings (searches, "my schedule" lists) of one
 # event's pages are newly stored each 10 minutes; more are rendered, not stored.
@@ -196,7 +197,7 @@ FORWARDED_ALLOW_IPS = [
     proxy.strip() for proxy in env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 ]
 trusted_proxies(FORWARDED_ALLOW_IPS)  # refuses to start on an entry that is no address
-AXES_CLIENT_IP_CALLABLE = "conference.client_address.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "infrastructure.client_address.client_ip_address"
 # Bad invitation links must never block a valid one: they are not counted.
 AXES_WHITELIST_CALLABLE = "speakers.throttling.is_invitation_link"
 
@@ -205,7 +206,7 @@ SPEAKER_PHOTO_MAX_BYTES = env.int("SPEAKER_PHOTO_MAX_BYTES", default=5 * 1024 * 
 SITE_NAME = env.str("SITE_NAME", default="Conference")
 # The address absolute URLs start with (sitemap, calendars, exports, links in
 # emails), e.g. https://conference.example.org; unset, each request's own
-# scheme and host (conference/site_url.py).
+# scheme and host (infrastructure/site_url.py).
 SITE_URL = checked_site_url(env.str("SITE_URL", default=""))
 
 # Production hardening: on whenever DEBUG is off.
@@ -264,14 +265,14 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 
 # Redis through Django's own backend (with one client per connection pool,
-# conference/cache.py), whatever else is installed: for a redis:// CACHE_URL
+# infrastructure/cache.py), whatever else is installed: for a redis:// CACHE_URL
 # django-environ picks django-redis instead whenever that package is
 # importable, and its options differ.
 _REDIS_CACHE_SCHEMES = ("redis://", "rediss://", "rediscache://")
 if env.str("CACHE_URL", default="").startswith(_REDIS_CACHE_SCHEMES):
-    CACHES = {"default": env.cache_url("CACHE_URL", backend="conference.cache.RedisCache")}
+    CACHES = {"default": env.cache_url("CACHE_URL", backend="infrastructure.cache.RedisCache")}
     # A Redis that hangs (a dead host, a cut network) must not hold a request
-    # for long: the page cache then renders without it (conference/page_cache/
+    # for long: the page cache then renders without it (infrastructure/page_cache/
     # shared.py). ``?socket_timeout=…`` in CACHE_URL overrides these seconds.
     # django-environ upper-cases the URL's options for any backend but
     # Django's own; this one takes redis-py's lower-case names as Django's does.

@@ -1,33 +1,16 @@
-"""sitemap.xml: every public page of every published event.
+"""sitemap.xml's event pages: each published event's page, schedule and speaker list.
 
-Only what attendees may see is listed: published events, their visible talks
-(published, not cancelled) and the speakers of those talks, each speaker once
-per event. ``lastmod`` comes from the ``updated`` stamps of the rows a page shows.
-Addresses start with ``SITE_URL`` when it is set, else with the request's
-scheme and host (``conference/site_url.py``).
+sitemap.xml lists only what attendees may see; ``lastmod`` comes from the
+``updated`` stamps of the rows a page shows. The talks' and the speakers'
+pages are listed by their own apps (``schedule/sitemaps.py``,
+``speakers/sitemaps.py``); the root URLs put the three together.
 """
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from conference.models import Event
-from schedule.models import Talk, TalkSpeaker
-
-
-class Sitemap(DjangoSitemap):
-    def get_protocol(self, protocol=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).scheme
-        return super().get_protocol(protocol)
-
-    def get_domain(self, site=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).netloc
-        return super().get_domain(site)
+from infrastructure.sitemaps import Sitemap
 
 
 class EventPagesSitemap(Sitemap):
@@ -61,48 +44,3 @@ class EventPagesSitemap(Sitemap):
         if page == "speakers:speaker_list":
             stamps.append(event.speakers_updated)
         return max(stamp for stamp in stamps if stamp is not None)
-
-
-class TalkSitemap(Sitemap):
-    """The page of every visible talk."""
-
-    def items(self):
-        return (
-            Talk.objects.published()
-            .select_related("event")
-            .only("slug", "updated", "event__slug")
-            .order_by("-event__start_date", "event__slug", "slug")
-        )
-
-    def location(self, talk):
-        return reverse("schedule:talk_detail", args=[talk.event.slug, talk.slug])
-
-    def lastmod(self, talk):
-        return talk.updated
-
-
-class SpeakerSitemap(Sitemap):
-    """A speaker's page at every event where they have a visible talk."""
-
-    def items(self):
-        return (
-            TalkSpeaker.objects.filter(talk__in=Talk.objects.published())
-            .values("talk__event__slug", "talk__event__start_date", "speaker__slug")
-            .annotate(updated=Max("speaker__updated"))
-            .order_by("-talk__event__start_date", "talk__event__slug", "speaker__slug")
-        )
-
-    def location(self, item):
-        return reverse(
-            "speakers:speaker_detail", args=[item["talk__event__slug"], item["speaker__slug"]]
-        )
-
-    def lastmod(self, item):
-        return item["updated"]
-
-
-SITEMAPS = {
-    "events": EventPagesSitemap,
-    "talks": TalkSitemap,
-    "speakers": SpeakerSitemap,
-}

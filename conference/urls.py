@@ -10,8 +10,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from conference import views
-from conference.page_cache import cached_page
-from conference.sitemaps import SITEMAPS
+from conference.sitemaps import EventPagesSitemap
+from infrastructure.page_cache import cached_page
+from schedule.sitemaps import TalkSitemap
+from speakers.sitemaps import SpeakerSitemap
+
+SITEMAPS = {
+    "events": EventPagesSitemap,
+    "talks": TalkSitemap,
+    "speakers": SpeakerSitemap,
+}
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),

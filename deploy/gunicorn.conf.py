@@ -68,7 +68,7 @@ preload_app = True
 def when_ready(server):
     """In the master, once the site is loaded and before the first worker is forked."""
     if server.cfg.preload_app:  # as this file, the command line or GUNICORN_CMD_ARGS set it
-        from conference.prefork import prepare_workers
+        from infrastructure.prefork import prepare_workers
 
         prepare_workers()
 

@@ -3,12 +3,15 @@ import datetime
 from django.contrib import admin, messages
 from django.db.models import Q
 
+from conference.admin import add_event_actions
 from conference.models import Event
-from schedule.admin_actions import TALK_ACTIONS
+from schedule.admin_actions import EVENT_ACTIONS, TALK_ACTIONS
 from schedule.board import board_urls
 from schedule.clashes import schedule_problems
 from schedule.forms import TalkAdminForm
 from schedule.models import Talk, TalkSpeaker
+
+add_event_actions(*EVENT_ACTIONS)
 
 
 class TalkSpeakerInline(admin.TabularInline):

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
 from conference.models import Room, Track
-from conference.site_url import site_root
+from infrastructure.site_url import site_root
 from schedule.services.bulk import (
     BulkEditError,
     event_of_talks,

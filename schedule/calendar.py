@@ -22,7 +22,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 
-from conference.rich_text import plain_text
+from infrastructure.rich_text import plain_text
 
 
 def talk_uid(talk):

@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from conference.selectors import published_event
-from conference.site_url import site_root
+from infrastructure.site_url import site_root
 from schedule.exports import (
     render_schedule_json,
     render_schedule_xml,

@@ -7,7 +7,6 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 
-from conference.edit_lock import EditLockForm
 from conference.models import Event, Room, Track
 from conference.venue_time import (
     AmbiguousTimeError,
@@ -18,6 +17,7 @@ from conference.venue_time import (
     venue_instants,
     venue_wall_clock,
 )
+from infrastructure.edit_lock import EditLockForm
 from schedule.clashes import candidate_clashes, talks_for_checks
 from schedule.models import Talk
 from speakers.models import Speaker

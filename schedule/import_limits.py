@@ -19,7 +19,7 @@ from django.db.models import CharField, TextField
 
 # The longest Markdown text (an abstract, a bio, a description) an import takes by
 # default: the forms' limit, so that what an import brings in can be edited and saved.
-from conference.rich_text import MARKDOWN_MAX_LENGTH
+from infrastructure.rich_text import MARKDOWN_MAX_LENGTH
 
 # How much of a value a message quotes: enough to recognise it, never a whole abstract.
 EXCERPT_LENGTH = 60

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from conference.models import Event, Room, Track
-from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
 from speakers.models import Speaker
 
 

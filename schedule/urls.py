@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from conference.page_cache import cached_page
+from infrastructure.page_cache import cached_page
 from schedule import export_views, views
 
 app_name = "schedule"

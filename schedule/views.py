@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from conference.selectors import published_event
-from conference.site_url import site_root
+from infrastructure.site_url import site_root
 from schedule import selectors
 from schedule.calendar import calendar_for_talks
 from schedule.forms import ScheduleFilterForm

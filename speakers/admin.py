@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from conference.site_url import site_root
+from infrastructure.site_url import site_root
 from speakers.forms import SpeakerAdminForm
 from speakers.models import Speaker, SpeakerLink
 from speakers.services import speaker_photo_apply, speakers_invite

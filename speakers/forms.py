@@ -3,8 +3,8 @@
 from django import forms
 from django.conf import settings
 
-from conference.edit_lock import EditLockForm
-from conference.rich_text import MARKDOWN_MAX_LENGTH
+from infrastructure.edit_lock import EditLockForm
+from infrastructure.rich_text import MARKDOWN_MAX_LENGTH
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import PhotoRejected, process_photo
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from conference.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
 
 
 class Speaker(models.Model):

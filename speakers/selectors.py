@@ -3,6 +3,9 @@
 A speaker appears at an event only through a visible talk there (published,
 not cancelled, of a published event): someone whose only talk was withdrawn
 has no page at that event.
+
+The talks are ``schedule``'s, an app above this one: they are reached through
+the speakers' reverse relations, never imported.
 """
 
 import unicodedata
@@ -11,8 +14,12 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 
-from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
+
+
+def visible_talks():
+    """Every talk attendees see, by the talks' own rule (``published()``)."""
+    return Speaker._meta.get_field("talks").related_model.objects.published()
 
 
 def _in_programme_order(talks):
@@ -22,10 +29,7 @@ def _in_programme_order(talks):
 
 def _speaking_at(event):
     """Speakers with at least one visible talk at ``event``, each once."""
-    visible = Talk.objects.published().filter(event=event)
-    return Speaker.objects.filter(
-        pk__in=TalkSpeaker.objects.filter(talk__in=visible).values("speaker_id")
-    )
+    return Speaker.objects.filter(pk__in=visible_talks().filter(event=event).values("speakers"))
 
 
 def alphabetical_key(speaker):
@@ -43,7 +47,7 @@ def event_speakers(event):
     Python because SQLite's LOWER() folds ASCII only and neither database ignores
     accents without a collation we do not control.
     """
-    talks_here = _in_programme_order(Talk.objects.published().filter(event=event))
+    talks_here = _in_programme_order(visible_talks().filter(event=event))
     speakers = _speaking_at(event).prefetch_related(
         Prefetch("talks", queryset=talks_here, to_attr="event_talks")
     )
@@ -57,11 +61,9 @@ def speaker_for_page(event, slug):
     included) and ``other_talks`` (their visible talks at other published
     events, newest event first, events included) and their links: four queries.
     """
-    talks_here = _in_programme_order(
-        Talk.objects.published().filter(event=event).select_related("room")
-    )
+    talks_here = _in_programme_order(visible_talks().filter(event=event).select_related("room"))
     talks_elsewhere = (
-        Talk.objects.published()
+        visible_talks()
         .exclude(event=event)
         .select_related("event")
         .order_by(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from conference.page_cache import cached_page
+from infrastructure.page_cache import cached_page
 from speakers import views
 
 app_name = "speakers"

@@ -56,7 +56,7 @@ def empty_cache():
     """Every test starts with an empty cache, as a fresh deployment would."""
     from django.core.cache import cache
 
-    from conference.page_cache import recent_entries, shared, versions
+    from infrastructure.page_cache import recent_entries, shared, versions
 
     cache.clear()
     recent_entries.clear()
@@ -122,7 +122,7 @@ class PrivateRedis:
 @pytest.fixture
 def private_redis(tmp_path, settings):
     """The cache on a Redis of this test's own: skipped without redis-server, failed in CI."""
-    from conference.page_cache import recent_entries
+    from infrastructure.page_cache import recent_entries
 
     if shutil.which("redis-server") is None:
         reason = "redis-server is not installed"
@@ -133,7 +133,7 @@ def private_redis(tmp_path, settings):
     redis.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "conference.cache.RedisCache",
+            "BACKEND": "infrastructure.cache.RedisCache",
             "LOCATION": redis.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

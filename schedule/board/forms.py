@@ -5,9 +5,9 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from conference import edit_lock
 from conference.models import Room
 from conference.venue_time import NonexistentTimeError, venue_datetime
+from infrastructure import edit_lock
 from schedule.models import Talk
 
 

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.text import slugify
 
-from conference.rich_text import plain_text, web_url
+from infrastructure.rich_text import plain_text, web_url
 from schedule.calendar import talk_url
 from schedule.models import Talk
 from schedule.selectors import schedule_talks
@@ -334,7 +334,7 @@ def schedule_last_modified(event):
     changes the exports; speakers count, because renaming one does. Changes
     that leave no row of their own to say so (a talk deleted, a room renamed,
     a speaker taken off a talk) move the event's ``updated`` on
-    (conference.page_cache.event_pages_changed).
+    (infrastructure.page_cache.event_pages_changed).
     """
     stamps = Talk.objects.filter(event=event).aggregate(
         talks=Max("updated"), speakers=Max("speakers__updated")

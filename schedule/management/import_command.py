@@ -12,6 +12,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from infrastructure.command_output import write_result
 from schedule.import_limits import LIMIT_OPTIONS, ImportLimits
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
@@ -115,14 +116,3 @@ class ImportCommand(BaseCommand):
 
         if options["verbosity"] >= 1:
             write_result(self, result)
-
-
-def write_result(command, result):
-    """A service's result as the commands print it: warnings, then what it did (or would)."""
-    for warning in result.warnings:
-        command.stderr.write(warning)
-    if result.dry_run:
-        command.stdout.write("Dry run: nothing was written.")
-    command.stdout.write(result.summary())
-    if not result.changed:
-        command.stdout.write("Nothing changed.")

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from conference.page_cache import event_pages_changed
+from infrastructure.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems, talks_for_checks
 from schedule.models import Talk
 

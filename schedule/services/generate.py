@@ -29,8 +29,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from conference.models import Event, Room, Track
-from conference.page_cache import event_pages_changed
 from conference.venue_time import venue_datetime
+from infrastructure.page_cache import event_pages_changed
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
 

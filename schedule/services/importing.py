@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 
 from conference.models import Event
-from conference.page_cache import event_pages_changed
+from infrastructure.page_cache import event_pages_changed
 from schedule.clashes import schedule_clashes
 from schedule.import_limits import ImportLimits, length_errors
 

@@ -16,9 +16,9 @@ from django.utils.http import parse_http_date
 from PIL import Image
 
 from conference.admin_site import ORGANISERS_GROUP
-from conference.backup import restoring
 from conference.models import Event, Room, Track
-from conference.page_cache import event_version
+from infrastructure.backup import restoring
+from infrastructure.page_cache import event_version
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import process_photo

@@ -243,7 +243,7 @@ def test_redis_cache_url_uses_djangos_own_backend_even_beside_django_redis(tmp_p
         PYTHONPATH=str(tmp_path),
     )
 
-    assert seen == "conference.cache.RedisCache"
+    assert seen == "infrastructure.cache.RedisCache"
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_a_hung_redis_holds_a_request_half_a_second_unless_told_otherwise(cache_
     ("cache_url", "backend"),
     [
         ("", "django.core.cache.backends.locmem.LocMemCache"),
-        ("redis://127.0.0.1:6379/15", "conference.cache.RedisCache"),
+        ("redis://127.0.0.1:6379/15", "infrastructure.cache.RedisCache"),
     ],
 )
 def test_test_settings_follow_cache_url_when_it_is_set(cache_url, backend):
@@ -332,10 +332,10 @@ def test_app_processes_on_redis_see_each_others_writes_and_deletions(shared_redi
 
 
 def test_gunicorn_master_prepares_the_workers_before_forking_them(gunicorn_env):
-    import conference.prefork
+    import infrastructure.prefork
 
     prepared = []
-    gunicorn_env.setattr(conference.prefork, "prepare_workers", lambda: prepared.append(True))
+    gunicorn_env.setattr(infrastructure.prefork, "prepare_workers", lambda: prepared.append(True))
 
     when_ready = gunicorn_settings()["when_ready"]
     when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
@@ -347,7 +347,7 @@ def test_gunicorn_master_prepares_the_workers_before_forking_them(gunicorn_env):
 def test_workers_start_with_every_template_compiled_and_the_collector_frozen():
     seen = django_seen(
         "import gc; from django.template import engines; "
-        "from conference.prefork import prepare_workers, project_templates; "
+        "from infrastructure.prefork import prepare_workers, project_templates; "
         "prepare_workers(); loader = engines['django'].engine.template_loaders[0]; "
         "names = list(project_templates()); "
         "seen = {'missing': sorted(set(names) - set(loader.get_template_cache)), "
@@ -361,7 +361,7 @@ def test_workers_start_with_every_template_compiled_and_the_collector_frozen():
 
 
 def test_the_redis_backend_reuses_one_client_and_keeps_djangos_behaviour(shared_redis):
-    from conference.cache import RedisCache
+    from infrastructure.cache import RedisCache
 
     cache = RedisCache(shared_redis, {"KEY_PREFIX": f"test-deploy-{uuid.uuid4().hex}"})
     cache.set("page", {"body": b"\x1f\x8b"}, 60)

@@ -86,7 +86,7 @@ def test_database_email_and_cache_urls_are_read_from_the_environment():
     assert seen["name"] == "conference"
     assert seen["host"] == "db.internal"
     assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
-    assert seen["cache"] == "conference.cache.RedisCache"
+    assert seen["cache"] == "infrastructure.cache.RedisCache"
     assert seen["debug"] is False
     assert seen["hosts"] == ["conference.example.org"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conference.models import Event, Room
-from conference.page_cache import event_version
+from infrastructure.page_cache import event_version
 from schedule.clashes import schedule_problems
 from schedule.ics_import import (
     IcsError,

@@ -8,7 +8,7 @@ import time_machine
 
 import schedule
 from conference.models import Event
-from conference.page_cache import event_version
+from infrastructure.page_cache import event_version
 from schedule.agenda import AgendaError
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.agenda import Outcome, agenda_import

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from conference.models import Event, Room, Track
-from conference.page_cache import SITE, event_version
+from infrastructure.page_cache import SITE, event_version
 from schedule.exports import render_schedule_xml, schedule_export_data
 from schedule.frab import FrabError
 from schedule.models import Talk, TalkSpeaker

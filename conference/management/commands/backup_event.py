@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conference.backup import BackupError, event_backup
+from infrastructure.backup import BackupError, event_backup
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from conference.backup import BackupError, event_restore
-from schedule.management.import_command import write_result
+from infrastructure.backup import BackupError, event_restore
+from infrastructure.command_output import write_result
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Event
-from schedule.management.import_command import write_result
+from infrastructure.command_output import write_result
 from schedule.services import RoomAssignmentError, rooms_assign
 
 

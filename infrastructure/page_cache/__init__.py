@@ -10,9 +10,10 @@ and the sitemap) changes with every event's.
 
 - ``versions``: each event's version and ``event_pages_changed``, the one call
   that replaces it (and records the event's time of change).
-- ``signals``: the receivers that call it for changes made through the ORM;
-  code that writes with ``QuerySet.update()`` or ``bulk_create()`` (which send
-  no signals) calls ``event_pages_changed`` itself.
+- ``signals``: :func:`register`, with which each app names, for its models,
+  the events whose pages a change of a row makes stale (the page cache knows
+  no model); code that writes with ``QuerySet.update()`` or ``bulk_create()``
+  (which send no signals) calls ``event_pages_changed`` itself.
 - ``shared``: the shared cache as these modules use it, where a cache that
   cannot be reached is a miss and a new version that could not be written is
   written before anything else once it answers.
@@ -23,15 +24,20 @@ and the sitemap) changes with every event's.
   with 304. Signed-in people (speakers, organisers) always get a fresh page.
 """
 
-from conference.page_cache.serving import (
+from infrastructure.page_cache.serving import (
     PAGE_TIMEOUT,
     CachedPageMiddleware,
     cached_page,
     cached_response,
     recent_entries,
 )
-from conference.page_cache.signals import connect_signals
-from conference.page_cache.versions import SITE, event_pages_changed, event_version
+from infrastructure.page_cache.signals import register
+from infrastructure.page_cache.versions import (
+    SITE,
+    event_pages_changed,
+    event_version,
+    record_time_of_change_with,
+)
 
 __all__ = [
     "PAGE_TIMEOUT",
@@ -39,8 +45,9 @@ __all__ = [
     "CachedPageMiddleware",
     "cached_page",
     "cached_response",
-    "connect_signals",
     "event_pages_changed",
     "event_version",
     "recent_entries",
+    "record_time_of_change_with",
+    "register",
 ]

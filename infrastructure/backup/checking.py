@@ -9,19 +9,16 @@ import hashlib
 import json
 import zipfile
 
-from conference.backup.archive import (
-    APPS,
+from infrastructure.backup import sections
+from infrastructure.backup.archive import (
     DATA,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
-    PARTS,
-    RELATIONS,
     BackupError,
     applied_migrations,
     plain_fields,
 )
-from conference.models import Event
 
 _CHUNK = 1024 * 1024
 
@@ -90,15 +87,17 @@ def checked_data(archive, manifest):
         data = json.loads(archive.read(DATA))
     except ValueError as error:
         raise BackupError(f"{DATA} is not valid JSON: {error}.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("event"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get(sections.EVENT), dict):
         raise BackupError(f"{DATA} holds no event.")
     problems = []
-    for part, model in [("event", Event), *PARTS.items()]:
-        records = [data["event"]] if part == "event" else data.get(part)
+    for section in sections.sections():
+        part = section.part
+        records = [data[sections.EVENT]] if part == sections.EVENT else data.get(part)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             problems.append(f"{DATA}: {part} is not a list of records.")
             continue
-        known = {"id", *(f.name for f in plain_fields(model)), *RELATIONS[model]} - {"event"}
+        known = {"id", *(f.name for f in plain_fields(section.model)), *section.relations}
+        known -= {"event"}  # a record's event is the archive's
         for index, record in enumerate(records):
             if unknown := sorted(set(record) - known):
                 problems.append(
@@ -109,7 +108,7 @@ def checked_data(archive, manifest):
                 problems.append(f"{DATA}: {part}[{index}]: not a plain value: {', '.join(odd)}.")
         counts = manifest.get("counts")
         counted = counts.get(part, len(records)) if isinstance(counts, dict) else len(records)
-        if part != "event" and counted != len(records):
+        if part != sections.EVENT and counted != len(records):
             problems.append(f"{DATA}: {len(records)} {part}, the manifest counts {counted}.")
     if problems:
         raise BackupError(*problems)
@@ -126,7 +125,7 @@ def migration_warnings(manifest):
         return []
     ours = applied_migrations()
     warnings = []
-    for app in APPS:
+    for app in sections.app_labels():
         if unknown := sorted(set(theirs.get(app) or []) - set(ours[app])):
             warnings.append(
                 f"The backup was made with {app} migrations not applied here "

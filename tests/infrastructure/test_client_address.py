@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from conference.client_address import client_ip_address
+from infrastructure.client_address import client_ip_address
 
 LOAD_BALANCER = "10.0.0.2"
 

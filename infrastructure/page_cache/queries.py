@@ -30,8 +30,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponseRedirect, QueryDict
 
-from conference.page_cache import shared
-from conference.page_cache.versions import VERSION_SECONDS
+from infrastructure.page_cache import shared
+from infrastructure.page_cache.versions import VERSION_SECONDS
 
 
 def canonical_query(query, *, params, keep_blank=()):

@@ -4,7 +4,7 @@ Django 5.2's ``RedisCacheClient.get_client`` builds a new ``redis.Redis``
 for every cache call, and building one copies the library's table of
 response callbacks: five times the CPU of the GET itself. A cached public
 page is served after a single small GET (the event's version, see
-conference/page_cache/serving.py), so that cost was most of a hit's. This client
+infrastructure/page_cache/serving.py), so that cost was most of a hit's. This client
 makes the ``redis.Redis`` of each connection pool once and reuses it:
 a ``redis.Redis`` is safe to share between threads, its connections come
 from the pool, and the pool starts afresh in a forked process.

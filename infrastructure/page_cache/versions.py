@@ -23,7 +23,7 @@ import uuid
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from conference.page_cache import shared
+from infrastructure.page_cache import shared
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,8 @@ def _stamp(slugs):
     The rows a page shows carry their own ``updated``, but a deleted talk, a
     renamed room or a speaker taken off a talk leaves no row to say so.
     """
-    from conference.models import Event
-
+    if _record_time_of_change is None:
+        return
     now = timezone.now()
     # HTTP dates count whole seconds: a second stamp within the same second
     # tells a client nothing the first did not (a bulk delete would otherwise
@@ -67,11 +67,22 @@ def _stamp(slugs):
     second = int(now.timestamp())
     slugs = [slug for slug in slugs if _stamped_in.get(slug) != second]
     if slugs:
-        Event.objects.filter(slug__in=slugs).update(updated=now)
+        _record_time_of_change(slugs, now)
         _stamped_in.update(dict.fromkeys(slugs, second))
 
 
 _stamped_in = {}  # event slug -> the second this process last stamped it in
+_record_time_of_change = None
+
+
+def record_time_of_change_with(record):
+    """``record(slugs, now)`` writes the events' time of change; the events' app provides it.
+
+    The page cache knows no model: the app that owns the events says how
+    their ``updated`` is written, in its ``ready()``.
+    """
+    global _record_time_of_change
+    _record_time_of_change = record
 
 
 def event_pages_changed(*slugs):

@@ -5,8 +5,8 @@ import markdown_it
 import pytest
 from django.core.exceptions import ValidationError
 
-from conference import rich_text
-from conference.rich_text import (
+from infrastructure import rich_text
+from infrastructure.rich_text import (
     MARKDOWN_MAX_LENGTH,
     plain_text,
     render_rich_text,

@@ -13,7 +13,7 @@ import redis
 from django.core.cache import caches
 from django.test import Client
 
-from conference.page_cache import shared
+from infrastructure.page_cache import shared
 from schedule.models import Talk
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, UserFactory
 
@@ -49,7 +49,7 @@ def outage_lines(caplog):
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "conference.page_cache.shared"
+        if record.name == "infrastructure.page_cache.shared"
     ]
 
 
@@ -78,7 +78,7 @@ def rename_talk_in_the_admin(organiser_browser, event, title):
 def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after(
     private_redis, event, organiser, visitor, retry_at_once, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="conference.page_cache.shared")
+    caplog.set_level(logging.WARNING, logger="infrastructure.page_cache.shared")
     for path in PAGES:
         visitor.get(path)  # stored in Redis, and in this process's memory
     assert "Memory management" in visitor.get("/cached/schedule/").content.decode()
@@ -184,7 +184,7 @@ def test_an_unreachable_cache_is_a_miss_not_an_error(event, visitor, cache_gone,
 def test_an_outage_is_logged_once_and_its_end_once(
     event, visitor, cache_gone, retry_at_once, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="conference.page_cache.shared")
+    caplog.set_level(logging.WARNING, logger="infrastructure.page_cache.shared")
     for _ in range(5):
         visitor.get("/cached/schedule/")
     lines_during = outage_lines(caplog)
@@ -223,7 +223,7 @@ def test_a_lost_new_version_leaves_a_page_stale_for_a_bounded_time(event, visito
 
     import time_machine
 
-    from conference.page_cache.versions import VERSION_SECONDS
+    from infrastructure.page_cache.versions import VERSION_SECONDS
 
     with time_machine.travel(time.time(), tick=False) as clock:
         visitor.get("/cached/schedule/")

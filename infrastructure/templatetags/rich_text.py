@@ -1,6 +1,6 @@
 from django import template
 
-from conference.rich_text import plain_text, render_rich_text, web_url
+from infrastructure.rich_text import plain_text, render_rich_text, web_url
 
 register = template.Library()
 

@@ -199,7 +199,7 @@ def test_a_warm_hit_reads_only_the_version_from_the_shared_cache(client, event, 
 
 
 def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(client, event):
-    from conference.page_cache import recent_entries
+    from infrastructure.page_cache import recent_entries
 
     first = client.get("/cached/schedule/")
     recent_entries.clear()  # as in another process, or after a restart
@@ -214,7 +214,7 @@ def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(cl
 
 
 def test_pages_kept_in_memory_stay_within_their_bytes():
-    from conference.page_cache.serving import _Entry, _RecentEntries
+    from infrastructure.page_cache.serving import _Entry, _RecentEntries
 
     def entry(size):
         return _Entry(b"x" * size, '"e"', "", 0, (), expires=float("inf"))
@@ -265,7 +265,7 @@ def test_export_last_modified_moves_on_with_changes_no_row_records(
 
 
 def test_pages_kept_in_memory_are_counted_by_what_they_hold(client, event):
-    from conference.page_cache import recent_entries
+    from infrastructure.page_cache import recent_entries
 
     plain = client.get("/cached/schedule/")  # rendered: memory keeps the gzipped page only
     zipped = client.get("/cached/schedule/", headers={"Accept-Encoding": "gzip"})
@@ -280,7 +280,7 @@ def test_pages_go_stale_even_when_the_time_of_change_cannot_be_written(
 ):
     from django.db import DatabaseError
 
-    from conference.page_cache import versions
+    from infrastructure.page_cache import versions
 
     def locked(slugs):
         raise DatabaseError("database is locked")
@@ -407,7 +407,7 @@ def test_the_bound_on_query_strings_starts_afresh_each_interval(client, event, s
 
     import time_machine
 
-    from conference.page_cache.versions import VERSION_SECONDS
+    from infrastructure.page_cache.versions import VERSION_SECONDS
 
     settings.PAGE_CACHE_QUERY_VARIANTS = 1
     with time_machine.travel(time.time(), tick=False) as clock:

@@ -27,10 +27,10 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.http import http_date, parse_http_date_safe
 
-from conference.page_cache import shared
-from conference.page_cache.queries import canonical_request, query_variant_admitted
-from conference.page_cache.versions import SITE, VERSION_SECONDS, event_version
-from conference.site_url import site_root
+from infrastructure.page_cache import shared
+from infrastructure.page_cache.queries import canonical_request, query_variant_admitted
+from infrastructure.page_cache.versions import SITE, VERSION_SECONDS, event_version
+from infrastructure.site_url import site_root
 
 # Pages are replaced by version, not by age; no entry outlives the version it
 # was stored under, so entries left behind by a new version linger no longer.

@@ -4,7 +4,7 @@ Absolute URLs appear in the sitemap, the calendars, the schedule exports, the
 Open Graph and canonical tags and speakers' invitation links. With
 ``SITE_URL`` set they all name that one address, whichever host name a
 request came in by. Without it each request's own is used, and the page
-cache keys its pages on it (``conference/page_cache/serving.py``), so a
+cache keys its pages on it (``infrastructure/page_cache/serving.py``), so a
 site reached by two names never hands one name's links to the other.
 """
 

@@ -1,4 +1,4 @@
-"""Writing a backup: one event, its speakers and their photos, to one zip archive.
+"""Writing a backup: one event, its sections' rows and their files, to one zip archive.
 
 The event's rows are read in one transaction (one snapshot on PostgreSQL) and
 written under a temporary name, so the archive appears whole or not at all.
@@ -19,23 +19,18 @@ from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from conference.backup.archive import (
+from infrastructure.backup import sections
+from infrastructure.backup.archive import (
     DATA,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
-    PARTS,
-    PHOTO_FIELDS,
     PHOTOS,
-    RELATIONS,
     BackupError,
     applied_migrations,
     plain_fields,
 )
-from conference.backup.results import BackupResult
-from conference.models import Event
-from schedule.models import TalkSpeaker
-from speakers.models import Speaker, SpeakerLink
+from infrastructure.backup.results import BackupResult
 
 
 def _dumped(value):
@@ -48,17 +43,18 @@ def _dumped(value):
     return value
 
 
-def _record(obj, **relations):
-    model = type(obj)
+def _record(section, obj):
+    model = section.model
     found = {f.name for f in model._meta.concrete_fields if f.is_relation}
-    if found != RELATIONS[model]:
+    if found != section.relations:
         raise BackupError(
             f"{model.__name__} has the relations {sorted(found)}, the backup knows "
-            f"{sorted(RELATIONS[model])}: teach conference/backup/archive.py the new ones first."
+            f"{sorted(section.relations)}: teach its section in "
+            f"{model._meta.app_label}/backup.py the new ones first."
         )
     record = {"id": obj.pk}
     record.update({f.name: _dumped(f.value_from_object(obj)) for f in plain_fields(model)})
-    record.update(relations)
+    record.update(section.keys(obj))
     return record
 
 
@@ -71,39 +67,24 @@ def _app_version():
 
 
 def _event_data(event):
-    """``data.json``'s content for ``event``, and the speakers whose photos go with it."""
-    speakers = list(
-        Speaker.objects.filter(talk_speakers__talk__event=event)
-        .distinct()
-        .select_related("user")
-        .order_by("pk")
-    )
-    links = SpeakerLink.objects.filter(speaker__in=speakers).select_related("speaker")
-    talk_speakers = TalkSpeaker.objects.filter(talk__event=event).select_related("talk", "speaker")
+    """``data.json``'s content for ``event``, and the rows written, by section."""
+    dumped = {}
+    for section in sections.sections():
+        dumped[section.part] = list(section.rows(event, dumped))
     data = {
-        "event": _record(event),
-        "rooms": [_record(room) for room in event.rooms.order_by("pk")],
-        "tracks": [_record(track) for track in event.tracks.order_by("pk")],
-        "speakers": [
-            _record(s, user=s.user.get_username() if s.user_id else None) for s in speakers
-        ],
-        "speaker_links": [
-            _record(link, speaker=str(link.speaker.uuid)) for link in links.order_by("pk")
-        ],
-        "talks": [
-            _record(
-                talk,
-                room=talk.room.slug if talk.room_id else None,
-                track=talk.track.slug if talk.track_id else None,
-            )
-            for talk in event.talks.select_related("room", "track").order_by("pk")
-        ],
-        "talk_speakers": [
-            _record(link, talk=str(link.talk.uuid), speaker=str(link.speaker.uuid))
-            for link in talk_speakers.order_by("pk")
-        ],
+        section.part: [_record(section, obj) for obj in dumped[section.part]]
+        for section in sections.sections()
     }
-    return data, speakers
+    data[sections.EVENT] = data[sections.EVENT][0]
+    return data, dumped
+
+
+def _files(dumped):
+    """The files of the rows written, as ``FieldFile``s (one may come twice)."""
+    for section in sections.parts():
+        for obj in dumped[section.part]:
+            for name in section.files:
+                yield getattr(obj, name)
 
 
 def _add_member(archive, files, name, payload):
@@ -123,29 +104,28 @@ def event_backup(*, event_slug, output=None):
             # Every query reads one snapshot, however busy the site is meanwhile.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        event = Event.objects.filter(slug=event_slug).first()
+        event = sections.event_section().model.objects.filter(slug=event_slug).first()
         if event is None:
             raise BackupError(f"No event has the slug “{event_slug}”.")
-        data, speakers = _event_data(event)
+        data, dumped = _event_data(event)
         migrations = applied_migrations()
     now = timezone.now().astimezone(datetime.UTC)
     path = Path(output or f"{event_slug}-{now:%Y%m%dT%H%M%SZ}.zip")
-    counts = {part: len(data[part]) for part in PARTS}
+    counts = {section.part: len(data[section.part]) for section in sections.parts()}
     files, missing = {}, []
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             payload = json.dumps(data, ensure_ascii=False, indent=1).encode()
             _add_member(zf, files, DATA, payload)
-            for speaker in speakers:
-                for photo in (getattr(speaker, name) for name in PHOTO_FIELDS):
-                    if not photo.name or PHOTOS + photo.name in files:
-                        continue
-                    if not photo.storage.exists(photo.name):
-                        missing.append(photo.name)
-                        continue
-                    with photo.storage.open(photo.name, "rb") as file:
-                        _add_member(zf, files, PHOTOS + photo.name, file.read())
+            for photo in _files(dumped):
+                if not photo.name or PHOTOS + photo.name in files:
+                    continue
+                if not photo.storage.exists(photo.name):
+                    missing.append(photo.name)
+                    continue
+                with photo.storage.open(photo.name, "rb") as file:
+                    _add_member(zf, files, PHOTOS + photo.name, file.read())
             counts["photos"] = len(files) - 1
             manifest = {
                 "format": FORMAT,

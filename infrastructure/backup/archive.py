@@ -5,7 +5,8 @@ An archive is a zip file holding:
 - ``manifest.json``: the format and its version, the site's version and each
   app's applied migrations, when and of which event it was made, how many of
   each thing it holds, and the SHA-256 and size of every other member;
-- ``data.json``: the event, its rooms, tracks and talks, the speakers of its
+- ``data.json``: one part per section the apps register (``sections.py``);
+  today the event, its rooms, tracks and talks, the speakers of its
   talks with their links, and which speaker gives which talk in which
   position. Records point at each other by natural keys (slugs, UUIDs, a
   user's username), never by database ids, so an archive restores into any
@@ -13,47 +14,24 @@ An archive is a zip file holding:
   restore can keep it where it is free, because the schedule exports number
   talks and persons by primary key. ``created`` and ``updated`` are restored
   exactly, because calendars and exports show them;
-- ``photos/<storage name>``: the speakers' photos and thumbnails.
+- ``photos/<storage name>``: the files of the rows that have some (the
+  speakers' photos and thumbnails).
 
-Records name the models' own columns (:func:`plain_fields`) and the relations
-in ``RELATIONS``; anything else stops a backup rather than being left out.
+Records name the models' own columns
+(:func:`plain_fields`) and the relations their section names; anything else
+stops a backup rather than being left out.
 """
 
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from conference.models import Event, Room, Track
-from schedule.models import Talk, TalkSpeaker
-from speakers.models import Speaker, SpeakerLink
+from infrastructure.backup.sections import app_labels
 
 FORMAT = "conference-event-backup"
 FORMAT_VERSION = 1  # Bump when the archive changes form; restores refuse newer versions.
 MANIFEST = "manifest.json"
 DATA = "data.json"
 PHOTOS = "photos/"
-APPS = ("conference", "schedule", "speakers")
-PHOTO_FIELDS = ("photo", "photo_thumbnail")
-# The parts of data.json besides the event, in the order a restore creates them.
-PARTS = {
-    "rooms": Room,
-    "tracks": Track,
-    "speakers": Speaker,
-    "speaker_links": SpeakerLink,
-    "talks": Talk,
-    "talk_speakers": TalkSpeaker,
-}
-# The relations each model has, all written by natural key (a record's event
-# is the archive's). A relation added to a model and not here stops backups
-# instead of being left out of them.
-RELATIONS = {
-    Event: set(),
-    Room: {"event"},
-    Track: {"event"},
-    Speaker: {"user"},
-    SpeakerLink: {"speaker"},
-    Talk: {"event", "room", "track"},
-    TalkSpeaker: {"talk", "speaker"},
-}
 
 
 class BackupError(Exception):
@@ -80,4 +58,4 @@ def stamp_fields(model):
 
 def applied_migrations():
     applied = MigrationRecorder(connection).applied_migrations()
-    return {app: sorted(name for label, name in applied if label == app) for app in APPS}
+    return {app: sorted(name for label, name in applied if label == app) for app in app_labels()}

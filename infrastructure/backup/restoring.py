@@ -7,46 +7,42 @@ that transaction fails. Checksums catch a changed or damaged archive, not a
 forged one: anyone who can edit the archive can also edit the manifest.
 """
 
-import io
 import zipfile
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from PIL import Image
 
-from conference.backup.archive import PHOTOS, BackupError
-from conference.backup.checking import checked_data, checked_manifest, migration_warnings
-from conference.backup.results import RestoreResult
-from conference.backup.rows import Restore
-from conference.page_cache import event_pages_changed
-from speakers.models import Speaker
-from speakers.photos import DECODING_ERRORS, READABLE_FORMATS
+from infrastructure.backup import sections
+from infrastructure.backup.archive import PHOTOS, BackupError
+from infrastructure.backup.checking import checked_data, checked_manifest, migration_warnings
+from infrastructure.backup.results import RestoreResult
+from infrastructure.backup.rows import Restore
+from infrastructure.page_cache import event_pages_changed
 
 
-def _checked_photos(archive, photos, result):
-    """The photos to write, as ``(speaker, field, member)``; each is checked to be an image."""
+def _checked_files(archive, files, result):
+    """The files to write, as ``(row, field, member)``; each is checked by its section."""
     names, wanted, problems = set(archive.namelist()), [], []
-    for speaker, name in photos:
-        member = PHOTOS + getattr(speaker, name).name
+    for section, row, name in files:
+        member = PHOTOS + getattr(row, name).name
         if member not in names:
             result.warnings.append(
-                f"speaker {speaker.name}: {name} {member} was missing when the backup was made."
+                f"{row._meta.verbose_name} {row}: {name} {member} was missing when the "
+                "backup was made."
             )
             continue
-        try:
-            Image.open(io.BytesIO(archive.read(member)), formats=READABLE_FORMATS).verify()
-        except DECODING_ERRORS:
-            problems.append(f"{member}: not an image this site accepts (JPEG, PNG, WebP, GIF).")
-        wanted.append((speaker, name, member))
+        if problem := section.file_problem(archive.read(member)):
+            problems.append(f"{member}: {problem}.")
+        wanted.append((row, name, member))
     if problems:
         raise BackupError(*problems)
     return wanted
 
 
-def _write_photos(archive, photos, written):
-    """Store each photo under its old name, or a free one beside it; ``written`` lists them."""
-    for speaker, name, member in photos:
-        file, payload = getattr(speaker, name), archive.read(member)
+def _write_files(archive, files, written):
+    """Store each file under its old name, or a free one beside it; ``written`` lists them."""
+    for row, name, member in files:
+        file, payload = getattr(row, name), archive.read(member)
         if file.storage.exists(file.name):
             with file.storage.open(file.name, "rb") as stored:
                 if stored.read() == payload:
@@ -54,7 +50,7 @@ def _write_photos(archive, photos, written):
         stored_name = file.storage.save(file.name, ContentFile(payload))
         written.append((file.storage, stored_name))
         if stored_name != file.name:
-            Speaker.objects.filter(pk=speaker.pk).update(**{name: stored_name})
+            type(row)._default_manager.filter(pk=row.pk).update(**{name: stored_name})
     return len(written)
 
 
@@ -76,17 +72,17 @@ def event_restore(*, path, as_slug=None, replace=False, dry_run=False):
     with archive:
         manifest = checked_manifest(archive)
         data = checked_data(archive, manifest)
-        slug = as_slug or data["event"].get("slug") or ""
+        slug = as_slug or data[sections.EVENT].get("slug") or ""
         result = RestoreResult(event_slug=slug, dry_run=dry_run)
         result.warnings += migration_warnings(manifest)
         try:
             with transaction.atomic():
                 restore = Restore(data, slug=slug, copy=as_slug is not None, result=result)
-                photos = _checked_photos(archive, restore.run(replace=replace), result)
+                photos = _checked_files(archive, restore.run(replace=replace), result)
                 if dry_run:
                     transaction.set_rollback(True)
                 else:
-                    result.counts["photos"] = _write_photos(archive, photos, written)
+                    result.counts["photos"] = _write_files(archive, photos, written)
                     event_pages_changed(slug)
         except DatabaseError as error:
             _delete(written)

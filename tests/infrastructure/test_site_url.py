@@ -8,7 +8,7 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
-from conference.site_url import checked_site_url
+from infrastructure.site_url import checked_site_url
 from tests.factories import EventFactory, SpeakerFactory, TalkFactory
 
 HOSTS = ["conference.example.org", "kvm.example.net"]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class InfrastructureConfig(AppConfig):
+    """What no domain owns: page cache, backups, rich text, the Redis backend, deploy checks.
+
+    It knows no model of the apps above it; they register what it needs to
+    know (which events' pages a change makes stale, the rows an event's backup
+    holds) in their own ``ready()``.
+    """
+
+    name = "infrastructure"
+    verbose_name = "Infrastructure"
+
+    def ready(self):
+        from infrastructure import checks  # noqa: F401 (registers them)
