@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from schedule.models import Talk, TalkSpeaker
+from schedule.search import Folded, folded_query
 
 
 def visible_talks(event):
@@ -57,11 +58,20 @@ def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids
         # speaker, and without fresh statistics PostgreSQL ran it again for
         # every talk (seconds for 900 talks). This subquery does not depend on
         # the outer row, so it runs once and the talks are filtered in one scan.
-        by_speaker = TalkSpeaker.objects.filter(
-            talk__event=event, speaker__name__icontains=query
-        ).values("talk_id")
-        talks = talks.filter(
-            Q(title__icontains=query) | Q(abstract__icontains=query) | Q(pk__in=by_speaker)
+        # Case and accents are ignored alike on both databases (``schedule.search``).
+        words = folded_query(query)
+        by_speaker = (
+            TalkSpeaker.objects.filter(talk__event=event)
+            .alias(folded_name=Folded("speaker__name"))
+            .filter(folded_name__contains=words)
+            .values("talk_id")
+        )
+        talks = talks.alias(
+            folded_title=Folded("title"), folded_abstract=Folded("abstract")
+        ).filter(
+            Q(folded_title__contains=words)
+            | Q(folded_abstract__contains=words)
+            | Q(pk__in=by_speaker)
         )
     return talks.order_by("start", "room__position", "room__name", "title")
 
