@@ -3,11 +3,18 @@ import sys
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
 
+from conference.models import Event
 from conference.selectors import published_event, published_events
 
 
@@ -59,3 +66,21 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def page_not_found(request, exception):
+    """The 404 page; under ``/<event>/`` of a published event, with that event's header.
+
+    Someone who followed a stale link to a talk stays inside the event, one
+    click from its schedule. The event is looked up by the address's first
+    part, whatever the rest of it is.
+    """
+    slug = request.path_info.strip("/").partition("/")[0]
+    event = None
+    if slug:
+        try:
+            event = Event.objects.published().filter(slug=slug).first()
+        except DatabaseError:
+            event = None  # the site's own header, rather than a second error
+    body = loader.render_to_string("404.html", {"event": event}, request)
+    return HttpResponseNotFound(body)
