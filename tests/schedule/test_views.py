@@ -606,3 +606,65 @@ def test_talk_page_queries_do_not_grow(client, db, talk_count, django_assert_num
         response = client.get("/big/talks/talk-5/")
 
     assert response.context["talk"].slug == "talk-5"
+
+
+def slot_rows(content):
+    """The roomless list's rows in order: ("slot", time, titles), ("break", …) or ("gap", words)."""
+    rows = []
+    for match in re.finditer(
+        r'<li class="(slot(?: slot-break)?|slot-gap)"[^>]*>(.*?)</li>', content, re.S
+    ):
+        kind, body = match.groups()
+        if kind == "slot-gap":
+            rows.append(("gap", body.strip()))
+            continue
+        clock = re.search(r'<div class="slot-time">(?:<time[^>]*>([^<]+)</time>)?</div>', body)
+        titles_here = re.findall(r'class="talk-title"><a href="[^"]+">([^<]+)</a>', body)
+        rows.append(("break" if "slot-break" in kind else "slot", clock.group(1), titles_here))
+    return rows
+
+
+def test_roomless_list_shows_the_time_between_slots_as_a_break(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-09"}).content.decode()
+
+    # 09:15–09:35 and 09:35–10:00 touch; then nothing until 10:30.
+    assert slot_rows(content) == [
+        ("slot", "09:15", ["oVirt Infrastructure Overview"]),
+        ("slot", "09:35", ["Automated Testing of oVirt Node"]),
+        ("gap", "30 min break"),
+        ("slot", "10:30", ["OpenStack: KVM for the Masses"]),
+    ]
+
+
+def test_roomless_list_says_a_long_gap_in_hours(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-07"}).content.decode()
+
+    # The 09:00 keynote ends at 09:15; the next talk starts at 11:15.
+    assert slot_rows(content)[:3] == [
+        ("slot", "09:00", ["Keynote Address"]),
+        ("gap", "2 h break"),
+        ("slot", "11:15", ["oVirt Node Architecture Design and Roadmpa"]),
+    ]
+
+
+def test_roomless_list_shows_a_break_as_a_row_of_its_own(client, kvm_forum):
+    TalkFactory(
+        event=kvm_forum,
+        title="Coffee",
+        kind="break",
+        start=venue_time(kvm_forum, 2012, 11, 7, 10, 0),
+        end=venue_time(kvm_forum, 2012, 11, 7, 10, 30),
+    )
+    TalkFactory(
+        event=kvm_forum,
+        title="Hallway Demo",
+        start=venue_time(kvm_forum, 2012, 11, 7, 10, 0),
+        end=venue_time(kvm_forum, 2012, 11, 7, 10, 30),
+    )
+
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-07"}).content.decode()
+
+    rows = slot_rows(content)
+    coffee = rows.index(("break", "10:00", ["Coffee"]))
+    # The talk starting with it follows in its own row, under the same time.
+    assert rows[coffee + 1] == ("slot", None, ["Hallway Demo"])
