@@ -612,13 +612,13 @@ def slot_rows(content):
     """The roomless list's rows in order: ("slot", time, titles), ("break", …) or ("gap", words)."""
     rows = []
     for match in re.finditer(
-        r'<li class="(slot(?: slot-break)?|slot-gap)"[^>]*>(.*?)</li>', content, re.S
+        r'<li class="(slot(?: slot-break)?|slot-gap)">(.*?)</li>', content, re.S
     ):
         kind, body = match.groups()
         if kind == "slot-gap":
             rows.append(("gap", body.strip()))
             continue
-        clock = re.search(r'<div class="slot-time">(?:<time[^>]*>([^<]+)</time>)?</div>', body)
+        clock = re.search(r'<div class="slot-time"[^>]*>(?:<time[^>]*>([^<]+)</time>)?</div>', body)
         titles_here = re.findall(r'class="talk-title"><a href="[^"]+">([^<]+)</a>', body)
         rows.append(("break" if "slot-break" in kind else "slot", clock.group(1), titles_here))
     return rows
