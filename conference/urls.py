@@ -42,4 +42,5 @@ urlpatterns = [
     path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]
 
+handler404 = "conference.views.page_not_found"
 handler500 = "conference.views.server_error"

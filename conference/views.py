@@ -1,26 +1,56 @@
+import math
 import mimetypes
 import sys
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseServerError
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 
+from conference.models import Event
 from conference.selectors import published_event, published_events
+from schedule.selectors import on_now
 
 
 def home(request):
-    response = render(request, "conference/home.html", {"events": published_events()})
-    # Which event is running or next changes with the date, not only with edits.
-    response.page_cache_seconds = 60 * 60
+    now = timezone.now()
+    events = published_events()
+    # Running events come first; each shows what it has on (no query for the others).
+    for event in events:
+        event.on_now = on_now(event, now=now)
+    response = render(request, "conference/home.html", {"events": events})
+    # Which event is running or next changes with the date, not only with edits,
+    # and what a running one has on changes when a talk starts or ends.
+    changes = [event.on_now.changes_at for event in events if event.on_now]
+    response.page_cache_seconds = min([60 * 60, *(_seconds_until(at, now) for at in changes)])
     return response
 
 
 def event_detail(request, event_slug):
     event = published_event(event_slug)
-    return render(request, "conference/event_detail.html", {"event": event})
+    now = timezone.now()
+    current = on_now(event, now=now)
+    response = render(request, "conference/event_detail.html", {"event": event, "on_now": current})
+    if current is not None:
+        response.page_cache_seconds = _seconds_until(current.changes_at, now)
+    elif event.local_date(now) < event.end_date:
+        # Its first day may begin at the venue's next midnight.
+        _, next_day = event.day_bounds(event.local_date(now))
+        response.page_cache_seconds = _seconds_until(next_day, now)
+    return response
+
+
+def _seconds_until(moment, now):
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 def media_file(request, path):
@@ -59,3 +89,21 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def page_not_found(request, exception):
+    """The 404 page; under ``/<event>/`` of a published event, with that event's header.
+
+    Someone who followed a stale link to a talk stays inside the event, one
+    click from its schedule. The event is looked up by the address's first
+    part, whatever the rest of it is.
+    """
+    slug = request.path_info.strip("/").partition("/")[0]
+    event = None
+    if slug:
+        try:
+            event = Event.objects.published().filter(slug=slug).first()
+        except DatabaseError:
+            event = None  # the site's own header, rather than a second error
+    body = loader.render_to_string("404.html", {"event": event}, request)
+    return HttpResponseNotFound(body)

@@ -5,7 +5,8 @@ class ScheduleConfig(AppConfig):
     name = "schedule"
 
     def ready(self):
-        from schedule import backup, stale_pages
+        # search registers, on import, the SQLite function it folds text with.
+        from schedule import backup, search, stale_pages  # noqa: F401
 
         stale_pages.register()
         backup.register_sections()

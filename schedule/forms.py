@@ -220,10 +220,26 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
         super()._update_errors(errors)
 
 
-class ScheduleFilterForm(forms.Form):
-    """The schedule page's query parameters: which day, room, track and words."""
+ALL_DAYS = "all"
 
-    day = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+
+class ScheduleDayField(forms.DateField):
+    """A day of the event as ``2012-11-07``, or ``all`` for every day."""
+
+    def to_python(self, value):
+        if value == ALL_DAYS:
+            return ALL_DAYS
+        return super().to_python(value)
+
+
+class ScheduleFilterForm(forms.Form):
+    """The schedule page's query parameters: which day, room, track and words.
+
+    Without a day the page shows every day, except that the bare schedule of
+    a running event shows the venue's today (``?day=all`` then shows all).
+    """
+
+    day = ScheduleDayField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
     q = forms.CharField(required=False, max_length=100, label="Search", strip=True)
     track = forms.ChoiceField(required=False, label="Track")
     room = forms.ChoiceField(required=False, label="Room")
@@ -246,7 +262,7 @@ class ScheduleFilterForm(forms.Form):
 
     def clean_day(self):
         day = self.cleaned_data["day"]
-        if day is not None and day not in self.event.days:
+        if day is not None and day != ALL_DAYS and day not in self.event.days:
             raise ValidationError("The event does not run on that day.", code="not_event_day")
         return day
 
@@ -254,8 +270,9 @@ class ScheduleFilterForm(forms.Form):
         """Keyword arguments for ``schedule_talks``; a bad value counts as not given."""
         self.is_valid()  # fills cleaned_data with every field that is valid
         data = self.cleaned_data
+        day = data.get("day")
         return {
-            "day": data.get("day"),
+            "day": None if day == ALL_DAYS else day,
             "room": self.rooms_by_slug.get(data.get("room") or ""),
             "track": self.tracks_by_slug.get(data.get("track") or ""),
             "query": data.get("q") or "",

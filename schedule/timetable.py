@@ -16,6 +16,7 @@ strings: a template loop over 900 cards was half the cold page's time.
 
 import datetime
 import html
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
@@ -151,7 +152,14 @@ def _speaker_names(talk):
 
 
 class _Moment:
-    """A venue time as a ``<time>`` element prints it."""
+    """A venue time as a ``<time>`` element prints it, and as the page's anchor for it."""
+
+    @property
+    def anchor(self):
+        """The id of its heading: ``at-2012-11-07-0900`` (the second 02:30 of a night
+        the clocks go back gets ``-2``), the target of the day's "jump to" links."""
+        repeat = "-2" if self._moment.fold else ""
+        return f"at-{self._moment:%Y-%m-%d-%H%M}{repeat}"
 
     @property
     def iso(self):
@@ -170,20 +178,37 @@ class _Moment:
 class TimeLabel(_Moment):
     time: datetime.datetime
     grid_row: int
+    entries: list[TimetableEntry] = field(default_factory=list)  # the talks starting then
 
     @property
     def _moment(self):
         return self.time
+
+    @property
+    def cards_html(self):
+        return cards_html(self.entries)
 
 
 @dataclass
 class Slot(_Moment):
     start: datetime.datetime
     entries: list[TimetableEntry]
+    is_break: bool = False  # breaks have rows of their own, across the list
+    gap_before: datetime.timedelta | None = None  # time with nothing on before it
+    heads_time: bool = True  # False for talks that start with a break, after its row
 
     @property
     def _moment(self):
         return self.start
+
+    @property
+    def gap_words(self):
+        """``gap_before`` as the list says it: "30 min break", "1 h 15 min break"."""
+        if not self.gap_before:
+            return ""
+        hours, minutes = divmod(int(self.gap_before.total_seconds() // 60), 60)
+        parts = ([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else [])
+        return f"{' '.join(parts) or 'Less than a minute'} break"
 
     @property
     def cards_html(self):
@@ -204,6 +229,7 @@ class TimetableDay:
     is_grid: bool = False
     is_today: bool = False
     now: datetime.datetime | None = None  # the venue's clock, on the venue's current day
+    now_anchor: str = ""  # the heading of what is on now, else of what comes next
 
     @property
     def now_entries(self):
@@ -225,6 +251,23 @@ class TimetableDay:
     @property
     def unplaced_cards(self):
         return [entry.card for entry in self.unplaced]
+
+    @property
+    def headings(self):
+        """The day's time headings: the grid's labels or the list's slots (one per time)."""
+        if self.is_grid:
+            return self.time_labels
+        return [slot for slot in self.slots if slot.heads_time]
+
+    @property
+    def hour_jumps(self):
+        """``(hour, anchor)`` of the first heading in each hour: "09", "at-2012-11-07-0900"."""
+        jumps = []
+        for heading in self.headings:
+            hour = heading.clock[:2]
+            if not jumps or jumps[-1][0] != hour:
+                jumps.append((hour, heading.anchor))
+        return jumps
 
 
 def _instant(moment):
@@ -255,18 +298,43 @@ def _lay_out_grid(day, rooms):
         entry.grid_row = f"{row_of[_instant(entry.start)]} / {row_of[_instant(entry.end)]}"
         room_id = entry.talk.room_id
         entry.grid_column = str(column_of[room_id]) if room_id in column_of else "2 / -1"
+    by_start = defaultdict(list)
+    for entry in day.entries:
+        by_start[_instant(entry.start)].append(entry)
+    # Each label heads the cards that start then: a heading of the phone's list.
     day.time_labels = [
-        TimeLabel(time=starts[moment], grid_row=row_of[moment]) for moment in sorted(starts)
+        TimeLabel(time=starts[moment], grid_row=row_of[moment], entries=by_start[moment])
+        for moment in sorted(starts)
     ]
 
 
 def _lay_out_slots(day):
-    day.slots = [
-        Slot(start=entries[0].start, entries=entries)
-        for entries in (
-            list(group) for _, group in groupby(day.entries, key=lambda e: _instant(e.start))
+    slots = []
+    for _, group in groupby(day.entries, key=lambda e: _instant(e.start)):
+        group = list(group)
+        breaks = [entry for entry in group if entry.talk.kind == Talk.Kind.BREAK]
+        others = [entry for entry in group if entry.talk.kind != Talk.Kind.BREAK]
+        if breaks:
+            slots.append(Slot(start=group[0].start, entries=breaks, is_break=True))
+        if others:
+            slots.append(Slot(start=group[0].start, entries=others, heads_time=not breaks))
+    # A time between slots with nothing on is shown as a break of its length.
+    latest_end = None
+    for slot in slots:
+        if latest_end is not None and _instant(slot.start) > latest_end:
+            slot.gap_before = _instant(slot.start) - latest_end
+        ends = [_instant(entry.end) for entry in slot.entries]
+        latest_end = max([*ends, *([latest_end] if latest_end else [])])
+    day.slots = slots
+
+
+def _mark_now_anchor(day):
+    marked = day.now_entries or day.next_entries
+    if marked:
+        moment = min(_instant(entry.start) for entry in marked)
+        day.now_anchor = next(
+            heading.anchor for heading in day.headings if _instant(heading._moment) == moment
         )
-    ]
 
 
 def _talk_url_maker(event):
@@ -323,5 +391,7 @@ def build_timetable(event, talks, *, now, use_rooms):
             _lay_out_grid(day, rooms)
         else:
             _lay_out_slots(day)
+        if day.is_today:
+            _mark_now_anchor(day)
         days.append(day)
     return days

@@ -8,7 +8,7 @@ from conference.selectors import published_event
 from infrastructure.site_url import site_root
 from schedule import selectors
 from schedule.calendar import calendar_for_talks
-from schedule.forms import ScheduleFilterForm
+from schedule.forms import ALL_DAYS, ScheduleFilterForm
 from schedule.timetable import build_timetable
 
 # The query parameters the schedule understands (any other is redirected
@@ -37,10 +37,17 @@ def schedule(request, event_slug):
             del query[name]
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     talk_ids = selectors.parse_talk_ids(request.GET["talks"]) if "talks" in request.GET else None
+    is_filtered = any((filters["room"], filters["track"], filters["query"]))
+    now = timezone.now()
+    # While the event runs its bare schedule opens on the venue's today (``?day=all``
+    # shows every day). The page then expires by the minute or at the venue's
+    # midnight (``_seconds_this_page_stays_true``), so it never shows yesterday.
+    runs_today = event.local_date(now) in event.days
+    if runs_today and "day" not in request.GET and not is_filtered and talk_ids is None:
+        filters["day"] = event.local_date(now)
     talks = selectors.schedule_page_talks(
         event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, **filters
     )
-    now = timezone.now()
     days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))
     response = render(
         request,
@@ -50,9 +57,13 @@ def schedule(request, event_slug):
             "nav": "schedule",
             "form": form,
             "days": days,
+            "today": next((day for day in days if day.is_today), None),
+            "venue_today": event.local_date(now) if runs_today else None,
             "talk_count": len(talks),
             "selected_day": filters["day"],
-            "is_filtered": any((filters["room"], filters["track"], filters["query"])),
+            # Without a day, a running event's unfiltered schedule shows today only.
+            "all_days_value": ALL_DAYS if runs_today and not is_filtered else None,
+            "is_filtered": is_filtered,
             "is_my_schedule": talk_ids is not None,
             "talk_ids": request.GET.get("talks", ""),
         },

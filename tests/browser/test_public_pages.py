@@ -1,9 +1,13 @@
 """What attendees see in a real browser: layout, JavaScript comforts, accessibility."""
 
+import datetime
+
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 
 from schedule.models import Talk
+from schedule.services.generate import event_generate
 
 pytestmark = [
     pytest.mark.browser,
@@ -124,11 +128,11 @@ def test_no_console_errors_on_any_public_page(page, kvm_forum):
     assert page.console_errors == []
 
 
-def test_public_pages_have_no_serious_accessibility_violations(page, kvm_forum):
+def serious_accessibility_problems(page, paths):
+    """``{path: ["rule: help", …]}`` of axe's serious and critical findings on each page."""
     axe = Axe()
     problems = {}
-
-    for path in public_pages(kvm_forum):
+    for path in paths:
         page.goto(path)
         violations = axe.run(page).response["violations"]
         serious = [
@@ -138,5 +142,114 @@ def test_public_pages_have_no_serious_accessibility_violations(page, kvm_forum):
         ]
         if serious:
             problems[path] = serious
+    return problems
+
+
+def test_public_pages_have_no_serious_accessibility_violations(page, kvm_forum):
+    assert serious_accessibility_problems(page, public_pages(kvm_forum)) == {}
+
+
+# 10:40 in Madrid on the agenda's second day: two talks are on. The server's
+# clock is moved (the browser's is not), and keeps running.
+SECOND_DAY_MORNING = datetime.datetime(2012, 11, 8, 9, 40, tzinfo=datetime.UTC)
+
+
+def wait_until_at_top(page, locator):
+    """Wait for ``locator``'s element to reach the window's top (Bootstrap scrolls smoothly)."""
+    page.wait_for_function(
+        "element => Math.abs(element.getBoundingClientRect().top) <= 1",
+        arg=locator.element_handle(),
+    )
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["wide", "phone"])
+def test_pages_of_a_running_event_have_no_serious_accessibility_violations(
+    page, kvm_forum, viewport
+):
+    if viewport:
+        page.set_viewport_size(viewport)
+    paths = [
+        "/",
+        "/kvm-forum-2012/",
+        "/kvm-forum-2012/schedule/",
+        "/kvm-forum-2012/schedule/?day=all",
+    ]
+
+    with time_machine.travel(SECOND_DAY_MORNING):
+        page.goto("/kvm-forum-2012/schedule/")
+        assert page.locator(".now-panel").is_visible()
+        problems = serious_accessibility_problems(page, paths)
 
     assert problems == {}
+
+
+def test_jump_to_now_brings_the_talks_on_now_to_the_top_of_a_phone(page, kvm_forum):
+    page.set_viewport_size(PHONE)
+
+    with time_machine.travel(SECOND_DAY_MORNING):
+        page.goto("/kvm-forum-2012/schedule/")
+        assert page.locator(".now-panel").bounding_box()["y"] < PHONE["height"] / 2
+        page.get_by_role("link", name="Jump to now").click()
+
+    heading = page.locator("li.slot:has(.is-now) .slot-time").first
+    assert heading.inner_text() == "10:30"
+    wait_until_at_top(page, heading)
+
+
+@pytest.fixture
+def busy_day(db):
+    """One day of 6 rooms × 12 talks, as the generator lays them out."""
+    event_generate(slug="busy", days=1, rooms=6, slots=12, seed=1)
+    return "/busy/schedule/"
+
+
+def test_phone_list_keeps_the_time_of_what_is_on_screen_at_its_top(page, busy_day):
+    page.set_viewport_size(PHONE)
+    page.goto(busy_day)
+    groups = page.locator(".timetable-group")
+    group = groups.nth(3)
+    box = group.bounding_box()
+    assert box["height"] > PHONE["height"] / 2  # six cards: a group taller than half the screen
+
+    # Scrolled to halfway down the fourth time's cards.
+    page.evaluate(f"window.scrollTo(0, {box['y'] + box['height'] / 2})")
+
+    heading = group.locator(".timetable-time")
+    assert heading.is_visible()
+    assert abs(heading.bounding_box()["y"]) <= 1
+    # The heading before it has scrolled away with its own cards.
+    assert groups.nth(2).locator(".timetable-time").bounding_box()["y"] < -1
+
+
+def test_phone_list_has_a_link_to_each_hour_that_leads_to_its_first_time(page, busy_day):
+    page.set_viewport_size(PHONE)
+    page.goto(busy_day)
+    jumps = page.get_by_role("navigation", name="Jump to a time on Monday 6 May")
+    hours = jumps.get_by_role("link").all_inner_texts()
+    headings = page.locator(".timetable-time").all_inner_texts()
+    assert hours == sorted({f"{clock[:2]}:00" for clock in headings})
+    assert len(hours) > 3
+
+    jumps.get_by_role("link", name=hours[-2]).click()
+
+    first_of_hour = page.locator(".timetable-time").nth(
+        [clock[:2] for clock in headings].index(hours[-2][:2])
+    )
+    assert page.evaluate("location.hash") == "#" + first_of_hour.get_attribute("id")
+    assert first_of_hour.is_visible()
+    wait_until_at_top(page, first_of_hour)
+
+
+def test_prose_is_set_at_a_reading_width(page, kvm_forum):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    talk = Talk.objects.get(
+        event=kvm_forum, title="Live Migration: Even faster, Now With a Dedicated Thread!"
+    )
+
+    for path, selector in [
+        (f"/kvm-forum-2012/talks/{talk.slug}/", ".talk-abstract"),
+        ("/kvm-forum-2012/", ".event-description"),
+    ]:
+        page.goto(path)
+        width = page.locator(selector).bounding_box()["width"]
+        assert 400 < width <= 760, f"{selector} on {path} is {width}px wide"

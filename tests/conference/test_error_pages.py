@@ -1,3 +1,4 @@
+import pytest
 from django.template.loader import get_template
 from django.test import RequestFactory
 from django.views.defaults import server_error
@@ -17,15 +18,36 @@ def test_unknown_event_shows_the_friendly_not_found_page(client, db):
     assert '<meta name="robots" content="noindex">' in content
 
 
-def test_unknown_page_inside_an_event_shows_the_friendly_not_found_page(client, db):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kvm-2012/speakers/nobody/",
+        "/kvm-2012/talks/no-such-talk/",
+        "/kvm-2012/schedule/?day=2030-01-01",
+        "/kvm-2012/no-such-page/",
+    ],
+)
+def test_not_found_inside_an_event_keeps_the_events_header(client, db, path):
     EventFactory(slug="kvm-2012", name="KVM Forum 2012")
 
-    response = client.get("/kvm-2012/speakers/nobody/")
+    response = client.get(path)
 
     content = response.content.decode()
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in content
-    # Without an event in its context the page shows the site's own navigation.
+    assert '<a class="navbar-brand text-truncate" href="/kvm-2012/">KVM Forum 2012</a>' in content
+    assert '<a class="nav-link" href="/kvm-2012/schedule/">Schedule</a>' in content
+    assert "All times are in" in content
+
+
+def test_not_found_inside_an_unpublished_event_shows_the_sites_header(client, db):
+    EventFactory(slug="secret-2030", name="Secret Summit", is_published=False)
+
+    response = client.get("/secret-2030/talks/anything/")
+
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Secret Summit" not in content
     assert '<a class="navbar-brand" href="/">Conference</a>' in content
 
 

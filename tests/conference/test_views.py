@@ -1,10 +1,11 @@
 import datetime
+import re
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from tests.factories import EventFactory, TalkFactory
+from tests.factories import EventFactory, RoomFactory, TalkFactory, venue_time
 
 
 def test_home_lists_published_events_with_dates_place_and_talk_count(client, db):
@@ -140,3 +141,76 @@ def test_uploaded_photos_are_served_with_safe_headers(client, db):
 )
 def test_media_outside_the_uploads_is_not_found(client, db, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.fixture
+def running_conf(db):
+    """Two rooms in Berlin on 7 November 2012: two talks at 09:00, one at 09:30."""
+    event = EventFactory(slug="runconf", name="RunConf", time_zone="Europe/Berlin")
+    hall = RoomFactory(event=event, name="Hall", slug="hall", position=0)
+    lab = RoomFactory(event=event, name="Lab", slug="lab", position=1)
+    for title, room, start, end in [
+        ("Schedulers", hall, (9, 0), (10, 0)),
+        ("Containers", lab, (9, 0), (9, 30)),
+        ("Storage", lab, (9, 30), (10, 0)),
+    ]:
+        TalkFactory(
+            event=event,
+            title=title,
+            room=room,
+            start=venue_time(event, 2012, 11, 7, *start),
+            end=venue_time(event, 2012, 11, 7, *end),
+        )
+    TalkFactory(event=event, title="Cancelled Talk", is_cancelled=True)
+    return event
+
+
+# 09:15 in Berlin (an hour ahead of UTC in November).
+NINE_FIFTEEN = datetime.datetime(2012, 11, 7, 8, 15, tzinfo=datetime.UTC)
+
+
+def on_now_text(content):
+    block = content[content.index('<div class="on-now"') :]
+    block = block[: block.index("</div>")]
+    return " ".join(re.sub(r"<[^>]+>", "", block).split())
+
+
+@pytest.mark.parametrize("path", ["/", "/runconf/"])
+def test_running_event_shows_what_is_on_now_and_next_with_rooms(client, running_conf, path):
+    with time_machine.travel(NINE_FIFTEEN, tick=False):
+        content = client.get(path).content.decode()
+
+    assert on_now_text(content) == (
+        "On now: Schedulers (Hall); Containers (Lab) Next at 09:30: Storage (Lab)"
+    )
+    talk = running_conf.talks.get(title="Storage")
+    assert f'<a href="/runconf/talks/{talk.slug}/">Storage</a>' in content
+
+
+@pytest.mark.parametrize("path", ["/", "/runconf/"])
+def test_what_is_on_now_changes_when_a_talk_ends_despite_the_page_cache(client, running_conf, path):
+    with time_machine.travel(NINE_FIFTEEN, tick=False) as traveller:
+        client.get(path)
+        traveller.shift(datetime.timedelta(minutes=16))  # 09:31
+        content = client.get(path).content.decode()
+
+    assert on_now_text(content) == "On now: Schedulers (Hall); Storage (Lab)"
+
+
+def test_event_page_starts_showing_what_is_on_when_the_event_begins(client, running_conf):
+    with time_machine.travel(datetime.datetime(2012, 11, 6, 22, 59, tzinfo=datetime.UTC)) as t:
+        before = client.get("/runconf/").content.decode()  # 23:59 the day before
+        t.move_to(datetime.datetime(2012, 11, 7, 7, 30, tzinfo=datetime.UTC))  # 08:30
+        first_morning = client.get("/runconf/").content.decode()
+
+    assert 'class="on-now"' not in before
+    assert on_now_text(first_morning) == "Next at 09:00: Schedulers (Hall); Containers (Lab)"
+
+
+@pytest.mark.parametrize("path", ["/", "/runconf/"])
+def test_finished_event_shows_nothing_on_now(client, running_conf, path):
+    with time_machine.travel(datetime.datetime(2012, 12, 1, 12, 0, tzinfo=datetime.UTC)):
+        content = client.get(path).content.decode()
+
+    assert 'class="on-now"' not in content
+    assert "RunConf" in content

@@ -274,13 +274,89 @@ def test_running_event_marks_now_and_next_in_its_zone(client, gridconf):
 
     content = response.content.decode()
     assert ">09:15</time> at the venue." in content
-    assert re.search(r"<strong>Now:</strong> <a href=\"#talk-[\w-]+\">Schedulers</a>; ", content)
-    assert "Containers</a></p>" in content
+    assert re.search(
+        r'<strong>Now:</strong> <a href="#talk-[\w-]+">Schedulers</a> '
+        r'<span class="now-room">\(Hall\)</span>; ',
+        content,
+    )
+    assert 'Containers</a> <span class="now-room">(Lab)</span></p>' in content
     assert re.search(
         r"<strong>Next at <time[^>]*>09:30</time>:</strong> <a[^>]*>Storage</a>", content
     )
     assert content.count(">Now</span>") == 2
     assert content.count(">Next</span>") == 1
+
+
+def day_headings(content):
+    return re.findall(r'<h2 id="day-[\d-]+-heading" class="h3">([^<]+)</h2>', content)
+
+
+# 10:40 in Madrid on the agenda's second day: the two talks of 10:30 are on.
+SECOND_DAY_MORNING = datetime.datetime(2012, 11, 8, 9, 40, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(SECOND_DAY_MORNING, tick=False)
+def test_running_event_schedule_opens_on_the_venues_today_with_now_on_top(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/").content.decode()
+
+    assert day_headings(content) == ["Thursday 8 November"]
+    assert 'aria-current="page" href="?day=2012-11-08">Thu 8 Nov · today</a>' in content
+    assert '<a class="nav-link" href="?day=all">All days</a>' in content
+    # The panel comes before the days' switcher and the day's first talk.
+    panel = content.index('class="now-panel')
+    assert panel < content.index('class="day-switcher') < content.index('class="talk-card')
+    jump = re.search(
+        r'<a class="alert-link" href="#([\w-]+)" data-jump-to-now>Jump to now</a>', content
+    )
+    assert jump is not None
+    # It leads to the heading of the slot of a talk on now.
+    heading = content.index(f'id="{jump.group(1)}"')
+    slot = content[heading : content.index("</li>", heading)]
+    assert "is-now" in slot
+    assert '<time datetime="2012-11-08T10:30:00+01:00"' in slot
+
+
+@time_machine.travel(SECOND_DAY_MORNING, tick=False)
+def test_running_event_shows_every_day_when_asked(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "all"}).content.decode()
+
+    assert day_headings(content) == [
+        "Wednesday 7 November",
+        "Thursday 8 November",
+        "Friday 9 November",
+    ]
+    assert '<a class="nav-link active" aria-current="page" href="?day=all">All days</a>' in content
+    assert content.count('class="now-panel') == 1
+
+
+@time_machine.travel(SECOND_DAY_MORNING, tick=False)
+def test_running_event_search_looks_through_every_day(client, kvm_forum):
+    response = client.get("/kvm-forum-2012/schedule/", {"q": "oVirt Node"})
+
+    assert "Automated Testing of oVirt Node" in titles(response)  # on the third day
+    assert "oVirt Node Architecture Design and Roadmpa" in titles(response)  # on the first
+
+
+def test_schedule_before_the_event_shows_every_day(client, kvm_forum):
+    with time_machine.travel(datetime.datetime(2012, 11, 1, 12, 0, tzinfo=datetime.UTC)):
+        content = client.get("/kvm-forum-2012/schedule/").content.decode()
+
+    assert len(day_headings(content)) == 3
+    assert 'class="now-panel' not in content
+
+
+def test_cached_schedule_of_a_running_event_turns_to_the_next_day_at_the_venues_midnight(
+    client, kvm_forum
+):
+    # 23:59:30 in Madrid (CET, an hour ahead of UTC) on the first day.
+    before_midnight = datetime.datetime(2012, 11, 7, 22, 59, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(before_midnight, tick=False) as traveller:
+        first = client.get("/kvm-forum-2012/schedule/").content.decode()
+        traveller.shift(datetime.timedelta(seconds=40))  # 00:00:10 at the venue
+        second = client.get("/kvm-forum-2012/schedule/").content.decode()
+
+    assert day_headings(first) == ["Wednesday 7 November"]
+    assert day_headings(second) == ["Thursday 8 November"]
 
 
 @time_machine.travel(datetime.datetime(2012, 12, 1, 12, 0, tzinfo=datetime.UTC), tick=False)
@@ -530,3 +606,65 @@ def test_talk_page_queries_do_not_grow(client, db, talk_count, django_assert_num
         response = client.get("/big/talks/talk-5/")
 
     assert response.context["talk"].slug == "talk-5"
+
+
+def slot_rows(content):
+    """The roomless list's rows in order: ("slot", time, titles), ("break", …) or ("gap", words)."""
+    rows = []
+    for match in re.finditer(
+        r'<li class="(slot(?: slot-break)?|slot-gap)">(.*?)</li>', content, re.S
+    ):
+        kind, body = match.groups()
+        if kind == "slot-gap":
+            rows.append(("gap", body.strip()))
+            continue
+        clock = re.search(r'<div class="slot-time"[^>]*>(?:<time[^>]*>([^<]+)</time>)?</div>', body)
+        titles_here = re.findall(r'class="talk-title"><a href="[^"]+">([^<]+)</a>', body)
+        rows.append(("break" if "slot-break" in kind else "slot", clock.group(1), titles_here))
+    return rows
+
+
+def test_roomless_list_shows_the_time_between_slots_as_a_break(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-09"}).content.decode()
+
+    # 09:15–09:35 and 09:35–10:00 touch; then nothing until 10:30.
+    assert slot_rows(content) == [
+        ("slot", "09:15", ["oVirt Infrastructure Overview"]),
+        ("slot", "09:35", ["Automated Testing of oVirt Node"]),
+        ("gap", "30 min break"),
+        ("slot", "10:30", ["OpenStack: KVM for the Masses"]),
+    ]
+
+
+def test_roomless_list_says_a_long_gap_in_hours(client, kvm_forum):
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-07"}).content.decode()
+
+    # The 09:00 keynote ends at 09:15; the next talk starts at 11:15.
+    assert slot_rows(content)[:3] == [
+        ("slot", "09:00", ["Keynote Address"]),
+        ("gap", "2 h break"),
+        ("slot", "11:15", ["oVirt Node Architecture Design and Roadmpa"]),
+    ]
+
+
+def test_roomless_list_shows_a_break_as_a_row_of_its_own(client, kvm_forum):
+    TalkFactory(
+        event=kvm_forum,
+        title="Coffee",
+        kind="break",
+        start=venue_time(kvm_forum, 2012, 11, 7, 10, 0),
+        end=venue_time(kvm_forum, 2012, 11, 7, 10, 30),
+    )
+    TalkFactory(
+        event=kvm_forum,
+        title="Hallway Demo",
+        start=venue_time(kvm_forum, 2012, 11, 7, 10, 0),
+        end=venue_time(kvm_forum, 2012, 11, 7, 10, 30),
+    )
+
+    content = client.get("/kvm-forum-2012/schedule/", {"day": "2012-11-07"}).content.decode()
+
+    rows = slot_rows(content)
+    coffee = rows.index(("break", "10:00", ["Coffee"]))
+    # The talk starting with it follows in its own row, under the same time.
+    assert rows[coffee + 1] == ("slot", None, ["Hallway Demo"])
