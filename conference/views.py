@@ -17,8 +17,7 @@ from django.template import loader
 from django.utils import timezone
 
 from conference.models import Event
-from conference.selectors import published_event, published_events
-from schedule.selectors import on_now
+from conference.selectors import on_now, published_event, published_events
 
 
 def home(request):
