@@ -1,13 +1,9 @@
 """Tests of ``manage.py import_agenda``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 import schedule
@@ -151,26 +147,9 @@ def test_import_agenda_requires_the_event():
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
+def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path, manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     path = broken_agenda(tmp_path)
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
     migrate = manage("migrate", "-v", "0")
     completed = manage(
         "import_agenda", str(path), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid"

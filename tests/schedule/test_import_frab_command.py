@@ -1,13 +1,9 @@
 """Tests of ``manage.py import_frab``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conference.models import Event
@@ -154,25 +150,8 @@ def test_import_frab_requires_the_event():
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_import_frab_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+def test_import_frab_exits_with_status_1_and_no_traceback(manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     migrate = manage("migrate", "-v", "0")
     broken = manage("import_frab", str(BROKEN), "--event", "broken")
     laughs = manage("import_frab", str(DATA / "billion-laughs.xml"), "--event", "laughs")
