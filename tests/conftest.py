@@ -5,10 +5,12 @@ import socket
 import subprocess
 import sys
 import time
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.management import call_command
 
 from conference.admin_site import ORGANISERS_GROUP
 from tests.factories import UserFactory
@@ -88,6 +90,18 @@ def manage(tmp_path):
     if database is not None:
         with psycopg.connect(server, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(database))
+
+
+@pytest.fixture
+def run_command():
+    """``run_command(name, *args, **options)``: ``(stdout, stderr)`` of ``manage.py name``."""
+
+    def run(name, *args, **options):
+        stdout, stderr = StringIO(), StringIO()
+        call_command(name, *args, stdout=stdout, stderr=stderr, **options)
+        return stdout.getvalue(), stderr.getvalue()
+
+    return run
 
 
 AGENDA_FILE = "schedule/data/kvm-forum-2012-agenda.txt"

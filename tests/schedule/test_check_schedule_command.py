@@ -6,14 +6,8 @@ from django.core.management import CommandError, call_command
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
 
 
-def run(*args):
-    out = io.StringIO()
-    call_command("check_schedule", *args, stdout=out, no_color=True)
-    return out.getvalue()
-
-
-def test_clean_schedule_reports_warnings_and_succeeds(kvm_forum):
-    output = run("--event", "kvm-forum-2012")
+def test_clean_schedule_reports_warnings_and_succeeds(kvm_forum, run_command):
+    output, _ = run_command("check_schedule", "--event", "kvm-forum-2012", no_color=True)
 
     assert (
         "WARNING no-room-in-parallel: “QOM Vadis? Taking Objects to CPU and Beyond” has no room"
@@ -58,9 +52,9 @@ def test_clashes_are_listed_with_their_talks_and_fail(db):
     assert "ERROR speaker-overlap:" in output
 
 
-def test_unknown_event_is_a_clear_error(db):
+def test_unknown_event_is_a_clear_error(db, run_command):
     with pytest.raises(CommandError, match=r"No event with the slug “nope”\."):
-        run("--event", "nope")
+        run_command("check_schedule", "--event", "nope")
 
 
 def test_exit_status_is_non_zero_for_scripts(manage):

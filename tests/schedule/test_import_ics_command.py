@@ -33,16 +33,9 @@ BROKEN_MESSAGES = [
 ]
 
 
-def run_command(*args):
-    """``(stdout, stderr)`` of ``import_ics`` with ``args``."""
-    stdout, stderr = StringIO(), StringIO()
-    call_command("import_ics", *args, stdout=stdout, stderr=stderr)
-    return stdout.getvalue(), stderr.getvalue()
-
-
 @pytest.mark.django_db
-def test_import_ics_prints_summary_and_warnings():
-    stdout, stderr = run_command(str(SMALL_CONF), "--event", "small-conf")
+def test_import_ics_prints_summary_and_warnings(run_command):
+    stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
     assert stdout == f"{SUMMARY_CREATED}\n"
     assert stderr == f"{SKIPPED_WARNING}\n"
@@ -50,33 +43,35 @@ def test_import_ics_prints_summary_and_warnings():
 
 
 @pytest.mark.django_db
-def test_import_ics_says_nothing_changed_on_a_second_run():
-    run_command(str(SMALL_CONF), "--event", "small-conf")
+def test_import_ics_says_nothing_changed_on_a_second_run(run_command):
+    run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf")
+    stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
     assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
 
 
 @pytest.mark.django_db
-def test_import_ics_dry_run_says_so_and_writes_nothing():
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf", "--dry-run")
+def test_import_ics_dry_run_says_so_and_writes_nothing(run_command):
+    stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--dry-run")
 
     assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
     assert Event.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_ics_timezone_option_wins_over_the_file():
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris")
+def test_import_ics_timezone_option_wins_over_the_file(run_command):
+    stdout, _ = run_command(
+        "import_ics", str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris"
+    )
 
     assert stdout == f"{SUMMARY_CREATED}\n".replace("Europe/Brussels", "Europe/Paris")
     assert Event.objects.get().time_zone == "Europe/Paris"
 
 
 @pytest.mark.django_db
-def test_import_ics_is_silent_at_verbosity_zero():
-    stdout, stderr = run_command(str(SMALL_CONF), "--event", "small-conf", "-v", "0")
+def test_import_ics_is_silent_at_verbosity_zero(run_command):
+    stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "-v", "0")
 
     assert (stdout, stderr) == ("", "")
     assert Event.objects.count() == 1
@@ -97,19 +92,19 @@ def test_import_ics_reports_each_problem_and_fails():
 
 
 @pytest.mark.django_db
-def test_import_ics_names_a_missing_file(tmp_path):
+def test_import_ics_names_a_missing_file(tmp_path, run_command):
     missing = tmp_path / "missing.ics"
 
     with pytest.raises(CommandError) as caught:
-        run_command(str(missing), "--event", "small-conf")
+        run_command("import_ics", str(missing), "--event", "small-conf")
 
     assert caught.value.returncode == 1
     assert str(caught.value) == f"cannot read {missing}: No such file or directory"
 
 
-def test_import_ics_requires_the_event():
+def test_import_ics_requires_the_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command(str(SMALL_CONF))
+        run_command("import_ics", str(SMALL_CONF))
 
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
