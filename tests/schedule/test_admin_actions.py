@@ -1,7 +1,6 @@
 """Tests of the admin actions on talks and events, through the admin change lists."""
 
 import csv
-import datetime
 import io
 
 import pytest
@@ -22,17 +21,6 @@ from tests.factories import (
 TALKS = "/admin/schedule/talk/"
 EVENTS = "/admin/conference/event/"
 BULK_EDIT_TEMPLATE = "admin/schedule/talk/bulk_edit.html"
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        name="KVM Forum",
-        slug="kvm",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
 
 
 @pytest.fixture

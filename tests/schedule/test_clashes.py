@@ -12,22 +12,12 @@ from schedule.clashes import (
     usual_slot,
 )
 from tests.factories import (
-    EventFactory,
     RoomFactory,
     SpeakerFactory,
     TalkFactory,
     scheduled_talk,
     venue_time,
 )
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
 
 
 def talk(event, title, start, end, *, speakers=(), **fields):

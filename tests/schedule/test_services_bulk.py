@@ -33,17 +33,6 @@ UTC = datetime.UTC
 
 
 @pytest.fixture
-def event(db):
-    return EventFactory(
-        name="KVM Forum",
-        slug="kvm",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
-
-
-@pytest.fixture
 def hall(event):
     return RoomFactory(event=event, name="Hall", slug="hall", position=0)
 

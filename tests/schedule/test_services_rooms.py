@@ -262,16 +262,6 @@ def test_rooms_assign_dry_run_reports_exactly_and_writes_nothing(kvm_forum):
     assert Talk.objects.filter(event=kvm_forum, room__isnull=False).count() == 0
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        slug="small",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
-
-
 def rooms_of(event):
     return dict(Talk.objects.filter(event=event).values_list("title", "room__name"))
 

@@ -6,11 +6,6 @@ from schedule.timetable import build_timetable
 from tests.factories import EventFactory, RoomFactory, TalkFactory, scheduled_talk, venue_time
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory(time_zone="Europe/Madrid")
-
-
 def layout(event, talks, now=None, use_rooms=True):
     now = now or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
     talks = sorted(talks, key=lambda talk: talk.start)
