@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from conference.admin_site import ORGANISERS_GROUP
-from tests.factories import UserFactory
+from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, UserFactory
 
 
 @pytest.fixture
@@ -115,6 +115,20 @@ def kvm_forum(db):
 
     agenda_import(path=AGENDA_FILE, event_slug="kvm-forum-2012", zone="Europe/Madrid")
     return Event.objects.get(slug="kvm-forum-2012")
+
+
+@pytest.fixture
+def cached_conf(db):
+    """Cached Conf (``/cached/``): one talk, “Memory management” in Hall by Rik van Riel."""
+    event = EventFactory(slug="cached", name="Cached Conf")
+    TalkFactory(
+        event=event,
+        slug="memory",
+        title="Memory management",
+        room=RoomFactory(event=event, name="Hall"),
+        speakers=[SpeakerFactory(name="Rik van Riel", slug="rik")],
+    )
+    return event
 
 
 @pytest.fixture(autouse=True)
