@@ -3,12 +3,17 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.management import call_command
 
 from conference.admin_site import ORGANISERS_GROUP
-from tests.factories import UserFactory
+from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, UserFactory
 
 
 @pytest.fixture
@@ -38,6 +43,67 @@ def superuser_client(client, superuser):
     return client
 
 
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def manage(tmp_path):
+    """``manage(*args, **env)`` runs ``python manage.py *args`` as an organiser runs it.
+
+    The process has a fresh database of its own (a SQLite file, or on a
+    PostgreSQL run a PostgreSQL database dropped afterwards) and the run's
+    cache (``CACHE_URL`` passes through); it returns the ``CompletedProcess``.
+    """
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "SECRET_KEY": "subprocess-test-only-key",
+    }
+    database = None
+    url = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if url.scheme in {"postgres", "postgresql"}:
+        import psycopg
+        from psycopg import sql
+
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        name = "_".join(filter(None, ["test", url.path.strip("/"), worker, "manage"]))
+        database = sql.Identifier(name)
+        server = urlunsplit(url._replace(scheme="postgresql", path="/postgres"))
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(database))
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
+        env["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    def run(*args, **overrides):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=env | overrides,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    yield run
+    if database is not None:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(database))
+
+
+@pytest.fixture
+def run_command():
+    """``run_command(name, *args, **options)``: ``(stdout, stderr)`` of ``manage.py name``."""
+
+    def run(name, *args, **options):
+        stdout, stderr = StringIO(), StringIO()
+        call_command(name, *args, stdout=stdout, stderr=stderr, **options)
+        return stdout.getvalue(), stderr.getvalue()
+
+    return run
+
+
 AGENDA_FILE = "schedule/data/kvm-forum-2012-agenda.txt"
 
 
@@ -49,6 +115,20 @@ def kvm_forum(db):
 
     agenda_import(path=AGENDA_FILE, event_slug="kvm-forum-2012", zone="Europe/Madrid")
     return Event.objects.get(slug="kvm-forum-2012")
+
+
+@pytest.fixture
+def cached_conf(db):
+    """Cached Conf (``/cached/``): one talk, “Memory management” in Hall by Rik van Riel."""
+    event = EventFactory(slug="cached", name="Cached Conf")
+    TalkFactory(
+        event=event,
+        slug="memory",
+        title="Memory management",
+        room=RoomFactory(event=event, name="Hall"),
+        speakers=[SpeakerFactory(name="Rik van Riel", slug="rik")],
+    )
+    return event
 
 
 @pytest.fixture(autouse=True)

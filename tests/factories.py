@@ -85,3 +85,19 @@ class TalkFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for position, speaker in enumerate(extracted):
                 TalkSpeaker.objects.create(talk=talk, speaker=speaker, position=position)
+
+
+def scheduled_talk(event, title, start=(9, 0), end=(9, 30), *, day=7, end_day=None, **fields):
+    """A talk at the venue's clock in November 2012, slugged after its title.
+
+    ``scheduled_talk(event, "A", (9, 0), (10, 0))`` runs 09:00–10:00 on 7 November;
+    ``day`` and ``end_day`` move it (a talk past midnight ends on ``end_day``).
+    """
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    return TalkFactory(
+        event=event,
+        title=title,
+        start=venue_time(event, 2012, 11, day, *start),
+        end=venue_time(event, 2012, 11, end_day or day, *end),
+        **fields,
+    )

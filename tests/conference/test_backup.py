@@ -30,7 +30,7 @@ from tests.factories import (
     TalkFactory,
     TrackFactory,
     UserFactory,
-    venue_time,
+    scheduled_talk,
 )
 
 SLUG = "kvm-forum"
@@ -50,19 +50,6 @@ def photo_of(colour):
     Image.new("RGB", (400, 300), colour).save(buffer, "PNG")
     buffer.seek(0)
     return process_photo(buffer)
-
-
-def talk(event, title, *, day=7, hour=9, minutes=30, speakers=(), **fields):
-    start = venue_time(event, 2012, 11, day, hour, 0)
-    return TalkFactory(
-        event=event,
-        title=title,
-        slug=title.lower().replace(" ", "-"),
-        start=start,
-        end=start + datetime.timedelta(minutes=minutes),
-        speakers=list(speakers),
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -105,16 +92,23 @@ def event(people):
     virt = TrackFactory(event=event, name="Virtualisation", slug="virt", colour="#1F77B4")
     storage = TrackFactory(event=event, name="Storage", slug="storage", colour="#ff7f0e")
     ada, bob, cy, dee = (people[name] for name in ("ada", "bob", "cy", "dee"))
-    talk(event, "Virtio status", room=hall_a, track=virt, speakers=[bob, ada], kind="keynote")
-    talk(event, "Block layer", room=hall_b, track=storage, minutes=45, speakers=[cy])
-    talk(event, "Cancelled talk", hour=10, room=hall_a, speakers=[dee], is_cancelled=True)
-    talk(event, "Hidden talk", hour=10, room=hall_b, speakers=[ada], is_published=False)
-    talk(
+    scheduled_talk(
+        event, "Virtio status", room=hall_a, track=virt, speakers=[bob, ada], kind="keynote"
+    )
+    scheduled_talk(event, "Block layer", end=(9, 45), room=hall_b, track=storage, speakers=[cy])
+    scheduled_talk(
+        event, "Cancelled talk", (10, 0), (10, 30), room=hall_a, speakers=[dee], is_cancelled=True
+    )
+    scheduled_talk(
+        event, "Hidden talk", (10, 0), (10, 30), room=hall_b, speakers=[ada], is_published=False
+    )
+    scheduled_talk(
         event,
         "Migration deep dive",
+        (23, 0),
+        (0, 15),  # past midnight
         day=8,
-        hour=23,
-        minutes=75,  # past midnight
+        end_day=9,
         speakers=[ada, bob, cy],
         subtitle="Live, postcopy & more",
         abstract="**Fast** migration.\r\n\r\n<script>alert(1)</script>",
@@ -662,7 +656,7 @@ def test_replace_puts_the_event_back_as_it_was(client, tmp_path, event):
 
 def test_restore_beside_another_event_reuses_the_shared_speaker(client, tmp_path, event, people):
     other = EventFactory(slug="other-conf")
-    talk(other, "Elsewhere", speakers=[people["ada"]])
+    scheduled_talk(other, "Elsewhere", speakers=[people["ada"]])
     before, rows_before = exports(client), rows()
     archive = back_up(tmp_path / "kvm-forum.zip")
     wipe()

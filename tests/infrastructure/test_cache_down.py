@@ -15,23 +15,10 @@ from django.test import Client
 
 from infrastructure.page_cache import shared
 from schedule.models import Talk
-from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, UserFactory
+from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
 PAGES = ["/", "/cached/", "/cached/schedule/", "/cached/talks/memory/", "/cached/speakers/"]
-
-
-@pytest.fixture
-def event(db):
-    event = EventFactory(slug="cached", name="Cached Conf")
-    TalkFactory(
-        event=event,
-        slug="memory",
-        title="Memory management",
-        room=RoomFactory(event=event, name="Hall"),
-        speakers=[SpeakerFactory(name="Rik van Riel", slug="rik")],
-    )
-    return event
 
 
 @pytest.fixture
@@ -76,7 +63,7 @@ def rename_talk_in_the_admin(organiser_browser, event, title):
 
 
 def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after(
-    private_redis, event, organiser, visitor, retry_at_once, caplog
+    private_redis, cached_conf, organiser, visitor, retry_at_once, caplog
 ):
     caplog.set_level(logging.WARNING, logger="infrastructure.page_cache.shared")
     for path in PAGES:
@@ -92,7 +79,9 @@ def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after
     signed_in = organiser_browser.post(
         "/accounts/login/", {"username": "organiser", "password": PASSWORD}
     )
-    edited = rename_talk_in_the_admin(organiser_browser, event, "Memory, while Redis was away")
+    edited = rename_talk_in_the_admin(
+        organiser_browser, cached_conf, "Memory, while Redis was away"
+    )
     after_the_edit = visitor.get("/cached/schedule/")
 
     private_redis.start()  # with what it held before: the pages under the old version
@@ -114,7 +103,7 @@ def test_pages_render_while_redis_is_down_and_an_edit_made_meanwhile_shows_after
     assert came_back.startswith("The shared cache answers again, after ")
 
 
-def test_a_hung_redis_costs_its_timeout_not_the_page(private_redis, event, visitor, caplog):
+def test_a_hung_redis_costs_its_timeout_not_the_page(private_redis, cached_conf, visitor, caplog):
     visitor.get("/cached/schedule/")
 
     private_redis.freeze()
@@ -129,7 +118,7 @@ def test_a_hung_redis_costs_its_timeout_not_the_page(private_redis, event, visit
 
 
 def test_pages_are_cached_again_once_redis_is_back(
-    private_redis, event, visitor, retry_at_once, django_assert_num_queries
+    private_redis, cached_conf, visitor, retry_at_once, django_assert_num_queries
 ):
     private_redis.kill()
     visitor.get("/cached/schedule/")
@@ -174,7 +163,7 @@ def cache_gone(monkeypatch):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_an_unreachable_cache_is_a_miss_not_an_error(event, visitor, cache_gone, path):
+def test_an_unreachable_cache_is_a_miss_not_an_error(cached_conf, visitor, cache_gone, path):
     response = visitor.get(path)
 
     assert response.status_code == 200
@@ -182,7 +171,7 @@ def test_an_unreachable_cache_is_a_miss_not_an_error(event, visitor, cache_gone,
 
 
 def test_an_outage_is_logged_once_and_its_end_once(
-    event, visitor, cache_gone, retry_at_once, caplog
+    cached_conf, visitor, cache_gone, retry_at_once, caplog
 ):
     caplog.set_level(logging.WARNING, logger="infrastructure.page_cache.shared")
     for _ in range(5):
@@ -199,7 +188,7 @@ def test_an_outage_is_logged_once_and_its_end_once(
 
 
 def test_a_new_version_that_could_not_be_written_is_written_before_the_next_read(
-    event, visitor, monkeypatch, retry_at_once
+    cached_conf, visitor, monkeypatch, retry_at_once
 ):
     # The pages stay in the cache while only the writes fail: once it answers
     # again it still holds them, under the version from before the edit.
@@ -218,7 +207,9 @@ def test_a_new_version_that_could_not_be_written_is_written_before_the_next_read
     assert shared.pending_keys() == []
 
 
-def test_a_lost_new_version_leaves_a_page_stale_for_a_bounded_time(event, visitor, monkeypatch):
+def test_a_lost_new_version_leaves_a_page_stale_for_a_bounded_time(
+    cached_conf, visitor, monkeypatch
+):
     import time
 
     import time_machine

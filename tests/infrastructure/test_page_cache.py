@@ -10,21 +10,7 @@ from django.utils.http import parse_http_date
 
 from schedule.models import Talk
 from schedule.services.bulk import talks_cancel
-from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
-
-
-@pytest.fixture
-def event(db):
-    event = EventFactory(slug="cached", name="Cached Conf")
-    TalkFactory(
-        event=event,
-        slug="memory",
-        title="Memory management",
-        room=RoomFactory(event=event, name="Hall"),
-        speakers=[SpeakerFactory(name="Rik van Riel", slug="rik")],
-    )
-    return event
-
+from tests.factories import EventFactory, SpeakerFactory, TalkFactory, venue_time
 
 PAGES = [
     "/",
@@ -40,7 +26,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_second_request_is_served_without_queries(client, event, path, django_assert_num_queries):
+def test_second_request_is_served_without_queries(
+    client, cached_conf, path, django_assert_num_queries
+):
     first = client.get(path)
 
     with django_assert_num_queries(0):
@@ -52,7 +40,7 @@ def test_second_request_is_served_without_queries(client, event, path, django_as
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_conditional_request_gets_304(client, event, path):
+def test_conditional_request_gets_304(client, cached_conf, path):
     first = client.get(path)
 
     by_etag = client.get(path, headers={"If-None-Match": first["ETag"]})
@@ -63,7 +51,7 @@ def test_conditional_request_gets_304(client, event, path):
     assert by_etag.content == b""
 
 
-def test_pages_are_gzipped_for_clients_that_accept_it(client, event):
+def test_pages_are_gzipped_for_clients_that_accept_it(client, cached_conf):
     plain = client.get("/cached/schedule/")
 
     zipped = client.get("/cached/schedule/", headers={"Accept-Encoding": "gzip, deflate, br"})
@@ -73,7 +61,7 @@ def test_pages_are_gzipped_for_clients_that_accept_it(client, event):
     assert gzip.decompress(zipped.content) == plain.content
 
 
-def test_an_edit_in_the_admin_shows_on_the_next_request(client, organiser, event):
+def test_an_edit_in_the_admin_shows_on_the_next_request(client, organiser, cached_conf):
     talk = Talk.objects.get(slug="memory")
     assert "Memory management" in client.get("/cached/schedule/").content.decode()
     organiser_browser = Client()
@@ -82,7 +70,7 @@ def test_an_edit_in_the_admin_shows_on_the_next_request(client, organiser, event
     organiser_browser.post(
         f"/admin/schedule/talk/{talk.pk}/change/",
         {
-            "event": event.pk,
+            "event": cached_conf.pk,
             "title": "Memory management, revisited",
             "slug": "memory",
             "kind": "talk",
@@ -118,7 +106,7 @@ def test_an_edit_in_the_admin_shows_on_the_next_request(client, organiser, event
         pytest.param(lambda: Talk.objects.get(slug="memory").delete(), id="talk-deleted"),
     ],
 )
-def test_every_kind_of_change_renders_the_page_again(client, event, change):
+def test_every_kind_of_change_renders_the_page_again(client, cached_conf, change):
     client.get("/cached/schedule/")
 
     change()
@@ -128,7 +116,7 @@ def test_every_kind_of_change_renders_the_page_again(client, event, change):
     assert len(queries) > 0
 
 
-def test_speaker_edit_shows_on_every_event_they_speak_at(client, event):
+def test_speaker_edit_shows_on_every_event_they_speak_at(client, cached_conf):
     other = EventFactory(slug="other-conf")
     rik = SpeakerFactory._meta.model.objects.get(slug="rik")
     TalkFactory(event=other, slug="numa", speakers=[rik])
@@ -140,7 +128,7 @@ def test_speaker_edit_shows_on_every_event_they_speak_at(client, event):
     assert "Works on NUMA balancing." in client.get("/other-conf/speakers/rik/").content.decode()
 
 
-def test_signed_in_people_always_get_a_fresh_page(client, organiser, event):
+def test_signed_in_people_always_get_a_fresh_page(client, organiser, cached_conf):
     client.force_login(organiser)
     client.get("/cached/schedule/")
     Talk.objects.filter(slug="memory").update(title="Quietly renamed")
@@ -172,7 +160,7 @@ def test_the_schedule_of_a_running_event_is_kept_one_minute_at_most(client, db):
     assert after["Cache-Control"] == "public, no-cache"
 
 
-def test_a_change_made_by_another_process_shows_on_the_next_request(client, event):
+def test_a_change_made_by_another_process_shows_on_the_next_request(client, cached_conf):
     from django.core.cache import cache
 
     client.get("/cached/schedule/")
@@ -183,7 +171,7 @@ def test_a_change_made_by_another_process_shows_on_the_next_request(client, even
     assert "Renamed elsewhere" in client.get("/cached/schedule/").content.decode()
 
 
-def test_a_warm_hit_reads_only_the_version_from_the_shared_cache(client, event, monkeypatch):
+def test_a_warm_hit_reads_only_the_version_from_the_shared_cache(client, cached_conf, monkeypatch):
     from django.core.cache import cache
 
     client.get("/cached/schedule/", headers={"Accept-Encoding": "gzip"})
@@ -198,7 +186,7 @@ def test_a_warm_hit_reads_only_the_version_from_the_shared_cache(client, event, 
     assert read == ["pages:version:cached"]
 
 
-def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(client, event):
+def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(client, cached_conf):
     from infrastructure.page_cache import recent_entries
 
     first = client.get("/cached/schedule/")
@@ -248,23 +236,23 @@ def test_pages_kept_in_memory_stay_within_their_bytes():
 )
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_export_last_modified_moves_on_with_changes_no_row_records(
-    client, event, change, fmt, django_capture_on_commit_callbacks
+    client, cached_conf, change, fmt, django_capture_on_commit_callbacks
 ):
     import time_machine
 
     path = f"/cached/schedule.{fmt}"
-    changed_at = venue_time(event, 2030, 1, 1, 12, 0)
+    changed_at = venue_time(cached_conf, 2030, 1, 1, 12, 0)
     first = client.get(path)
     with time_machine.travel(changed_at, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            change(event)
+            change(cached_conf)
         again = client.get(path, headers={"If-Modified-Since": first["Last-Modified"]})
 
     assert again.status_code == 200
     assert parse_http_date(again["Last-Modified"]) == changed_at.timestamp()
 
 
-def test_pages_kept_in_memory_are_counted_by_what_they_hold(client, event):
+def test_pages_kept_in_memory_are_counted_by_what_they_hold(client, cached_conf):
     from infrastructure.page_cache import recent_entries
 
     plain = client.get("/cached/schedule/")  # rendered: memory keeps the gzipped page only
@@ -276,7 +264,7 @@ def test_pages_kept_in_memory_are_counted_by_what_they_hold(client, event):
 
 
 def test_pages_go_stale_even_when_the_time_of_change_cannot_be_written(
-    client, event, monkeypatch, caplog, django_capture_on_commit_callbacks
+    client, cached_conf, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     from django.db import DatabaseError
 
@@ -310,7 +298,7 @@ def stored_keys():
 
 
 def test_an_unknown_parameter_is_redirected_to_the_cached_page_without_it(
-    client, event, django_assert_num_queries
+    client, cached_conf, django_assert_num_queries
 ):
     canonical = client.get("/cached/schedule/?day=2012-11-07")
 
@@ -325,7 +313,7 @@ def test_an_unknown_parameter_is_redirected_to_the_cached_page_without_it(
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_flood_of_random_query_strings_stores_nothing(client, event, path):
+def test_a_flood_of_random_query_strings_stores_nothing(client, cached_conf, path):
     import secrets
 
     client.get(path)
@@ -340,7 +328,7 @@ def test_a_flood_of_random_query_strings_stores_nothing(client, event, path):
     assert stored_keys() == keys_before
 
 
-def test_signed_in_people_are_redirected_from_unknown_parameters_too(organiser_client, event):
+def test_signed_in_people_are_redirected_from_unknown_parameters_too(organiser_client, cached_conf):
     response = organiser_client.get("/cached/speakers/?ref=mail")
 
     assert response.status_code == 302
@@ -352,7 +340,7 @@ def test_signed_in_people_are_redirected_from_unknown_parameters_too(organiser_c
     ["q=memory&day=2012-11-07", "day=2012-11-07&q=memory", "q=+memory+&day=2012-11-07&room="],
 )
 def test_one_query_in_any_order_or_spacing_is_one_entry(
-    client, event, query, django_assert_num_queries
+    client, cached_conf, query, django_assert_num_queries
 ):
     first = client.get("/cached/schedule/?day=2012-11-07&q=memory")
 
@@ -368,7 +356,7 @@ def test_one_query_in_any_order_or_spacing_is_one_entry(
     )
 
 
-def test_an_empty_talks_list_is_still_an_empty_my_schedule(client, event):
+def test_an_empty_talks_list_is_still_an_empty_my_schedule(client, cached_conf):
     mine = client.get("/cached/schedule/?talks=").content.decode()
     everything = client.get("/cached/schedule/").content.decode()
 
@@ -377,7 +365,7 @@ def test_an_empty_talks_list_is_still_an_empty_my_schedule(client, event):
     assert "Memory management" in everything
 
 
-def test_each_event_stores_a_bounded_number_of_query_strings(client, event, settings):
+def test_each_event_stores_a_bounded_number_of_query_strings(client, cached_conf, settings):
     from django.db import connection
 
     settings.PAGE_CACHE_QUERY_VARIANTS = 3
@@ -402,7 +390,7 @@ def test_each_event_stores_a_bounded_number_of_query_strings(client, event, sett
     assert stored_keys() == keys_after_flood
 
 
-def test_the_bound_on_query_strings_starts_afresh_each_interval(client, event, settings):
+def test_the_bound_on_query_strings_starts_afresh_each_interval(client, cached_conf, settings):
     import time
 
     import time_machine

@@ -14,11 +14,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory(name="KVM Forum", time_zone="Europe/Madrid")
-
-
 def talk_form_data(event, **overrides):
     data = {
         "event": event.pk,
@@ -75,6 +70,9 @@ def test_talk_change_form_shows_times_in_the_event_zone_and_names_it(organiser_c
 
 
 def test_editing_a_talk_keeps_its_instant_when_nothing_changes(organiser_client, event):
+    # The talk ends after midnight of the 8th, so the event lasts until the 9th.
+    event.end_date = datetime.date(2012, 11, 9)
+    event.save()
     talk = TalkFactory(
         event=event,
         slug="kept",

@@ -1,7 +1,6 @@
 """Tests of the admin actions on talks and events, through the admin change lists."""
 
 import csv
-import datetime
 import io
 
 import pytest
@@ -15,6 +14,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TrackFactory,
+    scheduled_talk,
     venue_time,
 )
 
@@ -24,31 +24,8 @@ BULK_EDIT_TEMPLATE = "admin/schedule/talk/bulk_edit.html"
 
 
 @pytest.fixture
-def event(db):
-    return EventFactory(
-        name="KVM Forum",
-        slug="kvm",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
-
-
-@pytest.fixture
 def hall(event):
     return RoomFactory(event=event, name="Hall", slug="hall", position=0)
-
-
-def talk(event, title, start, end, **fields):
-    """A talk on 7 November at the venue: ``talk(event, "A", (9, 0), (10, 0))``."""
-    fields.setdefault("slug", title.lower().replace(" ", "-"))
-    return TalkFactory(
-        event=event,
-        title=title,
-        start=venue_time(event, 2012, 11, 7, *start),
-        end=venue_time(event, 2012, 11, 7, *end),
-        **fields,
-    )
 
 
 def run_action(client, action, objects, *, url=TALKS, **data):
@@ -82,10 +59,10 @@ def test_flag_actions_change_the_selected_talks(
     organiser_client, event, action, field, before, after, message
 ):
     selected = [
-        talk(event, "A", (9, 0), (10, 0), **{field: before}),
-        talk(event, "B", (10, 0), (11, 0), **{field: before}),
+        scheduled_talk(event, "A", (9, 0), (10, 0), **{field: before}),
+        scheduled_talk(event, "B", (10, 0), (11, 0), **{field: before}),
     ]
-    talk(event, "Not selected", (11, 0), (12, 0), **{field: before})
+    scheduled_talk(event, "Not selected", (11, 0), (12, 0), **{field: before})
 
     response = run_action(organiser_client, action, selected)
 
@@ -99,7 +76,7 @@ def test_flag_actions_change_the_selected_talks(
 
 
 def test_cancelled_talks_stay_listed_in_the_admin(organiser_client, event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     run_action(organiser_client, "cancel", [a])
     response = organiser_client.get(TALKS, {"is_cancelled__exact": "1"})
@@ -114,8 +91,8 @@ def test_set_track_asks_for_a_track_of_the_talks_event(organiser_client, event):
     TrackFactory(event=event, name="Storage")
     TrackFactory(event=event, name="Networking")
     TrackFactory(name="Another event's")
-    a = talk(event, "A", (9, 0), (10, 0))
-    b = talk(event, "B <b>bold</b>", (10, 0), (11, 0), slug="b")
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
+    b = scheduled_talk(event, "B <b>bold</b>", (10, 0), (11, 0), slug="b")
 
     response = run_action(organiser_client, "set_track", [a, b])
 
@@ -135,8 +112,8 @@ def test_set_track_asks_for_a_track_of_the_talks_event(organiser_client, event):
 
 def test_set_track_applies_the_choice(organiser_client, event):
     storage = TrackFactory(event=event, name="Storage")
-    a = talk(event, "A", (9, 0), (10, 0))
-    b = talk(event, "B", (10, 0), (11, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
+    b = scheduled_talk(event, "B", (10, 0), (11, 0))
 
     response = run_action(organiser_client, "set_track", [a, b], track=storage.pk, apply="Apply")
 
@@ -147,7 +124,7 @@ def test_set_track_applies_the_choice(organiser_client, event):
 
 def test_set_track_refuses_another_events_track(organiser_client, event):
     elsewhere = TrackFactory(name="Elsewhere")
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     response = run_action(organiser_client, "set_track", [a], track=elsewhere.pk, apply="Apply")
 
@@ -160,7 +137,7 @@ def test_set_track_refuses_another_events_track(organiser_client, event):
 
 @pytest.mark.parametrize("action", ["set_track", "set_room", "export_csv"])
 def test_actions_needing_one_event_refuse_talks_of_several(organiser_client, event, action):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
     b = TalkFactory(event=EventFactory(name="DevConf"), title="B")
 
     response = run_action(organiser_client, action, [a, b])
@@ -180,7 +157,7 @@ def test_actions_needing_one_event_refuse_talks_of_several(organiser_client, eve
 
 def test_set_room_offers_the_events_rooms_and_moves_the_talks(organiser_client, event, hall):
     RoomFactory(name="Another event's")
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     page = run_action(organiser_client, "set_room", [a])
     response = run_action(organiser_client, "set_room", [a], room=hall.pk, apply="Apply")
@@ -192,8 +169,8 @@ def test_set_room_offers_the_events_rooms_and_moves_the_talks(organiser_client, 
 
 
 def test_set_room_refuses_a_clash_and_lists_it(organiser_client, event, hall):
-    talk(event, "Keynote", (9, 0), (10, 0), room=hall)
-    a = talk(event, "A", (9, 30), (10, 30))
+    scheduled_talk(event, "Keynote", (9, 0), (10, 0), room=hall)
+    a = scheduled_talk(event, "A", (9, 30), (10, 30))
 
     response = run_action(organiser_client, "set_room", [a], room=hall.pk, apply="Apply")
 
@@ -205,7 +182,7 @@ def test_set_room_refuses_a_clash_and_lists_it(organiser_client, event, hall):
 
 
 def test_set_room_to_no_room(organiser_client, event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
 
     response = run_action(organiser_client, "set_room", [a], room="", apply="Apply")
 
@@ -217,7 +194,7 @@ def test_set_room_to_no_room(organiser_client, event, hall):
 
 
 def test_shift_asks_for_minutes(organiser_client, event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     response = run_action(organiser_client, "shift_times", [a])
 
@@ -239,7 +216,7 @@ def test_shift_asks_for_minutes(organiser_client, event):
     ],
 )
 def test_shift_refuses_bad_minutes(organiser_client, event, minutes, errors):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     response = run_action(organiser_client, "shift_times", [a], minutes=minutes, apply="Apply")
 
@@ -248,8 +225,8 @@ def test_shift_refuses_bad_minutes(organiser_client, event, minutes, errors):
 
 
 def test_shift_moves_the_talks_earlier(organiser_client, event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    b = talk(event, "B", (10, 0), (11, 0), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = scheduled_talk(event, "B", (10, 0), (11, 0), room=hall)
 
     response = run_action(organiser_client, "shift_times", [a, b], minutes="-30", apply="Apply")
 
@@ -265,9 +242,9 @@ def test_shift_saves_nothing_when_a_talk_would_clash_and_offers_to_shift_despite
     organiser_client, event, hall
 ):
     avi = SpeakerFactory(name="Avi Kivity")
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    b = talk(event, "B", (10, 0), (11, 0), speakers=[avi])
-    talk(event, "C", (11, 0), (12, 0), room=hall, speakers=[avi])
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = scheduled_talk(event, "B", (10, 0), (11, 0), speakers=[avi])
+    scheduled_talk(event, "C", (11, 0), (12, 0), room=hall, speakers=[avi])
 
     response = run_action(organiser_client, "shift_times", [a, b], minutes="90", apply="Apply")
 
@@ -290,7 +267,7 @@ def test_shift_saves_nothing_when_a_talk_would_clash_and_offers_to_shift_despite
 
 
 def test_shift_offers_no_despite_box_before_a_clash(organiser_client, event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     content = run_action(organiser_client, "shift_times", [a]).content.decode()
 
@@ -299,8 +276,8 @@ def test_shift_offers_no_despite_box_before_a_clash(organiser_client, event):
 
 
 def test_shift_despite_the_clash_saves_and_warns(organiser_client, event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    talk(event, "B", (10, 0), (11, 0), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    scheduled_talk(event, "B", (10, 0), (11, 0), room=hall)
 
     response = run_action(
         organiser_client,
@@ -321,8 +298,8 @@ def test_shift_despite_the_clash_saves_and_warns(organiser_client, event, hall):
 
 def test_shift_of_talks_in_a_clash_accepted_before_is_saved(organiser_client, event, hall):
     # Saved despite the clash in the talk form, days ago.
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    b = talk(event, "B", (9, 30), (10, 30), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = scheduled_talk(event, "B", (9, 30), (10, 30), room=hall)
 
     response = run_action(organiser_client, "shift_times", [a, b], minutes="60", apply="Apply")
 
@@ -338,10 +315,12 @@ def test_shift_of_talks_in_a_clash_accepted_before_is_saved(organiser_client, ev
 
 def test_export_csv_downloads_the_selected_talks(organiser_client, event, hall):
     avi = SpeakerFactory(name="Avi Kivity")
-    a = talk(event, "Virtualización", (9, 0), (9, 45), slug="virt", room=hall, speakers=[avi])
-    hostile = talk(event, "Hostile", (10, 0), (10, 30))
+    a = scheduled_talk(
+        event, "Virtualización", (9, 0), (9, 45), slug="virt", room=hall, speakers=[avi]
+    )
+    hostile = scheduled_talk(event, "Hostile", (10, 0), (10, 30))
     Talk.objects.filter(pk=hostile.pk).update(title='=HYPERLINK("http://evil")')
-    talk(event, "Not selected", (11, 0), (12, 0))
+    scheduled_talk(event, "Not selected", (11, 0), (12, 0))
 
     response = run_action(organiser_client, "export_csv", [a, hostile])
 

@@ -1,13 +1,7 @@
 """Tests of ``manage.py assign_rooms``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
-from io import StringIO
-
 import pytest
-from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from conference.models import Room
 from schedule.models import Talk
@@ -25,43 +19,36 @@ SUMMARY_SECOND_RUN = (
 )
 
 
-def run_command(*args):
-    """``(stdout, stderr)`` of ``assign_rooms`` with ``args``."""
-    stdout, stderr = StringIO(), StringIO()
-    call_command("assign_rooms", *args, stdout=stdout, stderr=stderr)
-    return stdout.getvalue(), stderr.getvalue()
-
-
-def test_assign_rooms_prints_the_summary(kvm_forum):
-    stdout, stderr = run_command("--event", "kvm-forum-2012")
+def test_assign_rooms_prints_the_summary(kvm_forum, run_command):
+    stdout, stderr = run_command("assign_rooms", "--event", "kvm-forum-2012")
 
     assert (stdout, stderr) == (f"{SUMMARY_FIRST_RUN}\n", "")
     assert Talk.objects.filter(event=kvm_forum, room__isnull=True).count() == 0
 
 
-def test_assign_rooms_says_nothing_changed_on_a_second_run(kvm_forum):
-    run_command("--event", "kvm-forum-2012")
+def test_assign_rooms_says_nothing_changed_on_a_second_run(kvm_forum, run_command):
+    run_command("assign_rooms", "--event", "kvm-forum-2012")
 
-    stdout, _ = run_command("--event", "kvm-forum-2012")
+    stdout, _ = run_command("assign_rooms", "--event", "kvm-forum-2012")
 
     assert stdout == f"{SUMMARY_SECOND_RUN}\nNothing changed.\n"
     assert Room.objects.count() == 3
 
 
-def test_assign_rooms_dry_run_says_so_and_writes_nothing(kvm_forum):
-    stdout, _ = run_command("--event", "kvm-forum-2012", "--dry-run")
+def test_assign_rooms_dry_run_says_so_and_writes_nothing(kvm_forum, run_command):
+    stdout, _ = run_command("assign_rooms", "--event", "kvm-forum-2012", "--dry-run")
 
     assert stdout == f"Dry run: nothing was written.\n{SUMMARY_FIRST_RUN}\n"
     assert Room.objects.count() == 0
     assert Talk.objects.filter(event=kvm_forum, room__isnull=False).count() == 0
 
 
-def test_assign_rooms_is_silent_at_verbosity_zero(kvm_forum):
-    assert run_command("--event", "kvm-forum-2012", "-v", "0") == ("", "")
+def test_assign_rooms_is_silent_at_verbosity_zero(kvm_forum, run_command):
+    assert run_command("assign_rooms", "--event", "kvm-forum-2012", "-v", "0") == ("", "")
     assert Room.objects.count() == 3
 
 
-def test_assign_rooms_prints_warnings_to_stderr(db):
+def test_assign_rooms_prints_warnings_to_stderr(db, run_command):
     event = EventFactory(slug="small")
     hall = RoomFactory(event=event, name="Hall", slug="hall")
     for title, minutes in (("Keynote", 0), ("Squeezed in", 30)):
@@ -73,7 +60,7 @@ def test_assign_rooms_prints_warnings_to_stderr(db):
             end=venue_time(event, 2012, 11, 7, 10, 0),
         )
 
-    _, stderr = run_command("--event", "small")
+    _, stderr = run_command("assign_rooms", "--event", "small")
 
     assert stderr == (
         "A room clash that was there before stays: “Squeezed in” is in Hall at the same time "
@@ -82,40 +69,23 @@ def test_assign_rooms_prints_warnings_to_stderr(db):
 
 
 @pytest.mark.django_db
-def test_assign_rooms_refuses_an_unknown_event():
+def test_assign_rooms_refuses_an_unknown_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command("--event", "no-such-event")
+        run_command("assign_rooms", "--event", "no-such-event")
 
     assert caught.value.returncode == 1
     assert str(caught.value) == "no event has the slug “no-such-event”."
 
 
-def test_assign_rooms_requires_the_event():
+def test_assign_rooms_requires_the_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command()
+        run_command("assign_rooms")
 
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_assign_rooms_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+def test_assign_rooms_exits_with_status_1_and_no_traceback(manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     migrate = manage("migrate", "-v", "0")
     completed = manage("assign_rooms", "--event", "no-such-event")
 

@@ -56,7 +56,7 @@ def forum(db):
 
 
 @pytest.fixture
-def event(db):
+def small_conf(db):
     return EventFactory(name="Small Conf", slug="small-conf", location="Barcelona, Spain")
 
 
@@ -77,10 +77,10 @@ def test_schedule_ics_has_calendar_properties_and_an_attachment_name(client, for
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Madrid"
 
 
-def test_calendar_prodid_without_site_name_says_conference(event, settings):
+def test_calendar_prodid_without_site_name_says_conference(small_conf, settings):
     settings.SITE_NAME = ""
 
-    body = calendar_for_talks(event=event, talks=[], base_url="http://testserver/", name="x")
+    body = calendar_for_talks(event=small_conf, talks=[], base_url="http://testserver/", name="x")
 
     assert str(icalendar.Calendar.from_ical(body)["PRODID"]) == "-//Conference//Schedule//EN"
 
@@ -181,8 +181,8 @@ def test_schedule_ics_2012_uids_are_unique_stable_and_the_talks_uuids(client, fo
     assert {str(v["SUMMARY"]): str(v["UID"]) for v in first.walk("VEVENT")} == expected
 
 
-def test_talk_uid_depends_only_on_the_uuid(event):
-    talk = TalkFactory(event=event, title="Before", slug="before")
+def test_talk_uid_depends_only_on_the_uuid(small_conf):
+    talk = TalkFactory(event=small_conf, title="Before", slug="before")
     before = talk_uid(talk)
 
     talk.title, talk.slug = "After", "after"
@@ -269,9 +269,9 @@ def test_talk_ics_2012_description_is_plain_text_with_speakers_and_url(client, f
     assert url == "http://testserver/kvm-forum-2012/talks/virtio-blk-performance-improvement/"
 
 
-def test_talk_ics_description_lists_speakers_in_their_order(client, event):
+def test_talk_ics_description_lists_speakers_in_their_order(client, small_conf):
     TalkFactory(
-        event=event,
+        event=small_conf,
         slug="pair",
         abstract="**Bold** words & <em>more</em>.",
         speakers=[SpeakerFactory(name="Zoë Zed"), SpeakerFactory(name="Adam Ant")],
@@ -287,8 +287,8 @@ def test_talk_ics_description_lists_speakers_in_their_order(client, event):
     )
 
 
-def test_talk_ics_description_without_speakers_or_abstract_is_the_url(client, event):
-    TalkFactory(event=event, slug="bare", abstract="")
+def test_talk_ics_description_without_speakers_or_abstract_is_the_url(client, small_conf):
+    TalkFactory(event=small_conf, slug="bare", abstract="")
 
     calendar = fetch_calendar(client, "/small-conf/talks/bare.ics")
 
@@ -296,10 +296,10 @@ def test_talk_ics_description_without_speakers_or_abstract_is_the_url(client, ev
     assert str(vevent["DESCRIPTION"]) == "http://testserver/small-conf/talks/bare/"
 
 
-def test_talk_ics_hostile_text_round_trips_exactly(client, event):
+def test_talk_ics_hostile_text_round_trips_exactly(client, small_conf):
     title = "<script>alert(1)</script>; DROP, TABLE\nEND:VEVENT"
-    room = RoomFactory(event=event, name="Hall; A, B\nBEGIN:VALARM")
-    TalkFactory(event=event, slug="hostile", title=title, room=room)
+    room = RoomFactory(event=small_conf, name="Hall; A, B\nBEGIN:VALARM")
+    TalkFactory(event=small_conf, slug="hostile", title=title, room=room)
 
     response = client.get("/small-conf/talks/hostile.ics")
 
@@ -334,9 +334,9 @@ def test_talk_location_joins_room_and_event_location(db, room_name, location, ex
     assert talk_location(talk, event=event) == expected
 
 
-def test_talk_ics_location_is_room_and_event_location(client, event):
-    room = RoomFactory(event=event, name="Auditorium")
-    TalkFactory(event=event, slug="in-room", room=room)
+def test_talk_ics_location_is_room_and_event_location(client, small_conf):
+    room = RoomFactory(event=small_conf, name="Auditorium")
+    TalkFactory(event=small_conf, slug="in-room", room=room)
 
     calendar = fetch_calendar(client, "/small-conf/talks/in-room.ics")
 
@@ -354,9 +354,9 @@ def test_talk_ics_without_any_location_has_no_location(client, db):
     assert "LOCATION" not in vevent
 
 
-def test_talk_ics_has_track_as_category_and_update_time_as_stamps(client, event):
-    track = TrackFactory(event=event, name="Storage, Block & Files")
-    talk = TalkFactory(event=event, slug="tracked", track=track)
+def test_talk_ics_has_track_as_category_and_update_time_as_stamps(client, small_conf):
+    track = TrackFactory(event=small_conf, name="Storage, Block & Files")
+    talk = TalkFactory(event=small_conf, slug="tracked", track=track)
     talk.refresh_from_db()
     updated = talk.updated.astimezone(UTC).replace(microsecond=0)
 
@@ -368,19 +368,19 @@ def test_talk_ics_has_track_as_category_and_update_time_as_stamps(client, event)
     assert vevent.decoded("LAST-MODIFIED") == updated
 
 
-def test_talk_ics_of_unscheduled_talk_is_not_found(client, event):
-    TalkFactory(event=event, slug="someday", start=None, end=None)
+def test_talk_ics_of_unscheduled_talk_is_not_found(client, small_conf):
+    TalkFactory(event=small_conf, slug="someday", start=None, end=None)
 
     response = client.get("/small-conf/talks/someday.ics")
 
     assert response.status_code == 404
 
 
-def test_schedule_ics_marks_cancelled_talks_and_leaves_out_drafts(client, event):
-    TalkFactory(event=event, title="Shown")
-    TalkFactory(event=event, title="Cancelled", is_cancelled=True)
-    TalkFactory(event=event, title="Draft", is_published=False)
-    TalkFactory(event=event, title="Unscheduled", start=None, end=None)
+def test_schedule_ics_marks_cancelled_talks_and_leaves_out_drafts(client, small_conf):
+    TalkFactory(event=small_conf, title="Shown")
+    TalkFactory(event=small_conf, title="Cancelled", is_cancelled=True)
+    TalkFactory(event=small_conf, title="Draft", is_published=False)
+    TalkFactory(event=small_conf, title="Unscheduled", start=None, end=None)
 
     calendar = fetch_calendar(client, "/small-conf/schedule.ics")
 
@@ -411,16 +411,16 @@ def test_talk_ics_of_hidden_talk_is_not_found(
     assert response["Content-Type"] == "text/html; charset=utf-8"
 
 
-def test_schedule_ics_favourites_of_unpublished_talk_are_empty(client, event):
-    talk = TalkFactory(event=event, is_published=False)
+def test_schedule_ics_favourites_of_unpublished_talk_are_empty(client, small_conf):
+    talk = TalkFactory(event=small_conf, is_published=False)
 
     calendar = fetch_calendar(client, f"/small-conf/schedule.ics?talks={talk.uuid}")
 
     assert calendar.walk("VEVENT") == []
 
 
-def test_schedule_ics_favourite_that_was_cancelled_says_so(client, event):
-    talk = TalkFactory(event=event, is_cancelled=True)
+def test_schedule_ics_favourite_that_was_cancelled_says_so(client, small_conf):
+    talk = TalkFactory(event=small_conf, is_cancelled=True)
 
     calendar = fetch_calendar(client, f"/small-conf/schedule.ics?talks={talk.uuid}")
 
@@ -438,9 +438,9 @@ def test_schedule_ics_of_unpublished_event_is_not_found(client, db, query):
     assert response["Content-Type"] == "text/html; charset=utf-8"
 
 
-def test_talk_ics_non_ascii_lines_are_folded_within_75_octets(client, event):
+def test_talk_ics_non_ascii_lines_are_folded_within_75_octets(client, small_conf):
     title = "Andreas Färber 🎉 QOM Vadis? Taking Objects to CPU and Beyond — ñandú 🐧 " * 3
-    TalkFactory(event=event, slug="long", title=title, abstract="Ünïcödé 🎉 " * 40)
+    TalkFactory(event=small_conf, slug="long", title=title, abstract="Ünïcödé 🎉 " * 40)
 
     response = client.get("/small-conf/talks/long.ics")
 
@@ -495,11 +495,13 @@ def test_calendar_for_talks_writes_times_in_the_event_zone(db, zone, when, utc_s
     assert datetime.datetime(*when, tzinfo=own_rules).astimezone(UTC) == utc_start
 
 
-def test_calendar_for_talks_vtimezone_spans_years_of_talks_outside_event_dates(event):
-    start = venue_time(event, 2013, 6, 1, 9, 0)
-    talk = TalkFactory(event=event, start=start, end=start + datetime.timedelta(hours=1))
+def test_calendar_for_talks_vtimezone_spans_years_of_talks_outside_event_dates(small_conf):
+    start = venue_time(small_conf, 2013, 6, 1, 9, 0)
+    talk = TalkFactory(event=small_conf, start=start, end=start + datetime.timedelta(hours=1))
 
-    body = calendar_for_talks(event=event, talks=[talk], base_url="http://testserver/", name="x")
+    body = calendar_for_talks(
+        event=small_conf, talks=[talk], base_url="http://testserver/", name="x"
+    )
 
     (vtimezone,) = icalendar.Calendar.from_ical(body).walk("VTIMEZONE")
     own_rules = vtimezone.to_tz(lookup_tzid=False)
@@ -510,13 +512,13 @@ def test_calendar_for_talks_vtimezone_spans_years_of_talks_outside_event_dates(e
 
 @pytest.mark.parametrize("size", [1, 5])
 def test_schedule_ics_query_count_is_the_same_for_any_size(
-    client, event, django_assert_num_queries, size
+    client, small_conf, django_assert_num_queries, size
 ):
-    track = TrackFactory(event=event)
-    room = RoomFactory(event=event)
+    track = TrackFactory(event=small_conf)
+    room = RoomFactory(event=small_conf)
     for _ in range(size):
         TalkFactory(
-            event=event,
+            event=small_conf,
             room=room,
             track=track,
             speakers=[SpeakerFactory(), SpeakerFactory()],

@@ -1,25 +1,13 @@
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
 
-PROJECT = Path(__file__).resolve().parents[2]
 
-
-def run(*args):
-    out = io.StringIO()
-    call_command("check_schedule", *args, stdout=out, no_color=True)
-    return out.getvalue()
-
-
-def test_clean_schedule_reports_warnings_and_succeeds(kvm_forum):
-    output = run("--event", "kvm-forum-2012")
+def test_clean_schedule_reports_warnings_and_succeeds(kvm_forum, run_command):
+    output, _ = run_command("check_schedule", "--event", "kvm-forum-2012", no_color=True)
 
     assert (
         "WARNING no-room-in-parallel: “QOM Vadis? Taking Objects to CPU and Beyond” has no room"
@@ -64,25 +52,17 @@ def test_clashes_are_listed_with_their_talks_and_fail(db):
     assert "ERROR speaker-overlap:" in output
 
 
-def test_unknown_event_is_a_clear_error(db):
+def test_unknown_event_is_a_clear_error(db, run_command):
     with pytest.raises(CommandError, match=r"No event with the slug “nope”\."):
-        run("--event", "nope")
+        run_command("check_schedule", "--event", "nope")
 
 
-def test_exit_status_is_non_zero_for_scripts(tmp_path):
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=PROJECT, env=env, check=True)
+def test_exit_status_is_non_zero_for_scripts(manage):
+    migrate = manage("migrate", "-v0")
 
-    result = subprocess.run(
-        [*manage, "check_schedule", "--event", "missing"],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = manage("check_schedule", "--event", "missing")
 
+    assert migrate.returncode == 0, migrate.stderr
     assert result.returncode == 2
     assert "No event with the slug “missing”." in result.stderr
     assert "Traceback" not in result.stderr

@@ -11,27 +11,19 @@ from schedule.clashes import (
     talks_for_checks,
     usual_slot,
 )
-from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
+from tests.factories import (
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    scheduled_talk,
+    venue_time,
+)
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
-
-
-def talk(event, title, start, end, *, day=7, end_day=None, speakers=(), **fields):
-    fields.setdefault("speakers", list(speakers) or [SpeakerFactory(bio="Has a bio.")])
-    return TalkFactory(
-        event=event,
-        title=title,
-        start=venue_time(event, 2012, 11, day, *start),
-        end=venue_time(event, 2012, 11, end_day or day, *end),
-        **fields,
-    )
+def talk(event, title, start, end, *, speakers=(), **fields):
+    """A scheduled talk whose speakers have a bio: one with a bio when none is named."""
+    speakers = list(speakers) or [SpeakerFactory(bio="Has a bio.")]
+    return scheduled_talk(event, title, start, end, speakers=speakers, **fields)
 
 
 def codes(event, *, severity=None):

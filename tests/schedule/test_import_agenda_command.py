@@ -1,13 +1,9 @@
 """Tests of ``manage.py import_agenda``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 import schedule
@@ -23,13 +19,8 @@ SUMMARY_UNCHANGED = (
     "Event kvm-forum-2012: unchanged. Talks: 0 created, 0 updated, 34 unchanged. "
     "Speakers: 0 created, 0 updated, 30 unchanged."
 )
-
-
-def run_command(*args):
-    """``(stdout, stderr)`` of ``import_agenda`` with ``args``."""
-    stdout, stderr = StringIO(), StringIO()
-    call_command("import_agenda", *args, stdout=stdout, stderr=stderr)
-    return stdout.getvalue(), stderr.getvalue()
+# The options that import the agenda as a new event.
+NEW_KVM_FORUM = ("--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
 
 
 def broken_agenda(tmp_path):
@@ -54,10 +45,8 @@ def broken_agenda_messages(path):
 
 
 @pytest.mark.django_db
-def test_import_agenda_prints_summary_and_warnings():
-    stdout, stderr = run_command(
-        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid"
-    )
+def test_import_agenda_prints_summary_and_warnings(run_command):
+    stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM)
 
     assert stdout == f"{SUMMARY_CREATED}\n"
     warnings = stderr.splitlines()
@@ -70,29 +59,25 @@ def test_import_agenda_prints_summary_and_warnings():
 
 
 @pytest.mark.django_db
-def test_import_agenda_says_nothing_changed_on_a_second_run():
-    run_command(str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
+def test_import_agenda_says_nothing_changed_on_a_second_run(run_command):
+    run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM)
 
-    stdout, _ = run_command(str(AGENDA), "--event", "kvm-forum-2012")
+    stdout, _ = run_command("import_agenda", str(AGENDA), "--event", "kvm-forum-2012")
 
     assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
 
 
 @pytest.mark.django_db
-def test_import_agenda_dry_run_says_so_and_writes_nothing():
-    stdout, _ = run_command(
-        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid", "--dry-run"
-    )
+def test_import_agenda_dry_run_says_so_and_writes_nothing(run_command):
+    stdout, _ = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "--dry-run")
 
     assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
     assert Event.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_agenda_is_silent_at_verbosity_zero():
-    stdout, stderr = run_command(
-        str(AGENDA), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid", "-v", "0"
-    )
+def test_import_agenda_is_silent_at_verbosity_zero(run_command):
+    stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "-v", "0")
 
     assert (stdout, stderr) == ("", "")
     assert Event.objects.count() == 1
@@ -134,43 +119,26 @@ def test_import_agenda_without_zone_for_a_new_event_fails():
 
 
 @pytest.mark.django_db
-def test_import_agenda_names_a_missing_file(tmp_path):
+def test_import_agenda_names_a_missing_file(tmp_path, run_command):
     missing = tmp_path / "missing.txt"
 
     with pytest.raises(CommandError) as caught:
-        run_command(str(missing), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
+        run_command("import_agenda", str(missing), *NEW_KVM_FORUM)
 
     assert caught.value.returncode == 1
     assert str(caught.value) == f"cannot read {missing}: No such file or directory"
 
 
-def test_import_agenda_requires_the_event():
+def test_import_agenda_requires_the_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command(str(AGENDA))
+        run_command("import_agenda", str(AGENDA))
 
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
+def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path, manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     path = broken_agenda(tmp_path)
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
     migrate = manage("migrate", "-v", "0")
     completed = manage(
         "import_agenda", str(path), "--event", "kvm-forum-2012", "--timezone", "Europe/Madrid"

@@ -1,13 +1,9 @@
 """Tests of ``manage.py import_frab``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conference.models import Event
@@ -38,13 +34,6 @@ BROKEN_MESSAGES = [
 ]
 
 
-def run_command(*args):
-    """``(stdout, stderr)`` of ``import_frab`` with ``args``."""
-    stdout, stderr = StringIO(), StringIO()
-    call_command("import_frab", *args, stdout=stdout, stderr=stderr)
-    return stdout.getvalue(), stderr.getvalue()
-
-
 def failure(*args):
     """``(CommandError, stdout, stderr)`` of a run of ``import_frab`` that must fail."""
     stdout, stderr = StringIO(), StringIO()
@@ -54,8 +43,8 @@ def failure(*args):
 
 
 @pytest.mark.django_db
-def test_import_frab_prints_the_summary_and_the_clashes():
-    stdout, stderr = run_command(str(HUB_39C3), "--event", "39c3")
+def test_import_frab_prints_the_summary_and_the_clashes(run_command):
+    stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
     assert stdout == f"{SUMMARY_CREATED}\n"
     warnings = stderr.splitlines()
@@ -69,25 +58,25 @@ def test_import_frab_prints_the_summary_and_the_clashes():
 
 
 @pytest.mark.django_db
-def test_import_frab_says_nothing_changed_on_a_second_run():
-    run_command(str(HUB_39C3), "--event", "39c3")
+def test_import_frab_says_nothing_changed_on_a_second_run(run_command):
+    run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    stdout, _ = run_command(str(HUB_39C3), "--event", "39c3")
+    stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
     assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
 
 
 @pytest.mark.django_db
-def test_import_frab_dry_run_says_so_and_writes_nothing():
-    stdout, _ = run_command(str(HUB_39C3), "--event", "39c3", "--dry-run")
+def test_import_frab_dry_run_says_so_and_writes_nothing(run_command):
+    stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "--dry-run")
 
     assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
     assert Event.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_frab_is_silent_at_verbosity_zero():
-    stdout, stderr = run_command(str(HUB_39C3), "--event", "39c3", "-v", "0")
+def test_import_frab_is_silent_at_verbosity_zero(run_command):
+    stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "-v", "0")
 
     assert (stdout, stderr) == ("", "")
     assert Event.objects.count() == 1
@@ -147,32 +136,15 @@ def test_import_frab_refuses_a_reserved_event_slug():
     assert Event.objects.count() == 0
 
 
-def test_import_frab_requires_the_event():
+def test_import_frab_requires_the_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command(str(HUB_39C3))
+        run_command("import_frab", str(HUB_39C3))
 
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_import_frab_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+def test_import_frab_exits_with_status_1_and_no_traceback(manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     migrate = manage("migrate", "-v", "0")
     broken = manage("import_frab", str(BROKEN), "--event", "broken")
     laughs = manage("import_frab", str(DATA / "billion-laughs.xml"), "--event", "laughs")

@@ -1,13 +1,9 @@
 """Tests of ``manage.py import_ics``: what it prints, and how it fails."""
 
-import os
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from conference.models import Event
@@ -37,16 +33,9 @@ BROKEN_MESSAGES = [
 ]
 
 
-def run_command(*args):
-    """``(stdout, stderr)`` of ``import_ics`` with ``args``."""
-    stdout, stderr = StringIO(), StringIO()
-    call_command("import_ics", *args, stdout=stdout, stderr=stderr)
-    return stdout.getvalue(), stderr.getvalue()
-
-
 @pytest.mark.django_db
-def test_import_ics_prints_summary_and_warnings():
-    stdout, stderr = run_command(str(SMALL_CONF), "--event", "small-conf")
+def test_import_ics_prints_summary_and_warnings(run_command):
+    stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
     assert stdout == f"{SUMMARY_CREATED}\n"
     assert stderr == f"{SKIPPED_WARNING}\n"
@@ -54,33 +43,35 @@ def test_import_ics_prints_summary_and_warnings():
 
 
 @pytest.mark.django_db
-def test_import_ics_says_nothing_changed_on_a_second_run():
-    run_command(str(SMALL_CONF), "--event", "small-conf")
+def test_import_ics_says_nothing_changed_on_a_second_run(run_command):
+    run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf")
+    stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
     assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
 
 
 @pytest.mark.django_db
-def test_import_ics_dry_run_says_so_and_writes_nothing():
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf", "--dry-run")
+def test_import_ics_dry_run_says_so_and_writes_nothing(run_command):
+    stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--dry-run")
 
     assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
     assert Event.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_import_ics_timezone_option_wins_over_the_file():
-    stdout, _ = run_command(str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris")
+def test_import_ics_timezone_option_wins_over_the_file(run_command):
+    stdout, _ = run_command(
+        "import_ics", str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris"
+    )
 
     assert stdout == f"{SUMMARY_CREATED}\n".replace("Europe/Brussels", "Europe/Paris")
     assert Event.objects.get().time_zone == "Europe/Paris"
 
 
 @pytest.mark.django_db
-def test_import_ics_is_silent_at_verbosity_zero():
-    stdout, stderr = run_command(str(SMALL_CONF), "--event", "small-conf", "-v", "0")
+def test_import_ics_is_silent_at_verbosity_zero(run_command):
+    stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "-v", "0")
 
     assert (stdout, stderr) == ("", "")
     assert Event.objects.count() == 1
@@ -101,42 +92,25 @@ def test_import_ics_reports_each_problem_and_fails():
 
 
 @pytest.mark.django_db
-def test_import_ics_names_a_missing_file(tmp_path):
+def test_import_ics_names_a_missing_file(tmp_path, run_command):
     missing = tmp_path / "missing.ics"
 
     with pytest.raises(CommandError) as caught:
-        run_command(str(missing), "--event", "small-conf")
+        run_command("import_ics", str(missing), "--event", "small-conf")
 
     assert caught.value.returncode == 1
     assert str(caught.value) == f"cannot read {missing}: No such file or directory"
 
 
-def test_import_ics_requires_the_event():
+def test_import_ics_requires_the_event(run_command):
     with pytest.raises(CommandError) as caught:
-        run_command(str(SMALL_CONF))
+        run_command("import_ics", str(SMALL_CONF))
 
     assert str(caught.value) == "Error: the following arguments are required: --event"
 
 
-def test_import_ics_exits_with_status_1_and_no_traceback(tmp_path):
-    """The real ``manage.py``, as an organiser runs it, on a fresh SQLite database."""
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
-        "SECRET_KEY": "subprocess-test-only-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
+def test_import_ics_exits_with_status_1_and_no_traceback(manage):
+    """The real ``manage.py``, as an organiser runs it, on a fresh database."""
     migrate = manage("migrate", "-v", "0")
     completed = manage("import_ics", str(BROKEN), "--event", "broken")
 

@@ -16,11 +16,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory()
-
-
 def test_talk_ending_at_its_start_is_refused_by_the_database(event):
     start = venue_time(event, 2012, 11, 7, 9, 0)
 

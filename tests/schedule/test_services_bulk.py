@@ -26,21 +26,10 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     TrackFactory,
-    venue_time,
+    scheduled_talk,
 )
 
 UTC = datetime.UTC
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        name="KVM Forum",
-        slug="kvm",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
 
 
 @pytest.fixture
@@ -51,18 +40,6 @@ def hall(event):
 @pytest.fixture
 def annex(event):
     return RoomFactory(event=event, name="Annex", slug="annex", position=1)
-
-
-def talk(event, title, start, end, *, day=7, end_day=None, **fields):
-    """A talk at the venue: ``talk(event, "A", (9, 0), (10, 0))`` on 7 November."""
-    fields.setdefault("slug", title.lower().replace(" ", "-"))
-    return TalkFactory(
-        event=event,
-        title=title,
-        start=venue_time(event, 2012, 11, day, *start),
-        end=venue_time(event, 2012, 11, end_day or day, *end),
-        **fields,
-    )
 
 
 def times(*talks):
@@ -116,7 +93,7 @@ def counts(result):
 )
 def test_flag_edits_set_the_flag_and_count(event, service, field, before, after, summary):
     talks = [
-        talk(event, f"Talk {n}", (9 + n, 0), (10 + n, 0), **{field: value})
+        scheduled_talk(event, f"Talk {n}", (9 + n, 0), (10 + n, 0), **{field: value})
         for n, value in enumerate(before)
     ]
 
@@ -127,8 +104,8 @@ def test_flag_edits_set_the_flag_and_count(event, service, field, before, after,
 
 
 def test_flag_edits_touch_only_the_selected_talks(event):
-    chosen = talk(event, "Chosen", (9, 0), (10, 0), is_published=False)
-    other = talk(event, "Other", (10, 0), (11, 0), is_published=False)
+    chosen = scheduled_talk(event, "Chosen", (9, 0), (10, 0), is_published=False)
+    other = scheduled_talk(event, "Other", (10, 0), (11, 0), is_published=False)
 
     talks_publish(talks=[chosen])
 
@@ -140,8 +117,8 @@ def test_flag_edits_touch_only_the_selected_talks(event):
 
 
 def test_cancelled_talks_stay_in_the_database_and_leave_the_public_list(event):
-    kept = talk(event, "Kept", (9, 0), (10, 0))
-    dropped = talk(event, "Dropped", (10, 0), (11, 0))
+    kept = scheduled_talk(event, "Kept", (9, 0), (10, 0))
+    dropped = scheduled_talk(event, "Dropped", (10, 0), (11, 0))
 
     talks_cancel(talks=[dropped])
 
@@ -152,7 +129,7 @@ def test_cancelled_talks_stay_in_the_database_and_leave_the_public_list(event):
 def test_flag_edits_may_span_events(event):
     other_event = EventFactory(name="Other")
     talks = [
-        talk(event, "Here", (9, 0), (10, 0), is_published=False),
+        scheduled_talk(event, "Here", (9, 0), (10, 0), is_published=False),
         TalkFactory(event=other_event, title="There", is_published=False),
     ]
 
@@ -166,8 +143,8 @@ def test_flag_edits_may_span_events(event):
 
 def test_talks_set_track_moves_the_talks(event):
     storage = TrackFactory(event=event, name="Storage")
-    a = talk(event, "A", (9, 0), (10, 0))
-    b = talk(event, "B", (10, 0), (11, 0), track=storage)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
+    b = scheduled_talk(event, "B", (10, 0), (11, 0), track=storage)
 
     result = talks_set_track(talks=[a, b], track=storage)
 
@@ -178,7 +155,7 @@ def test_talks_set_track_moves_the_talks(event):
 
 def test_talks_set_track_to_none_clears_it(event):
     storage = TrackFactory(event=event, name="Storage")
-    a = talk(event, "A", (9, 0), (10, 0), track=storage)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), track=storage)
 
     result = talks_set_track(talks=[a], track=None)
 
@@ -187,7 +164,7 @@ def test_talks_set_track_to_none_clears_it(event):
 
 
 def test_talks_set_track_refuses_another_events_track(event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
     elsewhere = TrackFactory(name="Elsewhere")
 
     with pytest.raises(BulkEditError) as caught:
@@ -199,7 +176,7 @@ def test_talks_set_track_refuses_another_events_track(event):
 
 @pytest.mark.parametrize("service", [talks_set_track, talks_set_room])
 def test_talks_set_place_refuses_talks_of_several_events(event, service):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
     b = TalkFactory(event=EventFactory(name="DevConf"), title="B")
     keyword = "track" if service is talks_set_track else "room"
 
@@ -225,8 +202,8 @@ def test_talks_set_place_refuses_talks_of_several_events(event, service):
     ],
 )
 def test_talks_set_room_checks_the_room_is_free(event, hall, annex, moving, staying, saved):
-    staying_talk = talk(event, "Staying", *staying, room=hall)
-    moving_talk = talk(event, "Moving", *moving, room=annex)
+    staying_talk = scheduled_talk(event, "Staying", *staying, room=hall)
+    moving_talk = scheduled_talk(event, "Moving", *moving, room=annex)
 
     result = talks_set_room(talks=[moving_talk], room=hall)
 
@@ -236,9 +213,9 @@ def test_talks_set_room_checks_the_room_is_free(event, hall, annex, moving, stay
 
 
 def test_talks_set_room_refusal_lists_the_clashes_and_saves_nothing(event, hall, annex):
-    talk(event, "Keynote", (9, 0), (10, 0), room=hall)
-    free = talk(event, "Free", (11, 0), (12, 0), room=annex)
-    clashing = talk(event, "Clashing", (9, 30), (10, 0), room=annex)
+    scheduled_talk(event, "Keynote", (9, 0), (10, 0), room=hall)
+    free = scheduled_talk(event, "Free", (11, 0), (12, 0), room=annex)
+    clashing = scheduled_talk(event, "Clashing", (9, 30), (10, 0), room=annex)
 
     result = talks_set_room(talks=[free, clashing], room=hall)
 
@@ -254,8 +231,8 @@ def test_talks_set_room_refusal_lists_the_clashes_and_saves_nothing(event, hall,
 
 
 def test_talks_set_room_checks_the_moved_talks_against_each_other(event, hall):
-    a = talk(event, "A", (9, 0), (10, 0))
-    b = talk(event, "B", (9, 30), (10, 30))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
+    b = scheduled_talk(event, "B", (9, 30), (10, 30))
 
     result = talks_set_room(talks=[a, b], room=hall)
 
@@ -266,9 +243,9 @@ def test_talks_set_room_checks_the_moved_talks_against_each_other(event, hall):
 
 
 def test_talks_set_room_ignores_cancelled_and_unscheduled_talks_in_the_room(event, hall):
-    talk(event, "Cancelled", (9, 0), (10, 0), room=hall, is_cancelled=True)
+    scheduled_talk(event, "Cancelled", (9, 0), (10, 0), room=hall, is_cancelled=True)
     unscheduled = TalkFactory(event=event, title="Unscheduled", start=None, end=None)
-    moving = talk(event, "Moving", (9, 0), (10, 0))
+    moving = scheduled_talk(event, "Moving", (9, 0), (10, 0))
 
     result = talks_set_room(talks=[moving, unscheduled], room=hall)
 
@@ -277,8 +254,8 @@ def test_talks_set_room_ignores_cancelled_and_unscheduled_talks_in_the_room(even
 
 
 def test_talks_set_room_to_none_clears_it(event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    b = talk(event, "B", (10, 0), (11, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = scheduled_talk(event, "B", (10, 0), (11, 0))
 
     result = talks_set_room(talks=[a, b], room=None)
 
@@ -287,7 +264,7 @@ def test_talks_set_room_to_none_clears_it(event, hall):
 
 
 def test_talks_set_room_refuses_another_events_room(event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
 
     with pytest.raises(BulkEditError) as caught:
         talks_set_room(talks=[a], room=RoomFactory(name="Elsewhere"))
@@ -342,8 +319,8 @@ def test_talks_set_room_refuses_another_events_room(event):
 )
 def test_talks_shift(event, hall, selected, minutes, expected):
     talks = {
-        "A": talk(event, "A", (9, 0), (10, 0), room=hall),
-        "B": talk(event, "B", (11, 0), (12, 0), room=hall),
+        "A": scheduled_talk(event, "A", (9, 0), (10, 0), room=hall),
+        "B": scheduled_talk(event, "B", (11, 0), (12, 0), room=hall),
     }
 
     talks_shift(talks=[talks[title] for title in selected], minutes=minutes)
@@ -353,9 +330,9 @@ def test_talks_shift(event, hall, selected, minutes, expected):
 
 def test_talks_shift_is_all_or_nothing(event, hall):
     avi = SpeakerFactory(name="Avi Kivity")
-    first = talk(event, "First", (9, 0), (10, 0), room=hall)
-    second = talk(event, "Second", (10, 0), (11, 0), speakers=[avi])
-    talk(event, "Avi elsewhere", (11, 0), (11, 30), speakers=[avi])
+    first = scheduled_talk(event, "First", (9, 0), (10, 0), room=hall)
+    second = scheduled_talk(event, "Second", (10, 0), (11, 0), speakers=[avi])
+    scheduled_talk(event, "Avi elsewhere", (11, 0), (11, 30), speakers=[avi])
 
     result = talks_shift(talks=[first, second], minutes=30)
 
@@ -368,9 +345,9 @@ def test_talks_shift_is_all_or_nothing(event, hall):
 
 
 def test_talks_shift_lists_every_kind_of_clash(event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    talk(event, "B", (10, 0), (11, 0), room=hall)
-    late = talk(event, "Late", (22, 0), (23, 0), day=8)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    scheduled_talk(event, "B", (10, 0), (11, 0), room=hall)
+    late = scheduled_talk(event, "Late", (22, 0), (23, 0), day=8)
 
     result = talks_shift(talks=[a, late], minutes=90)
 
@@ -382,7 +359,7 @@ def test_talks_shift_lists_every_kind_of_clash(event, hall):
 
 
 def test_talks_shift_leaves_unscheduled_talks_alone(event):
-    a = talk(event, "A", (9, 0), (10, 0))
+    a = scheduled_talk(event, "A", (9, 0), (10, 0))
     unscheduled = TalkFactory(event=event, title="Unscheduled", start=None, end=None)
 
     result = talks_shift(talks=[a, unscheduled], minutes=-15)
@@ -393,8 +370,8 @@ def test_talks_shift_leaves_unscheduled_talks_alone(event):
 
 
 def test_talks_shift_moves_cancelled_talks_without_checking_them(event, hall):
-    blocker = talk(event, "Blocker", (9, 30), (10, 30), room=hall)
-    cancelled = talk(event, "Cancelled", (9, 0), (9, 30), room=hall, is_cancelled=True)
+    blocker = scheduled_talk(event, "Blocker", (9, 30), (10, 30), room=hall)
+    cancelled = scheduled_talk(event, "Cancelled", (9, 0), (9, 30), room=hall, is_cancelled=True)
 
     result = talks_shift(talks=[cancelled], minutes=30)
 
@@ -426,10 +403,10 @@ def test_talks_shift_counts_elapsed_time_across_a_change_of_the_clocks(db):
 
 def test_talks_shift_checks_each_event_against_its_own_talks(event, hall):
     other = EventFactory(start_date=datetime.date(2012, 11, 7), end_date=datetime.date(2012, 11, 8))
-    here = talk(event, "Here", (9, 0), (10, 0), room=hall)
+    here = scheduled_talk(event, "Here", (9, 0), (10, 0), room=hall)
     room = RoomFactory(event=other, name="Salon")
-    there = talk(other, "There", (9, 0), (10, 0), room=room)
-    talk(other, "Busy there", (10, 0), (11, 0), room=room)
+    there = scheduled_talk(other, "There", (9, 0), (10, 0), room=room)
+    scheduled_talk(other, "Busy there", (10, 0), (11, 0), room=room)
 
     result = talks_shift(talks=[here, there], minutes=30)
 
@@ -440,7 +417,7 @@ def test_talks_shift_checks_each_event_against_its_own_talks(event, hall):
 
 def test_talks_shift_by_zero_is_refused(event):
     with pytest.raises(BulkEditError) as caught:
-        talks_shift(talks=[talk(event, "A", (9, 0), (10, 0))], minutes=0)
+        talks_shift(talks=[scheduled_talk(event, "A", (9, 0), (10, 0))], minutes=0)
 
     assert str(caught.value) == "A shift of 0 minutes changes nothing; give a number of minutes."
 
@@ -485,8 +462,10 @@ def test_talks_export_csv_writes_a_row_per_talk_cell_by_cell(event, hall, annex)
     storage = TrackFactory(event=event, name="Storage")
     avi, anthony = SpeakerFactory(name="Avi Kivity"), SpeakerFactory(name="Anthony Liguori")
     talks = [
-        talk(event, "Keynote", (9, 0), (9, 15), room=hall, kind="keynote", speakers=[avi]),
-        talk(
+        scheduled_talk(
+            event, "Keynote", (9, 0), (9, 15), room=hall, kind="keynote", speakers=[avi]
+        ),
+        scheduled_talk(
             event,
             "Virtualización",
             (9, 15),
@@ -497,7 +476,7 @@ def test_talks_export_csv_writes_a_row_per_talk_cell_by_cell(event, hall, annex)
             speakers=[anthony, avi],
             is_published=False,
         ),
-        talk(event, "Late", (23, 30), (0, 30), day=7, end_day=8, is_cancelled=True),
+        scheduled_talk(event, "Late", (23, 30), (0, 30), day=7, end_day=8, is_cancelled=True),
         TalkFactory(event=event, title="Unscheduled", slug="unscheduled", start=None, end=None),
     ]
 
@@ -563,9 +542,9 @@ def test_talks_export_csv_writes_a_row_per_talk_cell_by_cell(event, hall, annex)
 
 
 def test_talks_export_csv_orders_parallel_talks_by_room(event, hall, annex):
-    in_annex = talk(event, "Zeta", (9, 0), (10, 0), room=annex)
-    in_hall = talk(event, "Omega", (9, 0), (10, 0), room=hall)
-    roomless = talk(event, "Alpha", (9, 0), (10, 0))
+    in_annex = scheduled_talk(event, "Zeta", (9, 0), (10, 0), room=annex)
+    in_hall = scheduled_talk(event, "Omega", (9, 0), (10, 0), room=hall)
+    roomless = scheduled_talk(event, "Alpha", (9, 0), (10, 0))
 
     _, _, rows = export([in_annex, in_hall, roomless])
 
@@ -573,7 +552,9 @@ def test_talks_export_csv_orders_parallel_talks_by_room(event, hall, annex):
 
 
 def test_talks_export_csv_keeps_hostile_text_inert(event):
-    hostile = talk(event, "Hostile", (9, 0), (10, 0), speakers=[SpeakerFactory(name="@admin")])
+    hostile = scheduled_talk(
+        event, "Hostile", (9, 0), (10, 0), speakers=[SpeakerFactory(name="@admin")]
+    )
     Talk.objects.filter(pk=hostile.pk).update(title='=HYPERLINK("http://evil")')
 
     _, _, rows = export([hostile])
@@ -583,7 +564,10 @@ def test_talks_export_csv_keeps_hostile_text_inert(event):
 
 
 def test_talks_export_csv_refuses_talks_of_several_events(event):
-    talks = [talk(event, "A", (9, 0), (10, 0)), TalkFactory(event=EventFactory(name="DevConf"))]
+    talks = [
+        scheduled_talk(event, "A", (9, 0), (10, 0)),
+        TalkFactory(event=EventFactory(name="DevConf")),
+    ]
 
     with pytest.raises(BulkEditError):
         export(talks)
@@ -619,9 +603,9 @@ def test_talks_shift_refuses_only_the_clashes_it_creates(
     event, hall, selected, minutes, saved, messages
 ):
     talks = {
-        "Old": talk(event, "Old", (9, 0), (10, 0), room=hall),
-        "Older": talk(event, "Older", (9, 30), (10, 30), room=hall),  # accepted long ago
-        "Late": talk(event, "Late", (12, 0), (13, 0), room=hall),
+        "Old": scheduled_talk(event, "Old", (9, 0), (10, 0), room=hall),
+        "Older": scheduled_talk(event, "Older", (9, 30), (10, 30), room=hall),  # accepted long ago
+        "Late": scheduled_talk(event, "Late", (12, 0), (13, 0), room=hall),
     }
     before = times(*talks.values())
 
@@ -635,8 +619,8 @@ def test_talks_shift_refuses_only_the_clashes_it_creates(
 def test_talks_shift_keeps_an_old_speaker_clash_of_the_shifted_talk(event, hall):
     avi = SpeakerFactory(name="Avi Kivity")
     # Avi speaks in both at once: the organiser saved it despite the clash.
-    shifted = talk(event, "Shifted", (9, 0), (10, 0), room=hall, speakers=[avi])
-    talk(event, "Panel", (9, 0), (12, 0), speakers=[avi])
+    shifted = scheduled_talk(event, "Shifted", (9, 0), (10, 0), room=hall, speakers=[avi])
+    scheduled_talk(event, "Panel", (9, 0), (12, 0), speakers=[avi])
 
     result = talks_shift(talks=[shifted], minutes=30)
 
@@ -645,8 +629,8 @@ def test_talks_shift_keeps_an_old_speaker_clash_of_the_shifted_talk(event, hall)
 
 
 def test_talks_shift_despite_the_clashes_saves_and_lists_them(event, hall):
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    talk(event, "B", (10, 0), (11, 0), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    scheduled_talk(event, "B", (10, 0), (11, 0), room=hall)
 
     result = talks_shift(talks=[a], minutes=30, despite_clashes=True)
 
@@ -660,8 +644,8 @@ def test_talks_shift_despite_the_clashes_saves_and_lists_them(event, hall):
 
 def test_talks_set_room_refuses_only_the_clashes_it_creates(event, hall, annex):
     # An overlap in the Hall the organiser accepted; the move takes both along.
-    a = talk(event, "A", (9, 0), (10, 0), room=hall)
-    b = talk(event, "B", (9, 30), (10, 30), room=hall)
+    a = scheduled_talk(event, "A", (9, 0), (10, 0), room=hall)
+    b = scheduled_talk(event, "B", (9, 30), (10, 30), room=hall)
 
     result = talks_set_room(talks=[a, b], room=annex)
 

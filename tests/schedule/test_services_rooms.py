@@ -14,7 +14,14 @@ from schedule.services.rooms import (
     partition_into_rooms,
     rooms_assign,
 )
-from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TalkFactory, venue_time
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SpeakerFactory,
+    TalkFactory,
+    scheduled_talk,
+    venue_time,
+)
 
 
 def at(clock, day=7):
@@ -255,27 +262,6 @@ def test_rooms_assign_dry_run_reports_exactly_and_writes_nothing(kvm_forum):
     assert Talk.objects.filter(event=kvm_forum, room__isnull=False).count() == 0
 
 
-@pytest.fixture
-def event(db):
-    return EventFactory(
-        slug="small",
-        start_date=datetime.date(2012, 11, 7),
-        end_date=datetime.date(2012, 11, 8),
-        time_zone="Europe/Madrid",
-    )
-
-
-def talk(event, title, start, end, **fields):
-    """A talk on 7 November at the venue: ``talk(event, "A", (9, 0), (10, 0))``."""
-    return TalkFactory(
-        event=event,
-        title=title,
-        start=venue_time(event, 2012, 11, 7, *start),
-        end=venue_time(event, 2012, 11, 7, *end),
-        **fields,
-    )
-
-
 def rooms_of(event):
     return dict(Talk.objects.filter(event=event).values_list("title", "room__name"))
 
@@ -283,11 +269,11 @@ def rooms_of(event):
 def test_rooms_assign_never_moves_a_talk_and_fills_rooms_only_where_free(event):
     hall = RoomFactory(event=event, name="Hall", slug="hall", position=0)
     annex = RoomFactory(event=event, name="Annex", slug="annex", position=5)
-    talk(event, "In the hall", (9, 0), (10, 0), room=hall)
-    talk(event, "In the annex later", (11, 0), (12, 0), room=annex)
-    talk(event, "At nine", (9, 0), (10, 0))
-    talk(event, "At ten", (10, 0), (11, 0))
-    talk(event, "Into the annex's talk", (10, 30), (11, 30))
+    scheduled_talk(event, "In the hall", (9, 0), (10, 0), room=hall)
+    scheduled_talk(event, "In the annex later", (11, 0), (12, 0), room=annex)
+    scheduled_talk(event, "At nine", (9, 0), (10, 0))
+    scheduled_talk(event, "At ten", (10, 0), (11, 0))
+    scheduled_talk(event, "Into the annex's talk", (10, 30), (11, 30))
 
     result = rooms_assign(event=event)
 
@@ -331,9 +317,9 @@ def test_rooms_assign_never_moves_a_talk_and_fills_rooms_only_where_free(event):
 def test_rooms_assign_names_new_rooms_after_existing_ones(event, existing, created):
     for name, slug, position in existing:
         room = RoomFactory(event=event, name=name, slug=slug, position=position)
-        talk(event, f"In {name}", (9, 0), (10, 0), room=room)
-    talk(event, "A", (9, 0), (10, 0))
-    talk(event, "B", (9, 0), (10, 0))
+        scheduled_talk(event, f"In {name}", (9, 0), (10, 0), room=room)
+    scheduled_talk(event, "A", (9, 0), (10, 0))
+    scheduled_talk(event, "B", (9, 0), (10, 0))
 
     result = rooms_assign(event=event)
 
@@ -343,10 +329,10 @@ def test_rooms_assign_names_new_rooms_after_existing_ones(event, existing, creat
 
 
 def test_rooms_assign_leaves_breaks_cancelled_and_unscheduled_talks_roomless(event):
-    talk(event, "Coffee", (10, 0), (10, 30), kind=Talk.Kind.BREAK)
-    talk(event, "Cancelled", (10, 0), (10, 30), is_cancelled=True)
+    scheduled_talk(event, "Coffee", (10, 0), (10, 30), kind=Talk.Kind.BREAK)
+    scheduled_talk(event, "Cancelled", (10, 0), (10, 30), is_cancelled=True)
     TalkFactory(event=event, title="Unscheduled", start=None, end=None)
-    talk(event, "Talk", (10, 0), (10, 30))
+    scheduled_talk(event, "Talk", (10, 0), (10, 30))
 
     result = rooms_assign(event=event)
 
@@ -361,9 +347,9 @@ def test_rooms_assign_leaves_breaks_cancelled_and_unscheduled_talks_roomless(eve
 
 def test_rooms_assign_reports_a_room_clash_that_was_there_and_makes_no_new_one(event):
     hall = RoomFactory(event=event, name="Hall", slug="hall")
-    talk(event, "Keynote", (9, 0), (10, 0), room=hall)
-    talk(event, "Squeezed in", (9, 30), (10, 0), room=hall)
-    talk(event, "Roomless", (9, 0), (10, 0))
+    scheduled_talk(event, "Keynote", (9, 0), (10, 0), room=hall)
+    scheduled_talk(event, "Squeezed in", (9, 30), (10, 0), room=hall)
+    scheduled_talk(event, "Roomless", (9, 0), (10, 0))
 
     result = rooms_assign(event=event)
 
@@ -379,8 +365,8 @@ def test_rooms_assign_reports_a_room_clash_that_was_there_and_makes_no_new_one(e
 def test_rooms_assign_ignores_speakers(event):
     """Room assignment places talks; a speaker's clash is the organiser's to solve."""
     avi = SpeakerFactory(name="Avi Kivity")
-    talk(event, "A", (9, 0), (10, 0), speakers=[avi])
-    talk(event, "B", (9, 0), (10, 0), speakers=[avi])
+    scheduled_talk(event, "A", (9, 0), (10, 0), speakers=[avi])
+    scheduled_talk(event, "B", (9, 0), (10, 0), speakers=[avi])
 
     result = rooms_assign(event=event)
 
@@ -390,8 +376,8 @@ def test_rooms_assign_ignores_speakers(event):
 
 def test_rooms_assign_saves_nothing_when_the_plan_would_make_a_room_clash(event, monkeypatch):
     """The clash rules check the outcome: a faulty plan is rolled back, not saved."""
-    talk(event, "A", (9, 0), (10, 0))
-    talk(event, "B", (9, 30), (10, 30))
+    scheduled_talk(event, "A", (9, 0), (10, 0))
+    scheduled_talk(event, "B", (9, 30), (10, 30))
 
     def one_room_for_all(talks, *, room_ids=()):
         roomless = [talk for talk in talks if talk.room_id is None]

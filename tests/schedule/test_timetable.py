@@ -3,21 +3,7 @@ import datetime
 import pytest
 
 from schedule.timetable import build_timetable
-from tests.factories import EventFactory, RoomFactory, TalkFactory, venue_time
-
-
-@pytest.fixture
-def event(db):
-    return EventFactory(time_zone="Europe/Madrid")
-
-
-def talk_at(event, day, start, end, **fields):
-    return TalkFactory(
-        event=event,
-        start=venue_time(event, 2012, 11, day, *start),
-        end=venue_time(event, 2012, 11, day, *end),
-        **fields,
-    )
+from tests.factories import EventFactory, RoomFactory, TalkFactory, scheduled_talk, venue_time
 
 
 def layout(event, talks, now=None, use_rooms=True):
@@ -31,9 +17,9 @@ def test_grid_rows_are_the_moments_talks_start_or_end(event):
         RoomFactory(event=event, name="Hall", position=0),
         RoomFactory(event=event, name="Lab", position=1),
     )
-    long_talk = talk_at(event, 7, (9, 0), (10, 0), room=hall, title="Long")
-    first = talk_at(event, 7, (9, 0), (9, 30), room=lab, title="First")
-    second = talk_at(event, 7, (9, 30), (10, 0), room=lab, title="Second")
+    long_talk = scheduled_talk(event, "Long", (9, 0), (10, 0), room=hall)
+    first = scheduled_talk(event, "First", (9, 0), (9, 30), room=lab)
+    second = scheduled_talk(event, "Second", (9, 30), (10, 0), room=lab)
 
     (day,) = layout(event, [long_talk, first, second])
 
@@ -52,8 +38,8 @@ def test_grid_rows_are_the_moments_talks_start_or_end(event):
 def test_break_without_room_spans_every_room(event):
     hall = RoomFactory(event=event, name="Hall")
     RoomFactory(event=event, name="Lab")
-    talk = talk_at(event, 7, (9, 0), (10, 0), room=hall)
-    lunch = talk_at(event, 7, (12, 0), (13, 0), kind="break", title="Lunch")
+    talk = scheduled_talk(event, "Talk", (9, 0), (10, 0), room=hall)
+    lunch = scheduled_talk(event, "Lunch", (12, 0), (13, 0), kind="break")
 
     (day,) = layout(event, [talk, lunch])
 
@@ -63,9 +49,9 @@ def test_break_without_room_spans_every_room(event):
 
 def test_roomless_talks_are_grouped_by_start_time(event):
     talks = [
-        talk_at(event, 7, (13, 0), (13, 40), title="A"),
-        talk_at(event, 7, (13, 0), (13, 40), title="B"),
-        talk_at(event, 7, (13, 40), (14, 20), title="C"),
+        scheduled_talk(event, "A", (13, 0), (13, 40)),
+        scheduled_talk(event, "B", (13, 0), (13, 40)),
+        scheduled_talk(event, "C", (13, 40), (14, 20)),
     ]
 
     (day,) = layout(event, talks, use_rooms=False)
@@ -78,8 +64,8 @@ def test_roomless_talks_are_grouped_by_start_time(event):
 
 def test_days_follow_the_venue_clock_not_utc(event):
     # 00:30 in Madrid on the 8th is still the 7th in UTC.
-    late = talk_at(event, 8, (0, 30), (1, 0), title="After midnight")
-    early = talk_at(event, 7, (9, 0), (10, 0), title="Morning")
+    late = scheduled_talk(event, "After midnight", (0, 30), (1, 0), day=8)
+    early = scheduled_talk(event, "Morning", (9, 0), (10, 0))
 
     days = layout(event, [early, late], use_rooms=False)
 
@@ -90,12 +76,7 @@ def test_days_follow_the_venue_clock_not_utc(event):
 
 
 def test_talk_across_midnight_belongs_to_the_day_it_starts(event):
-    party = TalkFactory(
-        event=event,
-        title="Party",
-        start=venue_time(event, 2012, 11, 7, 23, 0),
-        end=venue_time(event, 2012, 11, 8, 1, 0),
-    )
+    party = scheduled_talk(event, "Party", (23, 0), (1, 0), end_day=8)
 
     (day,) = layout(event, [party])
 
@@ -116,9 +97,9 @@ def test_talk_across_midnight_belongs_to_the_day_it_starts(event):
 )
 def test_now_and_next_are_computed_in_the_event_zone(event, clock, now_titles, next_titles):
     talks = [
-        talk_at(event, 7, (9, 0), (9, 30), title="A"),
-        talk_at(event, 7, (9, 0), (9, 30), title="B"),
-        talk_at(event, 7, (9, 30), (10, 0), title="C"),
+        scheduled_talk(event, "A", (9, 0), (9, 30)),
+        scheduled_talk(event, "B", (9, 0), (9, 30)),
+        scheduled_talk(event, "C", (9, 30), (10, 0)),
     ]
     now = venue_time(event, 2012, 11, 7, *clock)
 
@@ -130,7 +111,7 @@ def test_now_and_next_are_computed_in_the_event_zone(event, clock, now_titles, n
 
 
 def test_now_is_not_marked_on_other_days(event):
-    talk = talk_at(event, 8, (9, 0), (10, 0))
+    talk = scheduled_talk(event, "Talk", (9, 0), (10, 0), day=8)
 
     (day,) = layout(event, [talk], now=venue_time(event, 2012, 11, 7, 9, 30))
 
@@ -141,9 +122,9 @@ def test_now_is_not_marked_on_other_days(event):
 
 def test_talks_sharing_a_room_at_once_are_kept_off_the_grid(event):
     hall = RoomFactory(event=event, name="Hall")
-    fine = talk_at(event, 7, (9, 0), (10, 0), room=hall, title="Fine")
-    first = talk_at(event, 7, (11, 0), (12, 0), room=hall, title="Clash A")
-    second = talk_at(event, 7, (11, 30), (12, 30), room=hall, title="Clash B")
+    fine = scheduled_talk(event, "Fine", (9, 0), (10, 0), room=hall)
+    first = scheduled_talk(event, "Clash A", (11, 0), (12, 0), room=hall)
+    second = scheduled_talk(event, "Clash B", (11, 30), (12, 30), room=hall)
 
     (day,) = layout(event, [fine, first, second])
 
@@ -153,8 +134,8 @@ def test_talks_sharing_a_room_at_once_are_kept_off_the_grid(event):
 
 def test_day_whose_talks_all_clash_keeps_them_to_be_confirmed(event):
     hall = RoomFactory(event=event, name="Hall")
-    first = talk_at(event, 7, (11, 0), (12, 0), room=hall, title="Clash A")
-    second = talk_at(event, 7, (11, 30), (12, 30), room=hall, title="Clash B")
+    first = scheduled_talk(event, "Clash A", (11, 0), (12, 0), room=hall)
+    second = scheduled_talk(event, "Clash B", (11, 30), (12, 30), room=hall)
 
     (day,) = layout(event, [first, second])
 
