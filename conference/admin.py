@@ -98,8 +98,12 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description="schedule board")
     def board_link(self, event):
+        # The add form offers only the event's rooms and tracks when it knows the event.
         return format_html(
-            '<a href="{}">Board</a>', reverse("admin:schedule_board", args=[event.pk])
+            '<a href="{}">Board</a> · <a href="{}?event={}">Add a talk</a>',
+            reverse("admin:schedule_board", args=[event.pk]),
+            reverse("admin:schedule_talk_add"),
+            event.pk,
         )
 
 

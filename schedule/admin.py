@@ -10,6 +10,11 @@ from schedule.board import board_urls
 from schedule.clashes import schedule_problems
 from schedule.forms import TalkAdminForm
 from schedule.models import Talk, TalkSpeaker
+from schedule.speaker_choice import (
+    EventSpeakerSelect,
+    SpeakerChoiceField,
+    speaker_autocomplete_urls,
+)
 
 add_event_actions(*EVENT_ACTIONS)
 
@@ -19,6 +24,23 @@ class TalkSpeakerInline(admin.TabularInline):
     fields = ["speaker", "position"]
     autocomplete_fields = ["speaker"]
     extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "speaker":
+            kwargs["widget"] = EventSpeakerSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs["form_class"] = SpeakerChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        wrapper = formset.form.base_fields["speaker"].widget
+        event_id = obj.event_id if obj else request.GET.get("event", "")
+        getattr(wrapper, "widget", wrapper).event_id = (
+            str(event_id) if str(event_id).isdigit() else None
+        )
+        return formset
 
 
 class DayListFilter(admin.SimpleListFilter):
@@ -98,6 +120,7 @@ class TalkAdmin(admin.ModelAdmin):
                     "start_occurrence",
                     "end",
                     "end_occurrence",
+                    "duration",
                     "room",
                     "track",
                     "save_despite_clashes",
@@ -119,7 +142,11 @@ class TalkAdmin(admin.ModelAdmin):
                 self.message_user(request, problem.message, level)
 
     def get_urls(self):
-        return board_urls(self.admin_site) + super().get_urls()
+        return (
+            board_urls(self.admin_site)
+            + speaker_autocomplete_urls(self.admin_site)
+            + super().get_urls()
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()

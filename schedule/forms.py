@@ -23,6 +23,7 @@ from schedule.models import Talk
 from speakers.models import Speaker
 
 SPEAKERS_INLINE_PREFIX = "talk_speakers"
+MAX_DURATION_MINUTES = 7 * 24 * 60
 
 
 class VenueDateTimeField(forms.SplitDateTimeField):
@@ -64,8 +65,34 @@ class OccurrenceField(forms.ChoiceField):
 
 
 class EventPlaceChoiceField(forms.ModelChoiceField):
+    """A room or track: offered for the talk's event once it is known, any event's before.
+
+    A value is looked up among every event's rooms or tracks, so that one of
+    another event is refused by the form with a message naming both events,
+    rather than as a choice that is not there.
+    """
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        self.every_event = queryset
+        self.event = None
+
+    def limit_to(self, event):
+        self.event = event
+        self.queryset = self.every_event.filter(event=event)
+
     def label_from_instance(self, obj):
+        if self.event is not None:
+            return obj.name
         return f"{obj.name} ({obj.event.name})"
+
+    def to_python(self, value):
+        limited = self.queryset
+        self.queryset = self.every_event
+        try:
+            return super().to_python(value)
+        finally:
+            self.queryset = limited
 
 
 class TalkAdminForm(EditLockForm, forms.ModelForm):
@@ -81,6 +108,13 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
     end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
     room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
     track = EventPlaceChoiceField(queryset=Track.objects.select_related("event"), required=False)
+    duration = forms.IntegerField(
+        label="Duration (minutes)",
+        required=False,
+        min_value=1,
+        max_value=MAX_DURATION_MINUTES,
+        help_text="Instead of the end: the end is this many minutes after the start.",
+    )
     start_occurrence = OccurrenceField()
     end_occurrence = OccurrenceField()
     save_despite_clashes = forms.BooleanField(
@@ -113,15 +147,17 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        event = self.instance.event if self.instance.event_id else None
-        if event is None:
+        event = self._known_event()
+        if event is not None:
+            self.fields["room"].limit_to(event)
+            self.fields["track"].limit_to(event)
+        if not self.instance.event_id:
             note = "As the venue's clock shows it, in the event's time zone."
         else:
+            event = self.instance.event
             note = (
                 f"As the venue's clock shows it, in {describe_zone(event.tz, self.instance.start)}."
             )
-            self.fields["room"].queryset = self.fields["room"].queryset.filter(event=event)
-            self.fields["track"].queryset = self.fields["track"].queryset.filter(event=event)
             for name in ("start", "end"):
                 value = getattr(self.instance, name)
                 if value is not None:
@@ -136,12 +172,31 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
         for name in ("start", "end"):
             self.fields[name].help_text = note
 
+    def _known_event(self):
+        """The event whose rooms and tracks to offer: the talk's, or the one asked for.
+
+        On the add form that is the event in the URL (``?event=<id>``, which
+        the admin reads as the initial value), or the one posted with it.
+        """
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("event"))
+        else:
+            chosen = self.initial.get("event")
+        if isinstance(chosen, Event):
+            return chosen
+        if chosen and str(chosen).isdigit():
+            found = Event.objects.filter(pk=chosen).first()
+            if found is not None:
+                return found
+        return self.instance.event if self.instance.event_id else None
+
     def clean(self):
         cleaned_data = super().clean()
         event = cleaned_data.get("event") or (
             self.instance.event if self.instance.event_id else None
         )
         if isinstance(event, Event):
+            self._check_places(event, cleaned_data)
             for name in ("start", "end"):
                 value = cleaned_data.get(name)
                 if value is None or value.tzinfo is not None:
@@ -162,8 +217,44 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
                     message = f"{error} Choose which one below."
                     self.add_error(name, ValidationError(message, code="ambiguous_time"))
         if isinstance(event, Event) and not self.errors:
+            self._apply_duration(event, cleaned_data)
+        if isinstance(event, Event) and not self.errors:
             self._check_clashes(event, cleaned_data)
         return cleaned_data
+
+    def _check_places(self, event, cleaned_data):
+        for name, noun in (("room", "room"), ("track", "track")):
+            place = cleaned_data.get(name)
+            if place is not None and place.event_id != event.pk:
+                message = (
+                    f"The {noun} “{place.name}” belongs to {place.event.name}, not to "
+                    f"{event.name}: choose one of {event.name}'s {noun}s."
+                )
+                self.add_error(name, ValidationError(message, code="other_event"))
+
+    def _apply_duration(self, event, cleaned_data):
+        """The end from the start and the duration, in elapsed time across any clock change."""
+        minutes = cleaned_data.get("duration")
+        if minutes is None:
+            return
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        if start is None:
+            self.add_error("duration", "Give the start too: the duration counts from it.")
+            return
+        computed = start + datetime.timedelta(minutes=minutes)
+        if end is None:
+            cleaned_data["end"] = computed
+        elif end != computed:
+            tz = event.tz
+            self.add_error(
+                "duration",
+                ValidationError(
+                    f"The end ({end.astimezone(tz):%a %-d %b %H:%M}) and the duration "
+                    f"({minutes} minutes, ending {computed.astimezone(tz):%a %-d %b %H:%M}) "
+                    "disagree: give one of them, or make them agree.",
+                    code="end_and_duration",
+                ),
+            )
 
     def edit_lock_time(self, stamp):
         return self.instance.event.local_time(stamp)

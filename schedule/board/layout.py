@@ -1,9 +1,10 @@
 """The board of one event day, laid out in Python: columns, 15-minute rows and cards.
 
-Rooms are columns and time runs down the side in rows of ``STEP``, from 08:00
-to 20:00 at least, widened to fit every talk of the day. Each card knows its
-grid row and column, and talks that overlap in one room share its width in
-lanes; every card carries its clash problems as text.
+Rooms are columns and time runs down the side in rows of ``STEP``, over the
+day's span of hours: from the hour of its first start to the end of its last
+talk, rounded up to the hour (09:00–18:00 on a day without talks). Each card
+knows its grid row and column, and talks that overlap in one room share its
+width in lanes; every card carries its clash problems as text.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from schedule.clashes import schedule_problems, talks_for_checks
 from schedule.models import Talk
 
 STEP = datetime.timedelta(minutes=15)
-OPENING, CLOSING = datetime.time(8), datetime.time(20)  # the least a board day shows
+OPENING, CLOSING = datetime.time(9), datetime.time(18)  # the hours of a day without talks
 HEADER_ROWS = 1  # the row of room names
 
 
@@ -41,6 +42,16 @@ class BoardCard:
     @property
     def problems_text(self):
         return " ".join(self.errors + self.warnings)
+
+    @property
+    def problems_count(self):
+        """The card's problems counted in words, errors first: "1 error, 2 warnings"."""
+        counts = [
+            f"{len(found)} {noun}{'' if len(found) == 1 else 's'}"
+            for found, noun in ((self.errors, "error"), (self.warnings, "warning"))
+            if found
+        ]
+        return ", ".join(counts)
 
 
 @dataclass
@@ -102,16 +113,15 @@ def _hour_floor(moment):
 
 
 def _window(event, day, cards):
-    """First and last instants of the board: 08:00–20:00, widened to fit every card."""
-    opening = datetime.datetime.combine(day, OPENING, tzinfo=event.tz)
-    closing = datetime.datetime.combine(day, CLOSING, tzinfo=event.tz)
-    if cards:
-        first = event.local_time(min(card.talk.start for card in cards))
-        opening = min(opening, _hour_floor(first))
-        last = event.local_time(max(card.talk.end for card in cards))
-        if _hour_floor(last) != last:
-            last = _hour_floor(last).astimezone(datetime.UTC) + datetime.timedelta(hours=1)
-        closing = max(closing, last)
+    """First and last instants of the board: the day's talks, from hour to hour."""
+    if not cards:
+        opening = datetime.datetime.combine(day, OPENING, tzinfo=event.tz)
+        closing = datetime.datetime.combine(day, CLOSING, tzinfo=event.tz)
+        return opening.astimezone(datetime.UTC), closing.astimezone(datetime.UTC)
+    opening = _hour_floor(event.local_time(min(card.talk.start for card in cards)))
+    closing = event.local_time(max(card.talk.end for card in cards))
+    if _hour_floor(closing) != closing:
+        closing = _hour_floor(closing).astimezone(datetime.UTC) + datetime.timedelta(hours=1)
     return opening.astimezone(datetime.UTC), closing.astimezone(datetime.UTC)
 
 

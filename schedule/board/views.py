@@ -108,6 +108,8 @@ def board_day(request, event_id, day, *, admin_site):
     board = board_for_day(event, day)
     context = {
         **admin_site.each_context(request),
+        # The board needs the page's width; the breadcrumbs lead back to the rest.
+        "is_nav_sidebar_enabled": False,
         "title": f"Schedule board: {event.name}",
         "zone": describe_zone(event.tz, datetime.datetime.combine(day, OPENING, tzinfo=event.tz)),
         "subtitle": f"{day:%A %-d %B %Y}",

@@ -1,7 +1,9 @@
-// Drag and drop on the schedule board. A drop fills in one of the page's
-// hidden forms and submits it, as the card's own "Move" form would: the
-// server checks the change and redirects back to the board, so the page only
-// ever shows what the database holds. Cards are never moved here.
+// Dragging talks on the schedule board, with pointer events: a mouse, a pen
+// or a finger. A drop fills in one of the page's hidden forms and submits
+// it, as the card's own "Move" form would: the server checks the change and
+// redirects back to the board, so the page only ever shows what the
+// database holds. While dragging, the card follows the pointer; it is never
+// moved in the page's structure.
 (function () {
   "use strict";
 
@@ -11,22 +13,19 @@
   if (!board || !moveForm || !swapForm) {
     return;
   }
-  var dragged = null;
-  var highlighted = null;
   var TARGETS = "[data-talk], [data-drop-cell], [data-drop-unscheduled]";
-
-  function targetOf(event) {
-    var node = event.target;
-    if (node && node.nodeType !== 1) {
-      node = node.parentElement;
-    }
-    var target = node ? node.closest(TARGETS) : null;
-    if (target === dragged || (target && target.hasAttribute("data-drop-unscheduled") &&
-        target.contains(dragged))) {
-      return null;  // where the talk already is
-    }
-    return target;
-  }
+  // Presses on these keep their own meaning: opening the "Move" form or the
+  // warnings, choosing in the form. The title's link is a handle too (on a
+  // small card it is most of it); a click on it that does not move follows it.
+  var OWN_CONTROLS = "button, input, select, textarea, label, summary, details[open]";
+  // How far the pointer goes before a press becomes a drag, in CSS pixels.
+  var THRESHOLD = 6;
+  // Near an edge of the board's scrolling area, a drag scrolls it, this many pixels a move.
+  var EDGE = 40;
+  var STEP = 24;
+  var scroller = board.querySelector(".board-scroll");
+  var drag = null;
+  var highlighted = null;
 
   function highlight(target) {
     if (highlighted === target) {
@@ -41,6 +40,35 @@
     }
   }
 
+  // What lies under the pointer, the dragged card itself left out.
+  function targetAt(x, y) {
+    var found = document.elementsFromPoint(x, y);
+    for (var index = 0; index < found.length; index += 1) {
+      var node = found[index];
+      if (drag.card.contains(node)) {
+        continue;
+      }
+      var target = node.closest(TARGETS);
+      if (!target || !board.contains(target)) {
+        continue;
+      }
+      if (target.hasAttribute("data-drop-unscheduled") && target.contains(drag.card)) {
+        return null;  // where the talk already is
+      }
+      return target;
+    }
+    return null;
+  }
+
+  function scrollNearEdge(x, y) {
+    var box = scroller.getBoundingClientRect();
+    var across = x < box.left + EDGE ? -STEP : (x > box.right - EDGE ? STEP : 0);
+    var down = y < box.top + EDGE ? -STEP : (y > box.bottom - EDGE ? STEP : 0);
+    if ((across || down) && x >= box.left && x <= box.right && y >= box.top && y <= box.bottom) {
+      scroller.scrollBy(across, down);
+    }
+  }
+
   function send(form, values) {
     Object.keys(values).forEach(function (name) {
       form.elements[name].value = values[name];
@@ -49,51 +77,7 @@
     form.submit();
   }
 
-  board.addEventListener("dragstart", function (event) {
-    var node = event.target.nodeType === 1 ? event.target : event.target.parentElement;
-    var card = node && node.closest("[data-talk]");
-    if (!card) {
-      return;
-    }
-    dragged = card;
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", card.dataset.talk);
-    card.classList.add("is-dragging");
-  });
-
-  board.addEventListener("dragend", function () {
-    if (dragged) {
-      dragged.classList.remove("is-dragging");
-    }
-    dragged = null;
-    highlight(null);
-  });
-
-  board.addEventListener("dragover", function (event) {
-    var target = dragged && targetOf(event);
-    if (!target) {
-      highlight(null);
-      return;
-    }
-    event.preventDefault();
-    event.dataTransfer.dropEffect = "move";
-    highlight(target);
-  });
-
-  board.addEventListener("dragleave", function (event) {
-    if (highlighted && !highlighted.contains(event.relatedTarget)) {
-      highlight(null);
-    }
-  });
-
-  board.addEventListener("drop", function (event) {
-    var target = dragged && targetOf(event);
-    if (!target) {
-      return;
-    }
-    event.preventDefault();
-    var card = dragged;
-    highlight(null);
+  function drop(card, target) {
     if (target.hasAttribute("data-talk")) {
       var question = "Swap “" + card.dataset.title + "” and “" + target.dataset.title + "”?";
       if (window.confirm(question)) {
@@ -120,6 +104,101 @@
         day: target.dataset.day,
         start: target.dataset.time
       });
+    }
+  }
+
+  function finish() {
+    if (drag && drag.moving) {
+      drag.card.classList.remove("is-dragging");
+      drag.card.style.transform = "";
+    }
+    highlight(null);
+    drag = null;
+  }
+
+  board.addEventListener("pointerdown", function (event) {
+    if (drag || !event.isPrimary || (event.pointerType === "mouse" && event.button !== 0)) {
+      return;
+    }
+    var card = event.target.closest("[data-talk]");
+    if (!card || event.target.closest(OWN_CONTROLS)) {
+      return;
+    }
+    drag = {
+      card: card,
+      id: event.pointerId,
+      x: event.clientX,
+      y: event.clientY,
+      left: scroller ? scroller.scrollLeft : 0,
+      top: scroller ? scroller.scrollTop : 0,
+      moving: false
+    };
+  });
+
+  board.addEventListener("pointermove", function (event) {
+    if (!drag || event.pointerId !== drag.id) {
+      return;
+    }
+    var dx = event.clientX - drag.x;
+    var dy = event.clientY - drag.y;
+    if (!drag.moving) {
+      if (Math.abs(dx) < THRESHOLD && Math.abs(dy) < THRESHOLD) {
+        return;
+      }
+      drag.moving = true;
+      drag.card.classList.add("is-dragging");
+      // From now on every event of this pointer comes to the card, wherever
+      // it goes. Not before: a click that does not move stays the link's.
+      drag.card.setPointerCapture(drag.id);
+    }
+    event.preventDefault();
+    if (scroller && scroller.contains(drag.card)) {
+      scrollNearEdge(event.clientX, event.clientY);
+      // The card moves with what it is drawn on; the pointer does not.
+      dx -= scroller.scrollLeft - drag.left;
+      dy -= scroller.scrollTop - drag.top;
+    }
+    drag.card.style.transform = "translate(" + dx + "px, " + dy + "px)";
+    highlight(targetAt(event.clientX, event.clientY));
+  });
+
+  document.addEventListener("pointerup", function (event) {
+    if (!drag || event.pointerId !== drag.id) {
+      return;
+    }
+    var card = drag.card;
+    var target = drag.moving ? targetAt(event.clientX, event.clientY) : null;
+    var moved = drag.moving;
+    finish();
+    if (moved) {
+      // The click that ends a drag, dispatched right after this event, is
+      // not a click on the card's title.
+      var swallow = function (click) {
+        click.preventDefault();
+        click.stopPropagation();
+      };
+      board.addEventListener("click", swallow, true);
+      window.setTimeout(function () {
+        board.removeEventListener("click", swallow, true);
+      }, 0);
+    }
+    if (target) {
+      drop(card, target);
+    }
+  });
+
+  document.addEventListener("pointercancel", function (event) {
+    if (drag && event.pointerId === drag.id) {
+      finish();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (drag && event.key === "Escape") {
+      if (drag.moving) {
+        drag.card.releasePointerCapture(drag.id);
+      }
+      finish();
     }
   });
 })();

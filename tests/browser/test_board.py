@@ -18,8 +18,13 @@ UTC = datetime.UTC
 
 @pytest.fixture
 def browser_context_options():
-    # Wide enough for the whole board; the organiser's own zone is not the venue's.
-    return {"viewport": {"width": 1600, "height": 1000}, "timezone_id": "America/New_York"}
+    # Wide enough for the whole board; the organiser's own zone is not the venue's; a
+    # touch screen as well as a mouse.
+    return {
+        "viewport": {"width": 1600, "height": 1000},
+        "timezone_id": "America/New_York",
+        "has_touch": True,
+    }
 
 
 @pytest.fixture
@@ -74,20 +79,20 @@ def test_dragging_a_talk_to_an_empty_slot_moves_it(page, organiser, board):
     open_board(page, board["event"])
     virtio = board["virtio"]
 
-    page.locator(f"#talk-{virtio.pk}").drag_to(cell(page, board["hall"], "12:00"))
+    page.locator(f"#talk-{virtio.pk}").drag_to(cell(page, board["hall"], "09:15"))
 
     expect(page.locator(".messagelist")).to_have_text(
-        "Moved “Virtio status” to Hall, Wed 7 Nov 12:00–12:30 CET."
+        "Moved “Virtio status” to Hall, Wed 7 Nov 09:15–09:45 CET."
     )
     card = page.locator(f"#talk-{virtio.pk}").bounding_box()
     hall = page.locator(f'[data-room-header="{board["hall"].pk}"]').bounding_box()
-    noon = page.locator(".board-time time", has_text="12:00").bounding_box()
+    quarter_past = cell(page, board["lab"], "09:15").bounding_box()
     assert hall["x"] <= card["x"] < hall["x"] + hall["width"]
-    assert abs(card["y"] - noon["y"]) < 4
+    assert abs(card["y"] - quarter_past["y"]) < 4
     assert place(virtio) == (
         "Hall",
-        datetime.datetime(2012, 11, 7, 11, 0, tzinfo=UTC),
-        datetime.datetime(2012, 11, 7, 11, 30, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 8, 15, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 8, 45, tzinfo=UTC),
     )
     assert page.console_errors == []
 
@@ -137,3 +142,79 @@ def test_dropping_a_talk_onto_another_asks_then_swaps_them(page, organiser, boar
     assert place(virtio)[0] == "Hall"
     assert place(keynote)[0] == "Lab"
     assert page.console_errors == []
+
+
+def test_a_real_mouse_drag_moves_a_talk(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+    card = page.locator(f"#talk-{virtio.pk}").bounding_box()
+    target = cell(page, board["hall"], "09:00")
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+
+    # The mouse as a person moves it: press on the card, move in steps, let go on the cell.
+    page.mouse.move(card["x"] + card["width"] / 2, card["y"] + card["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=12)
+    page.mouse.up()
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "Moved “Virtio status” to Hall, Wed 7 Nov 09:00–09:30 CET."
+    )
+    assert place(virtio) == (
+        "Hall",
+        datetime.datetime(2012, 11, 7, 8, 0, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 8, 30, tzinfo=UTC),
+    )
+    page.reload()
+    moved = page.locator(f"#talk-{virtio.pk}").bounding_box()
+    hall = page.locator(f'[data-room-header="{board["hall"].pk}"]').bounding_box()
+    assert hall["x"] <= moved["x"] < hall["x"] + hall["width"]
+    assert page.console_errors == []
+
+
+def test_a_click_on_a_card_without_moving_is_not_a_drag(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+
+    page.locator(f"#talk-{virtio.pk} .board-move summary").click()
+    expect(page.locator(f"#talk-{virtio.pk} .board-move form")).to_be_visible()
+    page.locator(f"#talk-{virtio.pk} .board-card-title a").click()
+
+    page.wait_for_url(f"**/admin/schedule/talk/{virtio.pk}/change/")
+    assert place(virtio)[0] == "Lab"
+    assert page.console_errors == []
+
+
+def test_a_finger_drag_on_a_touch_screen_moves_a_talk(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+    card = page.locator(f"#talk-{virtio.pk}").bounding_box()
+    box = cell(page, board["hall"], "09:30").bounding_box()
+    start = (card["x"] + card["width"] / 2, card["y"] + card["height"] / 2)
+    end = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    touch = page.context.new_cdp_session(page)
+
+    # A finger as the touch screen reports it: down on the card, along, and up over the cell.
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point(start)]})
+    for step in range(1, 11):
+        at = (
+            start[0] + (end[0] - start[0]) * step / 10,
+            start[1] + (end[1] - start[1]) * step / 10,
+        )
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point(at)]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "Moved “Virtio status” to Hall, Wed 7 Nov 09:30–10:00 CET."
+    )
+    assert place(virtio) == (
+        "Hall",
+        datetime.datetime(2012, 11, 7, 8, 30, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 9, 0, tzinfo=UTC),
+    )
+    assert page.console_errors == []
+
+
+def point(at):
+    return {"x": at[0], "y": at[1]}

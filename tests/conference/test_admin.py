@@ -192,9 +192,9 @@ def test_event_list_links_each_event_to_its_schedule_board(organiser_client):
 
     response = organiser_client.get("/admin/conference/event/")
 
-    assert (
-        f'<a href="/admin/schedule/talk/board/{event.pk}/">Board</a>' in response.content.decode()
-    )
+    content = response.content.decode()
+    assert f'<a href="/admin/schedule/talk/board/{event.pk}/">Board</a>' in content
+    assert f'<a href="/admin/schedule/talk/add/?event={event.pk}">Add a talk</a>' in content
 
 
 # Two organisers editing one event -----------------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import override_settings
@@ -145,7 +146,127 @@ def test_room_of_another_event_is_refused_with_a_message(organiser_client, event
         "/admin/schedule/talk/add/", talk_form_data(event, room=elsewhere.pk)
     )
 
-    assert form_errors(response)["room"] == ["This room belongs to another event."]
+    assert form_errors(response)["room"] == [
+        "The room “Hall B” belongs to Other, not to KVM Forum: choose one of KVM Forum's rooms."
+    ]
+    assert not Talk.objects.exists()
+
+
+def test_track_of_another_event_is_refused_on_the_add_form_naming_both_events(
+    organiser_client, event
+):
+    elsewhere = TrackFactory(event=EventFactory(name="DevConf"), name="Storage")
+
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, track=elsewhere.pk)
+    )
+
+    assert form_errors(response)["track"] == [
+        "The track “Storage” belongs to DevConf, not to KVM Forum: "
+        "choose one of KVM Forum's tracks."
+    ]
+    # Drawn again for the event chosen, its lists hold that event's alone.
+    assert option_labels(response.content.decode(), "track") == ["---------"]
+    assert not Talk.objects.exists()
+
+
+def option_labels(content, name):
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', content, re.S).group(1)
+    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+
+
+def test_add_form_for_an_event_offers_exactly_its_rooms_and_tracks(organiser_client, event):
+    RoomFactory(event=event, name="Auditorium", position=0)
+    RoomFactory(event=event, name="Lab", position=1)
+    TrackFactory(event=event, name="Storage")
+    other = EventFactory(name="DevConf")
+    for number in range(18):
+        RoomFactory(event=other, name=f"D{number}")
+    TrackFactory(event=other, name="Kernel")
+
+    response = organiser_client.get(f"/admin/schedule/talk/add/?event={event.pk}")
+
+    content = response.content.decode()
+    assert option_labels(content, "room") == ["---------", "Auditorium", "Lab"]
+    assert option_labels(content, "track") == ["---------", "Storage"]
+    assert f'<option value="{event.pk}" selected>KVM Forum</option>' in content
+
+
+def test_add_form_without_an_event_names_each_rooms_event(organiser_client, event):
+    RoomFactory(event=event, name="Auditorium")
+    RoomFactory(event=EventFactory(name="DevConf"), name="Auditorium")
+
+    response = organiser_client.get("/admin/schedule/talk/add/")
+
+    assert sorted(option_labels(response.content.decode(), "room")) == [
+        "---------",
+        "Auditorium (DevConf)",
+        "Auditorium (KVM Forum)",
+    ]
+
+
+def test_duration_gives_the_end(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, end_0="", end_1="", duration="50")
+    )
+
+    assert response.status_code == 302
+    talk = Talk.objects.get(slug="virtio-status")
+    assert (talk.start, talk.end) == (
+        datetime.datetime(2012, 11, 7, 8, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2012, 11, 7, 8, 50, tzinfo=datetime.UTC),
+    )
+
+
+def test_duration_is_elapsed_time_across_a_clock_change(organiser_client, db):
+    spring = EventFactory(
+        name="Spring",
+        time_zone="Europe/Madrid",
+        start_date=datetime.date(2013, 3, 30),
+        end_date=datetime.date(2013, 3, 31),
+    )
+    data = talk_form_data(
+        spring, start_0="2013-03-31", start_1="01:30", end_0="", end_1="", duration="60"
+    )
+
+    response = organiser_client.post("/admin/schedule/talk/add/", data)
+
+    assert response.status_code == 302
+    talk = Talk.objects.get(slug="virtio-status")
+    # 01:30 CET plus an hour is 03:30 CEST: the clocks skip 02:00–03:00.
+    assert spring.local_time(talk.end).strftime("%H:%M %Z") == "03:30 CEST"
+    assert talk.end - talk.start == datetime.timedelta(hours=1)
+
+
+def test_end_and_duration_that_disagree_are_refused_naming_both(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, duration="30")
+    )
+
+    assert form_errors(response)["duration"] == [
+        "The end (Wed 7 Nov 09:45) and the duration (30 minutes, ending Wed 7 Nov 09:30) "
+        "disagree: give one of them, or make them agree."
+    ]
+    assert not Talk.objects.exists()
+
+
+def test_end_and_duration_that_agree_are_saved(organiser_client, event):
+    response = organiser_client.post(
+        "/admin/schedule/talk/add/", talk_form_data(event, duration="45")
+    )
+
+    assert response.status_code == 302
+    assert Talk.objects.get(slug="virtio-status").end == datetime.datetime(
+        2012, 11, 7, 8, 45, tzinfo=datetime.UTC
+    )
+
+
+def test_duration_without_a_start_is_refused(organiser_client, event):
+    data = talk_form_data(event, start_0="", start_1="", end_0="", end_1="", duration="30")
+
+    response = organiser_client.post("/admin/schedule/talk/add/", data)
+
+    assert form_errors(response)["duration"] == ["Give the start too: the duration counts from it."]
     assert not Talk.objects.exists()
 
 
@@ -196,6 +317,53 @@ def test_speaker_autocomplete_finds_speakers_by_name(organiser_client, event):
     )
 
     assert [result["text"] for result in response.json()["results"]] == ["Avi Kivity"]
+
+
+def speaker_search(client, event, term):
+    response = client.get(
+        "/admin/schedule/talk/speaker-autocomplete/",
+        {
+            "event": event.pk,
+            "app_label": "schedule",
+            "model_name": "talkspeaker",
+            "field_name": "speaker",
+            "term": term,
+        },
+    )
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_speaker_search_offers_the_events_speakers_first_named_with_their_events(
+    organiser_client, event
+):
+    devconf = EventFactory(
+        name="DevConf", start_date=datetime.date(2013, 2, 1), end_date=datetime.date(2013, 2, 3)
+    )
+    elsewhere = SpeakerFactory(name="Anna Smith")
+    TalkFactory(event=devconf, speakers=[elsewhere])
+    here = SpeakerFactory(name="Anna Smith")
+    TalkFactory(event=event, speakers=[here])
+    TalkFactory(event=devconf, speakers=[here])
+    SpeakerFactory(name="Anna Smithers")
+
+    assert speaker_search(organiser_client, event, "anna smith") == [
+        "Anna Smith (DevConf, KVM Forum)",
+        "Anna Smith (DevConf)",
+        "Anna Smithers (no talks yet)",
+    ]
+
+
+def test_talk_form_searches_speakers_of_its_event(organiser_client, event):
+    talk = TalkFactory(event=event, speakers=[SpeakerFactory(name="Avi Kivity")])
+
+    change = organiser_client.get(f"/admin/schedule/talk/{talk.pk}/change/").content.decode()
+    add = organiser_client.get(f"/admin/schedule/talk/add/?event={event.pk}").content.decode()
+
+    url = f'data-ajax--url="/admin/schedule/talk/speaker-autocomplete/?event={event.pk}"'
+    assert url in change
+    assert url in add
+    # The speaker already chosen is named with the events too.
+    assert ">Avi Kivity (KVM Forum)</option>" in change
 
 
 def test_talk_list_shows_day_and_times_in_the_event_zone(organiser_client, event):

@@ -138,8 +138,8 @@ def test_board_shows_rooms_as_columns_and_cards_with_title_speakers_track_and_ti
     ]
     board = response.context["board"]
     assert [(card.talk.title, card.grid_row, card.grid_column) for card in board.cards] == [
-        # Rows from 08:00 in 15-minute steps after the header row: 09:00 is row 6.
-        ("Virtio status", "6 / 8", 3)
+        # Rows from the day's first hour, 09:00, in 15-minute steps after the header row.
+        ("Virtio status", "2 / 4", 3)
     ]
     card = card_html(content, talk)
     assert "Virtio status</a></h3>" in card
@@ -150,17 +150,20 @@ def test_board_shows_rooms_as_columns_and_cards_with_title_speakers_track_and_ti
     assert f'data-stamp="{talk.updated.isoformat()}"' in card
 
 
-def test_board_rows_cover_the_day_and_every_empty_cell_is_a_drop_target(
+def test_board_rows_cover_the_days_hours_and_every_empty_cell_is_a_drop_target(
     organiser_client, event, rooms
 ):
+    talk_at(event, "Early", rooms["B"], 7, 9, 10)
     talk_at(event, "Late", rooms["A"], 7, 21, 10)
+    talk_at(event, "Another day", rooms["A"], 8, 7, 0)
 
     response = organiser_client.get(board_url(event))
 
     rows = response.context["board"].rows
-    assert (rows[0].time_value, rows[-1].time_value, len(rows)) == ("08:00", "21:45", 56)
+    # From the hour of the first start to the last end (21:40) rounded up to 22:00.
+    assert (rows[0].time_value, rows[-1].time_value, len(rows)) == ("09:00", "21:45", 52)
     content = response.content.decode()
-    assert content.count("data-drop-cell") == 56 * 3
+    assert content.count("data-drop-cell") == 52 * 3
     assert (
         f'data-drop-cell data-room="{rooms["B"].pk}" data-day="2012-11-07" data-time="10:15"'
         in content
@@ -219,10 +222,17 @@ def test_board_marks_both_clashing_cards_with_the_error_and_warnings(
     first_card, second_card = card_html(content, first), card_html(content, second)
     assert first_card.startswith('<article class="board-card has-errors"')
     assert second_card.startswith('<article class="board-card has-errors"')
-    assert f"<li>{clash}</li>" in first_card
-    assert f"<li>{clash}</li>" in second_card
+    assert f'<li class="board-problem-error"><strong>Error:</strong> {clash}</li>' in first_card
+    assert f'<li class="board-problem-error"><strong>Error:</strong> {clash}</li>' in second_card
     assert f'title="{clash} Avi Kivity has no bio."' in first_card
-    assert '<span class="board-marker">Warning</span>' in first_card
+    # An icon and a count on the card, the messages in a list opened on demand.
+    assert (
+        '<span class="board-marker" aria-hidden="true">⚠</span> 1 error, 1 warning</summary>'
+        in (first_card)
+    )
+    assert '<span class="board-marker" aria-hidden="true">⚠</span> 1 error</summary>' in (
+        second_card
+    )
     assert "<li>Avi Kivity has no bio.</li>" in first_card
     assert card_html(content, calm).startswith('<article class="board-card" ')
     board = response.context["board"]
@@ -327,6 +337,38 @@ def test_board_queries_do_not_grow_with_talks(
         response = organiser_client.get(board_url(event))
 
     assert len(response.context["board"].cards) == len(range(0, talk_count, 3))
+
+
+@pytest.mark.parametrize("room_count", [10, 30])
+def test_board_queries_do_not_grow_with_rooms(
+    organiser_client, event, room_count, django_assert_num_queries
+):
+    rooms = [RoomFactory(event=event, position=number) for number in range(room_count)]
+    for number, room in enumerate(rooms):
+        start = venue_time(event, 2012, 11, 7, 9, 0) + datetime.timedelta(minutes=15 * number)
+        TalkFactory(
+            event=event,
+            room=room,
+            start=start,
+            end=start + datetime.timedelta(minutes=30),
+            speakers=[SpeakerFactory()],
+        )
+
+    with django_assert_num_queries(11):
+        response = organiser_client.get(board_url(event))
+
+    content = response.content.decode()
+    assert content.count('class="board-room"') == room_count + 1  # and "No room"
+    assert content.count("<article ") == room_count
+
+
+def test_board_of_a_day_without_talks_shows_working_hours(organiser_client, event, rooms):
+    talk_at(event, "Another day", rooms["A"], 8, 7, 0)
+
+    response = organiser_client.get(board_url(event))
+
+    rows = response.context["board"].rows
+    assert (rows[0].time_value, rows[-1].time_value) == ("09:00", "17:45")
 
 
 # Moving with the form (what a drop sends too) --------------------------------
