@@ -4,7 +4,8 @@ raise the import's limits, and how it reports.
 An importer's service raises an error with ``errors`` and ``messages()``
 (``FILE:LINE: what is wrong``); the command prints each message, exits with
 status 1 and no traceback, and on success prints the warnings and the
-result's ``summary()``.
+result's ``summary()`` (``write_result``): warnings of one kind that every
+talk repeats are one line unless ``-v 2`` asks for each.
 """
 
 import argparse
@@ -12,7 +13,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from schedule.import_limits import LIMIT_OPTIONS, ImportLimits
+from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -114,12 +115,21 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"cannot read {file}: {error.strerror}", returncode=1) from None
 
         if options["verbosity"] >= 1:
-            write_result(self, result)
+            write_result(self, result, verbosity=options["verbosity"])
 
 
-def write_result(command, result):
-    """A service's result as the commands print it: warnings, then what it did (or would)."""
-    for warning in result.warnings:
+def write_result(command, result, *, verbosity=1):
+    """A service's result as the commands print it: warnings, then what it did (or would).
+
+    At ``verbosity`` 2 or more every warning is printed; below, an import's
+    group of warnings of one kind (see ``ImportResult.grouped_warnings``) is
+    one line that says how many there are.
+    """
+    if hasattr(result, "warnings_to_print"):
+        warnings = result.warnings_to_print(detail=verbosity >= 2)
+    else:
+        warnings = result.warnings
+    for warning in warnings:
         command.stderr.write(warning)
     if result.dry_run:
         command.stdout.write("Dry run: nothing was written.")
