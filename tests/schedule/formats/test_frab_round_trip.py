@@ -70,10 +70,45 @@ def test_round_trip_of_the_2012_agenda_keeps_everything_but_identifiers(kvm_foru
     assert (result.event_outcome, result.talks_created, result.rooms_created) == (
         Outcome.CREATED,
         talks,
-        1,
+        0,
     )
     assert without_identifiers(second) == without_identifiers(first)
     assert first != second
+
+
+@pytest.mark.django_db
+def test_round_trip_of_a_roomless_event_invents_no_room(kvm_forum, tmp_path):
+    # The export lists the 2012 agenda's roomless talks in a room named after the venue.
+    first = ElementTree.fromstring(export_xml(kvm_forum))
+    assert {room.get("name") for room in first.findall("day/room")} == {kvm_forum.location}
+
+    _, _, result = round_trip(kvm_forum, tmp_path)
+
+    event = Event.objects.get(slug="round-trip")
+    assert (result.rooms_created, list(event.rooms.values_list("name", flat=True))) == (0, [])
+    assert list(event.talks.exclude(room=None)) == []
+    assert result.summary().startswith(
+        "Event round-trip (Europe/Madrid): created. Rooms: 0 created, 0 updated, 0 unchanged."
+    )
+
+
+@pytest.mark.django_db
+def test_a_room_named_after_the_venue_with_a_guid_of_its_own_is_a_room(kvm_forum, tmp_path):
+    # Only our export's stand-in is taken for "no room": a file's real room of that name stays.
+    root = ElementTree.fromstring(export_xml(kvm_forum))
+    for room in root.findall("day/room"):
+        room.set("guid", "8d7b0f0a-2d4e-4a36-9a4c-3a3c5d1e2f10")
+    path = tmp_path / "with-a-room.schedule.xml"
+    path.write_bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
+
+    result = frab_import(path=path, event_slug="with-a-room")
+
+    event = Event.objects.get(slug="with-a-room")
+    assert (result.rooms_created, list(event.rooms.values_list("name", flat=True))) == (
+        1,
+        [kvm_forum.location],
+    )
+    assert event.talks.filter(room=None).count() == 0
 
 
 @pytest.mark.django_db

@@ -19,7 +19,9 @@ give it a form, so the two files never disagree. The rules readers depend on
 - Talks without a room (the 2012 agenda has no rooms at all) share one room
   named after the event's location, "Main" when it has none: every talk in
   the formats needs a room, and the location says truthfully where they are
-  without inventing a hall.
+  without inventing a hall. That room's guid is its own
+  (``schedule.formats.frab.rooms``), so that importing the file back creates
+  no room: its talks stay roomless and the event gets the location.
 - The version is a hash of the content, so it changes whenever anything
   shown changes and only then.
 """

@@ -20,17 +20,19 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from conference.rich_text import plain_text, web_url
+from schedule.formats.frab.rooms import (
+    ROOM_GUID_NAMESPACE,
+    ROOMLESS_ROOM_NAME,
+    roomless_room_guid,
+)
 from schedule.formats.ical.exporter import talk_url
 from schedule.models import Talk
 from schedule.selectors import schedule_talks
 
-# Fixed for good: changing it would change every room's guid in every export.
-ROOM_GUID_NAMESPACE = uuid.UUID("3507677d-aec8-495e-821c-3dffe3fcec03")
 # Part of the version: bump it when the files change form while the data stays
 # the same, so that readers holding the old form fetch the new one.
 FORMAT_REVISION = "1"
 GENERATOR_NAME = "conference"
-ROOMLESS_ROOM_NAME = "Main"
 TALK_LINK_TITLE = "Talk page"
 ACRONYM_MIN_LENGTH = 4
 SLUG_TITLE_LENGTH = 60
@@ -290,7 +292,12 @@ def schedule_export_data(event, *, base_url):
     acronym = export_acronym(event)
     names = _room_names(event, rooms, has_roomless_talks=any(t.room_id is None for t in talks))
     export_rooms = {
-        key: ExportRoom(name=name, guid=room_guid(event, name)) for key, name in names.items()
+        key: ExportRoom(
+            name=name,
+            # The room of talks without one has a guid that tells an importer it is none.
+            guid=roomless_room_guid(acronym, name) if key is None else room_guid(event, name),
+        )
+        for key, name in names.items()
     }
     exported = [
         (

@@ -40,6 +40,7 @@ from schedule.formats.frab.parser.values import (
     talk_kind,
     talk_label,
 )
+from schedule.formats.frab.rooms import ROOMLESS_ROOM_NAME, roomless_room_guid
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import ImportLimits, excerpt, too_many_talks_message
 from schedule.importing.zones import unknown_zone_message, zone_named
@@ -77,6 +78,8 @@ class _ScheduleReader:
         self.biographies = {}
         self.first_with_key = {}
         self.base_url = ""
+        self.acronym = ""
+        self.roomless_room = ""  # the name of our export's stand-in room, if the file has one
 
     def line(self, element):
         return self.lines.get(element, 0)
@@ -107,6 +110,7 @@ class _ScheduleReader:
             self.error(root, "no <conference> element: the file names no conference")
             return None
         self.base_url = _text(conference.find("base_url")).strip()
+        self.acronym = inline_text(_text(conference.find("acronym")))
         for person in root.findall("persons/person"):
             self._read_biography(person)
         self._read_declared_tracks([*conference.findall("track"), *root.findall("tracks/track")])
@@ -171,7 +175,7 @@ class _ScheduleReader:
             time_zone=time_zone,
             day_change=day_change,
             website=website,
-            location=", ".join(part for part in place if part),
+            location=", ".join(part for part in place if part) or self._roomless_location(),
             line=self.line(conference),
             rooms=tuple(self.rooms.values()),
             tracks=tuple(self.tracks.values()),
@@ -214,10 +218,18 @@ class _ScheduleReader:
             )
         return self.tracks[key].name
 
+    def _roomless_location(self):
+        """The event's location as our export names the room of its roomless talks."""
+        return "" if self.roomless_room == ROOMLESS_ROOM_NAME else self.roomless_room
+
     def _add_room(self, element):
         name = inline_text(element.get("name") or "")
         if not name:
             self.error(element, '<room> without a name: expected <room name="…">')
+            return ""
+        if (element.get("guid") or "").strip() == str(roomless_room_guid(self.acronym, name)):
+            # Our own export's stand-in for "no room": its talks stay without one.
+            self.roomless_room = name
             return ""
         return self.rooms.setdefault(
             name.casefold(),

@@ -3,6 +3,12 @@
 The values are decoded by the ``icalendar`` package; this package adds what it
 lacks for an importer: line numbers, and refusing what it lets through.
 
+The file is read once, and its bytes unfolded once (``content_lines``), each
+content line keeping the physical line it began on; ``icalendar`` then parses
+those same lines. Its parser keeps no positions (a component, a property, a
+parse error carry no line), so the one thing done by hand is what gives the
+lines: unfolding and the BEGIN/END structure, not the values.
+
 - ``records``: the dataclasses a calendar is read into, :class:`ImportFileError`, and
   the talks' external ids.
 - ``content_lines``: the file's bytes unfolded into content lines, and the

@@ -12,29 +12,26 @@ from schedule.formats.ical.parser.events import SKIPPED, read_event
 from schedule.formats.ical.parser.records import IcsCalendar, IcsEvent, clean_name
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import excerpt
-
-
-def _name_key(name):
-    return " ".join(name.split()).casefold()
+from schedule.importing.names import name_key
 
 
 def _speakers(reading, conference_organiser):
     """The reading's speakers in order (attendees, organiser, description), each once."""
     found = [*reading.attendees]
-    if reading.organiser and _name_key(reading.organiser.name) != conference_organiser:
+    if reading.organiser and name_key(reading.organiser.name) != conference_organiser:
         found.append(reading.organiser)
     found += reading.described
     speakers, seen = [], set()
     for speaker in found:
-        if _name_key(speaker.name) not in seen:
-            seen.add(_name_key(speaker.name))
+        if name_key(speaker.name) not in seen:
+            seen.add(name_key(speaker.name))
             speakers.append(speaker)
     return tuple(speakers)
 
 
 def _conference_organiser(readings):
     """The name key of an ORGANIZER named by every event of a file of several, or ``None``."""
-    keys = {_name_key(r.organiser.name) if r.organiser else None for r in readings}
+    keys = {name_key(r.organiser.name) if r.organiser else None for r in readings}
     if len(readings) > 1 and len(keys) == 1:
         return keys.pop()
     return None
