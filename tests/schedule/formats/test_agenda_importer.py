@@ -309,6 +309,14 @@ def many_talks(tmp_path, count):
 
 
 @pytest.mark.django_db
+def test_first_import_of_the_2012_agenda_makes_at_most_40_queries(django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        result = agenda_import(path=AGENDA, event_slug=SLUG, zone="Europe/Madrid")
+
+    assert (result.talks_created, result.speakers_created) == (34, 30)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("count", [8, 40])
 def test_agenda_import_query_count_does_not_grow_with_talks(
     tmp_path, django_assert_num_queries, count
