@@ -41,7 +41,8 @@ def _set_up_django():
 
 
 def _agenda_line(size):
-    from schedule.agenda import AgendaError, parse_agenda
+    from schedule.formats.agenda.parser import parse_agenda
+    from schedule.importing.errors import ImportFileError
 
     rows = ["# Small Conf", "## Location: Barcelona, Spain", "## Date: November 7-9, 2012", ""]
     rows += ["## Opening", "### Name: Ada Lovelace", "### Time: November 7" + " " * size + "x"]
@@ -50,7 +51,7 @@ def _agenda_line(size):
     def read():
         try:
             parse_agenda(text, source="agenda.txt")
-        except AgendaError:
+        except ImportFileError:
             return
         raise AssertionError("the agenda line was not refused")
 
@@ -58,7 +59,7 @@ def _agenda_line(size):
 
 
 def _ics_speakers(size):
-    from schedule.ics_import import parse_ics
+    from schedule.formats.ical.parser import parse_ics
 
     spaces = " " * size
     rows = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Bench//Hostile//EN", "BEGIN:VEVENT"]

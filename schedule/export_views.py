@@ -1,38 +1,38 @@
-"""The schedule for apps and video tools: schedule.xml and schedule.json (c3voc formats).
+"""Every file the schedule is published as: schedule.xml and schedule.json (the c3voc
+formats apps and video tools read), the event's calendar, "my schedule" and a talk's .ics.
 
-Readers poll these files, so both answer conditional requests: the ETag is
-the content's version, Last-Modified the latest change of the event, its
-talks and their speakers. A 304 costs the queries that build the content (the
-version is a hash of it) but never the rendering. Any origin may read them
+Each is served through the page cache (``schedule/urls.py``), which answers
+conditional requests: a view only gives its response the validators. The
+exports' ETag is the content's version and their Last-Modified the latest
+change of the event, its talks and their speakers, so a reader that polls is
+told 304 from the cache without a query. Any origin may read the exports
 (``Access-Control-Allow-Origin: *``): web apps fetch schedules from other sites.
 """
 
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, quote_etag
+from django.http import Http404, HttpResponse
+from django.utils.cache import quote_etag
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from conference.selectors import published_event
 from infrastructure.site_url import site_root
-from schedule.exports import (
+from schedule import selectors
+from schedule.formats.frab.exporter import (
     render_schedule_json,
     render_schedule_xml,
     schedule_export_data,
     schedule_last_modified,
 )
+from schedule.formats.ical.exporter import calendar_for_talks
 
 
 def _export_response(request, event_slug, *, render, content_type):
     event = published_event(event_slug)
     export = schedule_export_data(event, base_url=site_root(request))
-    etag = quote_etag(export.version)
-    last_modified = int(schedule_last_modified(event).timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
-        response = HttpResponse(render(export), content_type=content_type)
-    # On the 304 too: a cache that revalidates keeps the validators it is given.
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
+    response = HttpResponse(render(export), content_type=content_type)
+    # The validators the page cache answers conditional requests with (a 304 keeps them).
+    response.headers["ETag"] = quote_etag(export.version)
+    response.headers["Last-Modified"] = http_date(int(schedule_last_modified(event).timestamp()))
     response.headers["Access-Control-Allow-Origin"] = "*"
     # Browsers hide all but a few headers from scripts of other origins.
     response.headers["Access-Control-Expose-Headers"] = "ETag"
@@ -56,3 +56,35 @@ def schedule_json(request, event_slug):
     return _export_response(
         request, event_slug, render=render_schedule_json, content_type="application/json"
     )
+
+
+def _calendar_response(body, filename):
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def schedule_ics(request, event_slug):
+    """The event's calendar; ``?talks=<uuid>,<uuid>`` keeps only those talks (favourites).
+
+    Cancelled talks stay in it, marked cancelled, so subscribed calendars learn of it.
+    """
+    event = published_event(event_slug)
+    talk_ids = (
+        selectors.parse_talk_ids(request.GET.get("talks")) if "talks" in request.GET else None
+    )
+    talks = selectors.calendar_talks(event, talk_ids=talk_ids)
+    name = event.name if talk_ids is None else f"{event.name}: my schedule"
+    body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
+    return _calendar_response(body, f"{event.slug}.ics")
+
+
+def talk_ics(request, event_slug, talk_slug):
+    event = published_event(event_slug)
+    talk = selectors.talk_for_page(event, talk_slug)
+    if talk.start is None:
+        raise Http404("This talk has no time yet, so it has no calendar entry.")
+    body = calendar_for_talks(
+        event=event, talks=[talk], base_url=site_root(request), name=talk.title
+    )
+    return _calendar_response(body, f"{event.slug}-{talk.slug}.ics")

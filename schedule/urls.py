@@ -15,11 +15,11 @@ urlpatterns = [
     ),
     path(
         "schedule.ics",
-        cached_page(views.schedule_ics, params=["talks"], keep_blank=["talks"]),
+        cached_page(export_views.schedule_ics, params=["talks"], keep_blank=["talks"]),
         name="schedule_ics",
     ),
     path("schedule.xml", cached_page(export_views.schedule_xml), name="schedule_xml"),
     path("schedule.json", cached_page(export_views.schedule_json), name="schedule_json"),
     path("talks/<slug:talk_slug>/", cached_page(views.talk_detail), name="talk_detail"),
-    path("talks/<slug:talk_slug>.ics", cached_page(views.talk_ics), name="talk_ics"),
+    path("talks/<slug:talk_slug>.ics", cached_page(export_views.talk_ics), name="talk_ics"),
 ]

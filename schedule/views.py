@@ -1,13 +1,11 @@
-"""Public pages of talks: the schedule, a talk, and their calendar files."""
+"""Public pages of talks: the schedule and a talk (their files are in ``export_views``)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from conference.selectors import published_event
-from infrastructure.site_url import site_root
 from schedule import selectors
-from schedule.calendar import calendar_for_talks
 from schedule.forms import ALL_DAYS, ScheduleFilterForm
 from schedule.timetable import build_timetable
 
@@ -96,35 +94,3 @@ def talk_detail(request, event_slug, talk_slug):
             "next_talk": following,
         },
     )
-
-
-def _calendar_response(body, filename):
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def schedule_ics(request, event_slug):
-    """The event's calendar; ``?talks=<uuid>,<uuid>`` keeps only those talks (favourites).
-
-    Cancelled talks stay in it, marked cancelled, so subscribed calendars learn of it.
-    """
-    event = published_event(event_slug)
-    talk_ids = (
-        selectors.parse_talk_ids(request.GET.get("talks")) if "talks" in request.GET else None
-    )
-    talks = selectors.calendar_talks(event, talk_ids=talk_ids)
-    name = event.name if talk_ids is None else f"{event.name}: my schedule"
-    body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
-    return _calendar_response(body, f"{event.slug}.ics")
-
-
-def talk_ics(request, event_slug, talk_slug):
-    event = published_event(event_slug)
-    talk = selectors.talk_for_page(event, talk_slug)
-    if talk.start is None:
-        raise Http404("This talk has no time yet, so it has no calendar entry.")
-    body = calendar_for_talks(
-        event=event, talks=[talk], base_url=site_root(request), name=talk.title
-    )
-    return _calendar_response(body, f"{event.slug}-{talk.slug}.ics")

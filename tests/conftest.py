@@ -111,7 +111,7 @@ AGENDA_FILE = "schedule/data/kvm-forum-2012-agenda.txt"
 def kvm_forum(db):
     """The 2012 KVM Forum + oVirt Workshop, imported from the project's agenda file."""
     from conference.models import Event
-    from schedule.services import agenda_import
+    from schedule.formats.agenda.importer import agenda_import
 
     agenda_import(path=AGENDA_FILE, event_slug="kvm-forum-2012", zone="Europe/Madrid")
     return Event.objects.get(slug="kvm-forum-2012")

@@ -4,7 +4,8 @@ raise the import's limits, and how it reports.
 An importer's service raises an error with ``errors`` and ``messages()``
 (``FILE:LINE: what is wrong``); the command prints each message, exits with
 status 1 and no traceback, and on success prints the warnings and the
-result's ``summary()``.
+result's ``summary()`` (``write_result``): warnings of one kind that every
+talk repeats are one line unless ``-v 2`` asks for each.
 """
 
 import argparse
@@ -13,7 +14,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from infrastructure.command_output import write_result
-from schedule.import_limits import LIMIT_OPTIONS, ImportLimits
+from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -115,4 +116,4 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"cannot read {file}: {error.strerror}", returncode=1) from None
 
         if options["verbosity"] >= 1:
-            write_result(self, result)
+            write_result(self, result, verbosity=options["verbosity"])

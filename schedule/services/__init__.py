@@ -1,12 +1,12 @@
 """Operations that change several schedule rows at once, each in one transaction.
 
-- ``agenda``: importing the 2012 agenda format.
+Importing and exporting files is not here: see ``schedule.formats`` and ``schedule.importing``.
+
 - ``rooms``: giving roomless talks rooms, as few as their overlaps require.
 - ``bulk``: edits of many selected talks at once (track, room, publication, times), and CSV.
 - ``board``: moving and swapping talks on the schedule board, refused on a clash or a conflict.
 """
 
-from schedule.services.agenda import AgendaImportResult, agenda_import
 from schedule.services.bulk import (
     BulkEditError,
     BulkEditResult,
@@ -21,12 +21,10 @@ from schedule.services.bulk import (
 from schedule.services.rooms import RoomAssignmentError, RoomAssignmentResult, rooms_assign
 
 __all__ = [
-    "AgendaImportResult",
     "BulkEditError",
     "BulkEditResult",
     "RoomAssignmentError",
     "RoomAssignmentResult",
-    "agenda_import",
     "rooms_assign",
     "talks_cancel",
     "talks_export_csv",

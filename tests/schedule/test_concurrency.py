@@ -21,14 +21,15 @@ from django.test import Client
 
 from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event
-from schedule.agenda import AgendaError, parse_agenda
+from schedule.formats.agenda import importer as agenda_service
+from schedule.formats.agenda.importer import agenda_import
+from schedule.formats.agenda.parser import parse_agenda
+from schedule.formats.frab.importer import frab_import
+from schedule.formats.ical.importer import ics_import
+from schedule.importing.errors import ImportFileError
+from schedule.importing.results import ImportResult
 from schedule.models import Talk, TalkSpeaker
-from schedule.services import agenda as agenda_service
-from schedule.services import agenda_import
-from schedule.services.agenda import AgendaImportResult
 from schedule.services.board import BoardConflict, MoveResult, talk_move
-from schedule.services.frab_import import frab_import
-from schedule.services.ics_import import ics_import
 from speakers.models import Speaker
 from tests.factories import (
     EventFactory,
@@ -378,7 +379,7 @@ def test_two_imports_of_one_agenda_at_once_make_one_event(existing_event):
 
     assert [kind for kind, _ in outcomes] == ["returned", "returned"], outcomes
     results = [result for _, result in outcomes]
-    assert all(isinstance(result, AgendaImportResult) for result in results)
+    assert all(isinstance(result, ImportResult) for result in results)
     assert sorted((r.talks_created, r.talks_unchanged) for r in results) == [(0, 34), (34, 0)]
     assert_one_whole_import()
 
@@ -471,7 +472,7 @@ def test_an_import_that_loses_a_race_runs_once_more(monkeypatch):
 def test_an_import_that_loses_twice_stops_with_a_message_and_writes_nothing(monkeypatch):
     calls = speakers_sync_losing_races(monkeypatch, races=2)
 
-    with pytest.raises(AgendaError) as raised:
+    with pytest.raises(ImportFileError) as raised:
         import_agenda()
 
     assert len(calls) == 2

@@ -49,13 +49,42 @@ def test_import_agenda_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM)
 
     assert stdout == f"{SUMMARY_CREATED}\n"
+    # The export gives summer time for every talk of a November event: one line says so.
+    assert stderr.splitlines() == [
+        f"{AGENDA}:17: 34 talks give a zone abbreviation that Europe/Madrid is not on then "
+        "(the first, on this line: the file says CEST but Europe/Madrid is on CET); "
+        "using Europe/Madrid; -v 2 lists each"
+    ]
+    assert Talk.objects.filter(event__slug="kvm-forum-2012").count() == 34
+
+
+@pytest.mark.django_db
+def test_import_agenda_lists_each_zone_warning_at_verbosity_2(run_command):
+    stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "-v", "2")
+
+    assert stdout == f"{SUMMARY_CREATED}\n"
     warnings = stderr.splitlines()
     assert len(warnings) == 34
     assert warnings[0] == (
         f'{AGENDA}:17: talk "Keynote Address": the file says CEST but Europe/Madrid is on CET '
         "then; using Europe/Madrid"
     )
-    assert Talk.objects.filter(event__slug="kvm-forum-2012").count() == 34
+    assert all("the file says CEST but Europe/Madrid is on CET" in w for w in warnings)
+
+
+@pytest.mark.django_db
+def test_import_agenda_prints_a_single_zone_warning_as_it_is(tmp_path, run_command):
+    text = AGENDA.read_text(encoding="utf-8")
+    # Only the keynote keeps its (wrong) abbreviation: one warning needs no summary.
+    path = tmp_path / "one-cest.txt"
+    path.write_text(text.replace(" CEST", "").replace("9:15", "9:15 CEST", 1), encoding="utf-8")
+
+    _, stderr = run_command("import_agenda", str(path), *NEW_KVM_FORUM)
+
+    assert stderr.splitlines() == [
+        f'{path}:17: talk "Keynote Address": the file says CEST but Europe/Madrid is on CET '
+        "then; using Europe/Madrid"
+    ]
 
 
 @pytest.mark.django_db

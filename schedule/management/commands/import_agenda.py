@@ -1,8 +1,8 @@
 """``manage.py import_agenda FILE --event SLUG``: load a sched.org agenda export."""
 
-from schedule.agenda import AgendaError
+from schedule.formats.agenda.importer import agenda_import
+from schedule.importing.errors import ImportFileError
 from schedule.management.import_command import ImportCommand
-from schedule.services import agenda_import
 
 
 class Command(ImportCommand):
@@ -11,7 +11,7 @@ class Command(ImportCommand):
         "(the format of schedule/data/kvm-forum-2012-agenda.txt). All or nothing; never "
         "deletes."
     )
-    error_types = (AgendaError,)
+    error_types = (ImportFileError,)
     file_help = "The agenda file, UTF-8 text."
     timezone_help = "The venue's IANA time zone, e.g. Europe/Madrid; defaults to the event's."
 

@@ -1,8 +1,8 @@
 """``manage.py import_frab FILE --event SLUG``: load a frab schedule XML file."""
 
-from schedule.frab import FrabError
+from schedule.formats.frab.importer import frab_import
+from schedule.importing.errors import ImportFileError
 from schedule.management.import_command import ImportCommand
-from schedule.services.frab_import import frab_import
 
 
 class Command(ImportCommand):
@@ -11,7 +11,7 @@ class Command(ImportCommand):
         "XML (as pretalx, frab, the CCC hub and wafer export it). All or nothing; matched on "
         "the file's guids and ids, so a second run changes nothing; never deletes."
     )
-    error_types = (FrabError,)
+    error_types = (ImportFileError,)
     file_help = "The schedule.xml file."
 
     def run_import(self, *, path, event_slug, dry_run, limits, zone=None):

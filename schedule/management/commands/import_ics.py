@@ -1,8 +1,8 @@
 """``manage.py import_ics FILE --event SLUG``: load an iCalendar file's events as talks."""
 
-from schedule.ics_import import IcsError
+from schedule.formats.ical.importer import ics_import
+from schedule.importing.errors import ImportFileError
 from schedule.management.import_command import ImportCommand
-from schedule.services.ics_import import ics_import
 
 
 class Command(ImportCommand):
@@ -11,7 +11,7 @@ class Command(ImportCommand):
         "file, such as sched.org's or our own export. Talks are matched on their UID. All or "
         "nothing; never deletes."
     )
-    error_types = (IcsError,)
+    error_types = (ImportFileError,)
     file_help = "The iCalendar file."
     timezone_help = (
         "The venue's IANA time zone, e.g. Europe/Berlin; defaults to the file's "

@@ -1,0 +1,3 @@
+"""frab: ``parser`` reads schedule XML, ``importer`` writes it, ``exporter`` makes the c3voc
+schedule.xml and schedule.json.
+"""

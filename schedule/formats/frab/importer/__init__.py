@@ -1,0 +1,179 @@
+"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM): ``frab_import``.
+
+Everything is matched on the file's identifiers, never on display names, so a
+second run of the same file changes nothing:
+
+- a talk on its guid, which becomes ``Talk.uuid``; a talk without guid on its
+  frab id, kept as ``Talk.external_id``. A guid that is already the UUID of a
+  talk of another event (the same file imported twice under two slugs, an
+  export imported as a new event) is kept as ``external_id`` ``guid:<uuid>``
+  and the talk gets a UUID of its own;
+- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``) or
+  id (``<acronym>:person:<id>``, so that ids of two conferences never meet). A
+  person with neither is matched by name among that talk's speakers only;
+- rooms and tracks by name within the event.
+
+What the file owns is written when it differs: a talk's title, subtitle, kind,
+abstract, language, recording opt-out, room, track, times, URL and speakers;
+a room's or track's position (file order) and a track's colour; the event's
+name, dates and zone. Slugs, publication and speakers' profiles stay as people
+left them (a blank bio is filled). Nothing is ever deleted.
+
+An import's queries do not grow with the file: each part (rooms, tracks,
+speakers, talks, the talks' speakers) is read once, checked in Python and
+written in bulk by the shared pipeline (``schedule.importing.writer``); the
+event's cached pages are marked stale once, at the end.
+
+- ``places``: rooms and tracks; ``speakers``: people; ``talks``: talks and
+  their speakers.
+"""
+
+from django.db import transaction
+
+from conference.models import Event, Room, Track
+from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
+from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
+from schedule.formats.frab.importer.talks import TalkSync
+from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
+from schedule.importing.clashes import clash_warnings
+from schedule.importing.limits import ImportLimits, read_limited
+from schedule.importing.results import ALL_OUTCOMES, ImportResult
+from schedule.importing.retry import import_with_one_retry
+from schedule.importing.writer import NewSpeakers, event_sync, import_pages_changed
+
+#: What a frab import counts, in the order its summary lists them.
+FRAB_PARTS = dict.fromkeys(("rooms", "tracks", "talks", "speakers"), ALL_OUTCOMES)
+
+__all__ = [
+    "FRAB_PARTS",
+    "TRACK_PALETTE",
+    "frab_import",
+    "speaker_external_id",
+]
+
+
+def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
+    values = {
+        "name": schedule.title,
+        "start_date": dates[0],
+        "end_date": dates[1],
+        "time_zone": zone.key,
+    }
+    # Only what the file says: a file without a venue leaves the event's alone.
+    values |= {name: getattr(schedule, name) for name in ("location", "website")}
+    values = {name: value for name, value in values.items() if value}
+    # Organisers' own edits (publication, tagline, description) are left alone.
+    return event_sync(
+        event=event,
+        event_slug=event_slug,
+        values=values,
+        field_lines=schedule.field_lines | {"location": schedule.line, "website": schedule.line},
+        source=source,
+        limits=limits,
+    )
+
+
+def frab_import(*, path, event_slug, dry_run=False, limits=None):
+    """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
+
+    All or nothing: any problem raises :class:`ImportFileError` (``FILE:LINE: message``)
+    before anything is committed, as does a file past ``limits`` (an
+    :class:`~schedule.importing.limits.ImportLimits`, the defaults if ``None``).
+    A dry run does all the work and rolls it back,
+    so its counts are exact. Nothing is ever deleted: talks, speakers, rooms and
+    tracks missing from the file stay. Two imports of one event at once take
+    turns (see ``import_with_one_retry``).
+    """
+    source = str(path)
+    limits = limits or ImportLimits()
+    data = read_limited(path, limits=limits, source=source)
+    schedule = parse_frab(data, source=source, limits=limits)
+    return import_with_one_retry(
+        lambda: _frab_import_once(
+            schedule=schedule,
+            event_slug=event_slug,
+            dry_run=dry_run,
+            source=source,
+            limits=limits,
+        ),
+        event_slug=event_slug,
+        source=source,
+    )
+
+
+def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(slug=event_slug).first()
+        zone, zone_warnings = schedule_zone(
+            schedule, current=event.tz if event else None, source=source
+        )
+        times, time_warnings = talk_times(schedule, zone, source=source)
+        dates = event_dates(schedule, zone, times, source=source)
+        event, event_outcome = _event_sync(
+            event=event,
+            event_slug=event_slug,
+            schedule=schedule,
+            zone=zone,
+            dates=dates,
+            source=source,
+            limits=limits,
+        )
+        result = ImportResult(
+            event_slug=event_slug,
+            event_outcome=event_outcome,
+            time_zone=zone.key,
+            dry_run=dry_run,
+            parts=FRAB_PARTS,
+            warnings=[
+                f"{source}:{line}: {message}"
+                for line, message in sorted(
+                    [*schedule.warnings, *zone_warnings, *time_warnings], key=lambda w: w[0]
+                )
+            ],
+        )
+        places = {
+            part: places_sync(
+                model=model,
+                part=part,
+                event=event,
+                entries=entries,
+                result=result,
+                source=source,
+                limits=limits,
+            )
+            for part, model, entries in (
+                ("room", Room, schedule.rooms),
+                ("track", Track, schedule.tracks),
+            )
+        }
+        namespace = schedule.acronym or event_slug
+        new_speakers = NewSpeakers(limits=limits)
+        speakers, updated_speakers = speakers_sync(
+            schedule=schedule,
+            namespace=namespace,
+            new_speakers=new_speakers,
+            result=result,
+            source=source,
+        )
+        talks = TalkSync(
+            event=event,
+            schedule=schedule,
+            namespace=namespace,
+            places=places,
+            speakers=speakers,
+            new_speakers=new_speakers,
+            result=result,
+            source=source,
+            limits=limits,
+        )
+        talks.run(times)
+        if result.changed:
+            import_pages_changed(event=event, updated_speakers=updated_speakers)
+        result.warnings.extend(
+            clash_warnings(
+                event=event, source=source, line_of=lambda talk: talks.line_of.get(talk.pk)
+            )
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return result

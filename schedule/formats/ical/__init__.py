@@ -1,0 +1,3 @@
+"""iCalendar: ``parser`` reads a file, ``importer`` writes it, ``exporter`` makes the site's
+calendars.
+"""

@@ -1,0 +1,19 @@
+"""The pipeline every importer (2012 agenda, frab XML, iCalendar) runs, one piece per module.
+
+A format's parser turns a file into plain data; its importer hands the rows
+to this pipeline, which checks them all and writes them in bulk:
+
+- ``errors``: :class:`ImportFileError`, every problem of a file with its ``FILE:LINE``.
+- ``limits``: :class:`ImportLimits` (file size, talks, text length), ``read_limited``, ``excerpt``.
+- ``names``: ``name_key`` (how names are matched), ``UniqueSlugs``, ``tidy_text``.
+- ``zones``: ``zone_named``, the venue's zone by its IANA name.
+- ``results``: :class:`ImportResult` (counts, warnings, ``summary()``) and ``Outcome``.
+- ``writer``: validation in Python (``row_errors``, ``unique_errors``), ``event_sync``,
+  ``NewSpeakers``, ``talks_write`` and the other bulk writes, ``import_pages_changed``.
+- ``clashes``: ``clash_warnings``, the step every import ends with.
+- ``retry``: ``import_with_one_retry``, for two imports creating one event at once.
+
+This package's ``__init__`` imports none of them: the parsers use ``errors``,
+``limits``, ``names`` and ``zones``, which need no database, and importing a
+submodule runs its package's ``__init__`` first.
+"""
