@@ -76,7 +76,7 @@ serve: $(VENV)/.installed-runtime ## Collect static files and serve with gunicor
 	$(BIN)/python -m gunicorn -c deploy/gunicorn.conf.py conference.wsgi:application
 
 clean: ## Remove the virtual environment, database and collected files
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .cache staticfiles .pytest_cache .ruff_cache
 
 .PHONY: backup restore
 

@@ -126,7 +126,15 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Without CACHE_URL the cache is a folder of files that every process of this
+# checkout shares (runserver, gunicorn's workers, manage.py commands), so an
+# edit made by any of them shows on the next request to all; a cache private
+# to each process (locmemcache://) would keep showing pages from before it.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / ".cache" / "pages")
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{CACHE_DIR}")}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # Beyond this many files a third of them are dropped; pages are rendered again.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # Each process also keeps the public pages it served last in its own memory
 # (infrastructure/page_cache/): up to this many bytes, mostly gzipped pages.
 PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 * 1024)

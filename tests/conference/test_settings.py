@@ -48,6 +48,7 @@ def settings_as_seen(**env):
         "'host': s.DATABASES['default'].get('HOST', ''),"
         "'email': s.EMAIL_BACKEND,"
         "'cache': s.CACHES['default']['BACKEND'],"
+        "'cache_location': s.CACHES['default'].get('LOCATION'),"
         "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'tz': s.USE_TZ}))",
         **env,
     )
@@ -63,13 +64,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "started" not in result.stdout
 
 
-def test_defaults_are_sqlite_console_email_and_local_memory_cache():
+def test_defaults_are_sqlite_console_email_and_a_cache_every_process_shares():
     seen = settings_as_seen(DEBUG="true")
 
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["name"] == str(PROJECT / "db.sqlite3")
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
-    assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert seen["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert seen["cache_location"] == str(PROJECT / ".cache" / "pages")
     assert seen["debug"] is True
     assert seen["tz"] is True
 
