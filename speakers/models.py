@@ -4,10 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+from infrastructure.slugs import UniqueSlugs, slug_base
 
 
 class Speaker(models.Model):
@@ -70,18 +70,15 @@ class Speaker(models.Model):
 
     @classmethod
     def unique_slug_for(cls, name, *, exclude_pk=None):
-        """A slug for ``name`` that no other speaker has yet."""
-        base = slugify(name)[:190] or "speaker"
-        taken = set(
+        """A slug for ``name`` that no other speaker has yet, numbered as importers number them."""
+        max_length = cls._meta.get_field("slug").max_length
+        base = slug_base(name, fallback="speaker", max_length=max_length)
+        taken = (
             cls.objects.filter(slug__startswith=base)
             .exclude(pk=exclude_pk)
             .values_list("slug", flat=True)
         )
-        candidate, number = base, 2
-        while candidate in taken:
-            candidate = f"{base}-{number}"
-            number += 1
-        return candidate
+        return UniqueSlugs(taken).make(base, max_length=max_length)
 
 
 class SpeakerLink(models.Model):

@@ -5,7 +5,8 @@ to this pipeline, which checks them all and writes them in bulk:
 
 - ``errors``: :class:`ImportFileError`, every problem of a file with its ``FILE:LINE``.
 - ``limits``: :class:`ImportLimits` (file size, talks, text length), ``read_limited``, ``excerpt``.
-- ``names``: ``name_key`` (how names are matched), ``UniqueSlugs``, ``tidy_text``.
+- ``names``: ``name_key`` (how names are matched) and ``tidy_text``; slugs are
+  numbered by ``infrastructure.slugs.UniqueSlugs``.
 - ``zones``: ``zone_named``, the venue's zone by its IANA name.
 - ``results``: :class:`ImportResult` (counts, warnings, ``summary()``) and ``Outcome``.
 - ``writer``: validation in Python (``row_errors``, ``unique_errors``), ``event_sync``,

@@ -25,9 +25,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from conference.models import Event
 from infrastructure.page_cache import event_pages_changed
+from infrastructure.slugs import UniqueSlugs
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import ImportLimits, column_length, excerpt, length_errors
-from schedule.importing.names import UniqueSlugs
 from schedule.importing.results import Outcome
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
@@ -237,8 +237,8 @@ def event_sync(*, event, event_slug, values, field_lines, source, limits=None):
 class NewSpeakers:
     """Speakers an import creates: their slugs, their checks, and one bulk insert.
 
-    Slugs are numbered as ``Speaker.unique_slug_for`` numbers them, from one
-    read of the slugs taken rather than a query per speaker.
+    Slugs are numbered as ``Speaker.unique_slug_for`` numbers them (both use
+    ``UniqueSlugs``), from one read of the slugs taken rather than a query per speaker.
     """
 
     def __init__(self, *, limits=None):

@@ -14,12 +14,13 @@ from django.db import transaction
 
 from conference.models import Event
 from conference.venue_time import NonexistentTimeError, venue_datetime
+from infrastructure.slugs import UniqueSlugs
 from schedule.clashes import Code
 from schedule.formats.agenda.parser import parse_agenda
 from schedule.importing.clashes import clash_warnings
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import ImportLimits, column_length, excerpt, read_limited
-from schedule.importing.names import UniqueSlugs, name_key
+from schedule.importing.names import name_key
 from schedule.importing.results import ALL_OUTCOMES, ImportResult, Outcome
 from schedule.importing.retry import import_with_one_retry
 from schedule.importing.writer import (

@@ -1,9 +1,10 @@
 """The rooms and tracks of a frab import: matched by name within the event, ordered as the file."""
 
 from conference.models import Track
+from infrastructure.slugs import UniqueSlugs
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import column_length, excerpt
-from schedule.importing.names import UniqueSlugs, name_key
+from schedule.importing.names import name_key
 from schedule.importing.results import Outcome
 from schedule.importing.writer import (
     bulk_update_changed,

@@ -1,9 +1,10 @@
 """The talks of a frab import and their speakers: all checked first, then written in bulk."""
 
+from infrastructure.slugs import UniqueSlugs
 from schedule.formats.frab.importer.speakers import speaker_external_id
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import column_length, excerpt
-from schedule.importing.names import UniqueSlugs, name_key
+from schedule.importing.names import name_key
 from schedule.importing.results import Outcome
 from schedule.importing.writer import (
     row_errors,

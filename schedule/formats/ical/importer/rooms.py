@@ -3,10 +3,11 @@
 from django.utils.text import slugify
 
 from conference.models import Room
+from infrastructure.slugs import UniqueSlugs
 from schedule.formats.ical.parser import location_rooms
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import excerpt
-from schedule.importing.names import UniqueSlugs, name_key
+from schedule.importing.names import name_key
 from schedule.importing.writer import (
     row_errors,
 )

@@ -1,9 +1,10 @@
 """The talks of an iCalendar import, keyed on their UID: all checked, then written in bulk."""
 
+from infrastructure.slugs import UniqueSlugs
 from schedule.importing.clashes import clash_warnings
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import column_length
-from schedule.importing.names import UniqueSlugs, name_key
+from schedule.importing.names import name_key
 from schedule.importing.writer import (
     constraint_message,
     row_errors,

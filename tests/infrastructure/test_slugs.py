@@ -1,8 +1,10 @@
-"""Tests of what the importers share in ``schedule.importing.names``: unique slugs."""
+"""Tests of ``infrastructure.slugs``: the one way importers, the admin and backups number slugs."""
 
 import pytest
 
-from schedule.importing.names import UniqueSlugs
+from infrastructure.slugs import UniqueSlugs
+from speakers.models import Speaker
+from tests.factories import SpeakerFactory
 
 
 def slugs_searched_from_two(taken, bases, *, max_length=None):
@@ -45,3 +47,12 @@ def test_unique_slugs_of_one_title_ten_thousand_times_are_numbered_in_order():
 
     assert made[:3] == ["coffee-break", "coffee-break-2", "coffee-break-3"]
     assert made[-1] == "coffee-break-10000"
+
+
+@pytest.mark.django_db
+def test_a_speakers_slug_is_numbered_as_the_importers_number_them():
+    SpeakerFactory(name="Ada Lovelace", slug="ada-lovelace")
+    SpeakerFactory(name="Ada Lovelace", slug="ada-lovelace-2")
+
+    assert Speaker.unique_slug_for("Ada Lovelace") == "ada-lovelace-3"
+    assert Speaker.unique_slug_for("  --- ") == "speaker"
