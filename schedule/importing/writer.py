@@ -308,6 +308,26 @@ class NewSpeakers:
         self.rows = []
 
 
+def talks_write_checked(*, new, changes, links, taken, errors, source):
+    """``talks_write`` once the batch is whole: no new talk takes a stored or earlier external id.
+
+    ``taken`` are the stored talks by external id; ``errors`` are those the rows
+    already gave. Any error refuses the whole file, with its ``FILE:LINE``.
+    """
+    errors = [
+        *errors,
+        *unique_errors(
+            new,
+            field="external_id",
+            taken=taken,
+            message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+        ),
+    ]
+    if errors:
+        raise ImportFileError(errors, source)
+    talks_write(new=new, changes=changes, links=links)
+
+
 def talks_write(*, new, changes, links):
     """Insert the ``new`` talks, update the ``changes``, set each talk's speakers (``links``).
 

@@ -25,13 +25,11 @@ from schedule.importing.results import ALL_OUTCOMES, ImportResult, Outcome
 from schedule.importing.retry import import_with_one_retry
 from schedule.importing.writer import (
     NewSpeakers,
-    constraint_message,
     event_sync,
     import_pages_changed,
     row_errors,
     speakers_update,
-    talks_write,
-    unique_errors,
+    talks_write_checked,
 )
 from schedule.importing.zones import unknown_zone_message, zone_named
 from schedule.models import Talk
@@ -279,15 +277,9 @@ def _talks_sync(*, event, agenda, times, speakers, result, source, limits):
             result.talks_updated += 1
         links.append((talk, chosen, current_links))
     # The parser refuses an external id used twice, and existing talks are matched on theirs.
-    errors += unique_errors(
-        new,
-        field="external_id",
-        taken=by_external_id,
-        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    talks_write_checked(
+        new=new, changes=changes, links=links, taken=by_external_id, errors=errors, source=source
     )
-    if errors:
-        raise ImportFileError(errors, source)
-    talks_write(new=new, changes=changes, links=links)
 
 
 def _clash_warnings(*, event, agenda, source):

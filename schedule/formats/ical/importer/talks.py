@@ -2,14 +2,11 @@
 
 from infrastructure.slugs import UniqueSlugs
 from schedule.importing.clashes import clash_warnings
-from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import column_length
 from schedule.importing.names import name_key
 from schedule.importing.writer import (
-    constraint_message,
     row_errors,
-    talks_write,
-    unique_errors,
+    talks_write_checked,
 )
 from schedule.models import Talk
 
@@ -84,15 +81,9 @@ def talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, li
         links.append((talk, chosen, current_links))
     # Talks are matched on their external id, so a new one can only take that of an
     # earlier row of the file (a UID spelling the digest of another, too long, UID).
-    errors += unique_errors(
-        new,
-        field="external_id",
-        taken=existing,
-        message=constraint_message(Talk, "talk_external_id_unique_per_event"),
+    talks_write_checked(
+        new=new, changes=changes, links=links, taken=existing, errors=errors, source=source
     )
-    if errors:
-        raise ImportFileError(errors, source)
-    talks_write(new=new, changes=changes, links=links)
 
 
 def talk_clash_warnings(*, event, calendar, source):
