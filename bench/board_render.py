@@ -1,6 +1,7 @@
 """How long the admin's schedule board takes to draw, for 10 and for 30 rooms.
 
     DEBUG=false SECRET_KEY=x .venv/bin/python bench/board_render.py [--runs 5] [--profile]
+        [--browser]
 
 The board of an event's first day is fetched through Django's test client
 as a superuser (the whole middleware stack, as a request would go), once to
@@ -10,6 +11,14 @@ day). The table gives the median and slowest time, the median CPU time of
 this process (steadier than the clock on a busy machine), the size of the
 HTML and the number of queries, and the 30-room board's time and queries as
 a multiple of the 10-room one's: the queries should not grow with the rooms.
+
+``--browser`` also loads both boards in Chromium (Playwright and the
+system's Chromium, as the browser tests use), from a server on a free local
+port, ``--runs`` times after one warm-up: the time from the navigation's start
+to the first frame drawn after the page's ``load`` event, when an organiser
+can start dragging. The table gives its median, with the page's element count
+(what the browser lays out), when the HTML had arrived (the server's part),
+the browser's own part (ready less HTML) and the ratio of the two boards.
 
 Unless ``DATABASE_URL`` says otherwise the script keeps its own SQLite file
 in the system's temporary directory, migrates it and generates the events
@@ -120,10 +129,124 @@ def _print_table(rows, runs):
     )
 
 
+class _QuietHandler:
+    """wsgiref's request handler without its line per request."""
+
+    @staticmethod
+    def make():
+        from wsgiref.simple_server import WSGIRequestHandler
+
+        class Handler(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+def _serve_in_thread():
+    """A threaded local server of the site and its static files; its base URL."""
+    import socketserver
+    import threading
+    from wsgiref.simple_server import WSGIServer, make_server
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class ThreadedServer(socketserver.ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    server = make_server(
+        "127.0.0.1",
+        0,
+        StaticFilesHandler(get_wsgi_application()),
+        server_class=ThreadedServer,
+        handler_class=_QuietHandler.make(),
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+# Resolves once the first frame after the load event is drawn: when the board can be used.
+_READY = """() => new Promise((resolve) => {
+  const done = () => requestAnimationFrame(() => setTimeout(() => resolve({
+    ready: performance.now(),
+    load: performance.getEntriesByType("navigation")[0].loadEventEnd,
+    response: performance.getEntriesByType("navigation")[0].responseEnd,
+    elements: document.getElementsByTagName("*").length,
+  })));
+  if (document.readyState === "complete") { done(); } else { addEventListener("load", done); }
+})"""
+
+
+def _browser_rows(client, paths, runs):
+    from django.conf import settings
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(PROJECT_ROOT / "tests" / "browser"))
+    from conftest import CHROMIUM_FLAGS, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        raise SystemExit("--browser needs Chromium (Debian's 'chromium' package).")
+    base_url, server = _serve_in_thread()
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    rows = []
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+        )
+        for path in paths:
+            timings, loads, responses = [], [], []
+            for run in range(runs + 1):
+                page = context.new_page()
+                page.goto(base_url + path, wait_until="commit")
+                measured = page.evaluate(_READY)
+                page.close()
+                if run:  # the first fills the browser's cache of the static files
+                    timings.append(measured["ready"])
+                    loads.append(measured["load"])
+                    responses.append(measured["response"])
+            rows.append(
+                {
+                    "ready": statistics.median(timings),
+                    "slowest": max(timings),
+                    "load": statistics.median(loads),
+                    "response": statistics.median(responses),
+                    "elements": measured["elements"],
+                }
+            )
+        browser.close()
+    server.shutdown()
+    return rows
+
+
+def _print_browser_table(rows, runs):
+    header = (
+        f"{'rooms':>5} {'elements':>8} {'HTML ms':>7} {'load ms':>7} "
+        f"{'ready ms':>8} {'max ms':>7} {'browser ms':>10}"
+    )
+    print(f"\nThe board in Chromium at 1280×800, median of {runs} after one warm-up:")
+    print(header)
+    print("-" * len(header))
+    for (_, rooms), row in zip(SIZES, rows, strict=True):
+        print(
+            f"{rooms:>5} {row['elements']:>8} {row['response']:>7.0f} {row['load']:>7.0f} "
+            f"{row['ready']:>8.0f} {row['slowest']:>7.0f} {row['ready'] - row['response']:>10.0f}"
+        )
+    small, large = rows
+    print(f"30 rooms / 10 rooms: {large['ready'] / small['ready']:.2f}× the time to ready.")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="cProfile the 30-room board.")
+    parser.add_argument("--browser", action="store_true", help="Also load both in Chromium.")
     options = parser.parse_args(argv)
 
     _set_up_django()
@@ -141,7 +264,7 @@ def main(argv=None):
     ]
     # The test client's host and plain HTTP, and static URLs without collectstatic's manifest.
     with override_settings(
-        ALLOWED_HOSTS=["testserver"],
+        ALLOWED_HOSTS=["testserver", "127.0.0.1"],
         SECURE_SSL_REDIRECT=False,
         STORAGES={
             **settings.STORAGES,
@@ -152,6 +275,8 @@ def main(argv=None):
         client.force_login(_organiser())
         rows = [_measure(client, path, options.runs) for path in paths]
         _print_table(rows, options.runs)
+        if options.browser:
+            _print_browser_table(_browser_rows(client, paths, options.runs), options.runs)
         if options.profile:
             profiler = cProfile.Profile()
             profiler.enable()

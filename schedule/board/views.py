@@ -95,6 +95,14 @@ def _report(request, result, *, done, refused):
     return result.saved
 
 
+def _card_to_move(board, value):
+    """The card that the board's ``?move=`` names, to open the "Move" form on; None if none."""
+    if not value or not value.isdecimal():
+        return None
+    cards = board.cards + board.unscheduled + board.elsewhere
+    return next((card for card in cards if card.talk.pk == int(value)), None)
+
+
 def board_start(request, event_id, *, admin_site):
     event = get_object_or_404(Event, pk=event_id)
     return redirect(_board_url(admin_site, event, _first_day(event)))
@@ -120,6 +128,7 @@ def board_day(request, event_id, day, *, admin_site):
         "swap_url": reverse(f"{admin_site.name}:schedule_board_swap", args=[event.pk]),
         "talks_url": reverse(f"{admin_site.name}:schedule_talk_changelist"),
         "retry": _retry(request.GET, event, admin_site),
+        "moving": _card_to_move(board, request.GET.get("move")),
     }
     return TemplateResponse(request, "admin/schedule/board.html", context)
 

@@ -1,9 +1,9 @@
 """The board's repeated markup, built once per page in Python.
 
-A board of 30 rooms has some 1,500 empty cells and, on each of its hundreds
-of cards, a "Move" form listing every room and day; drawn by the template
-language these took most of the page's time. The options are built once
-per board and each card only marks its own choice.
+A board of 30 rooms has some 1,500 empty cells; drawn by the template
+language they took most of the page's time. The "Move" form lists every
+room and day once per page (not once per card: those lists were half of the
+elements a browser had to lay out), marking the chosen talk's own.
 """
 
 from django import template
@@ -53,7 +53,7 @@ def board_cells(board):
 
 @register.simple_tag
 def board_room_options(board, room_id):
-    """The rooms of a card's "Move" form, the card's own selected."""
+    """The rooms of the "Move" form, the chosen talk's own selected."""
     pairs = _cached(
         board, "_room_pairs", lambda: [(room.pk, escape(room.name)) for room in board.rooms]
     )
@@ -62,11 +62,11 @@ def board_room_options(board, room_id):
 
 @register.simple_tag
 def board_day_options(board, card):
-    """The days of a card's "Move" form: the talk's own, or the board's for an unscheduled one."""
+    """The days of the "Move" form: the talk's own, or the board's when unscheduled or none."""
     pairs = _cached(
         board,
         "_day_pairs",
         lambda: [(f"{link.date:%Y-%m-%d}", f"{link.date:%a %-d %b}") for link in board.days],
     )
-    day = card.start.date() if card.start else board.day
+    day = card.start.date() if card and card.start else board.day
     return _options(pairs, f"{day:%Y-%m-%d}")

@@ -1,6 +1,6 @@
 // Dragging talks on the schedule board, with pointer events: a mouse, a pen
 // or a finger. A drop fills in one of the page's hidden forms and submits
-// it, as the card's own "Move" form would: the server checks the change and
+// it, as the board's "Move" form would: the server checks the change and
 // redirects back to the board, so the page only ever shows what the
 // database holds. While dragging, the card follows the pointer; it is never
 // moved in the page's structure.
@@ -15,9 +15,9 @@
   }
   var TARGETS = "[data-talk], [data-drop-cell], [data-drop-unscheduled]";
   // Presses on these keep their own meaning: opening the "Move" form or the
-  // warnings, choosing in the form. The title's link is a handle too (on a
+  // warnings. The title's link is a handle too (on a
   // small card it is most of it); a click on it that does not move follows it.
-  var OWN_CONTROLS = "button, input, select, textarea, label, summary, details[open]";
+  var OWN_CONTROLS = "button, input, select, textarea, label, summary, details[open], .board-move-link";
   // How far the pointer goes before a press becomes a drag, in CSS pixels.
   var THRESHOLD = 6;
   // Near an edge of the board's scrolling area, a drag scrolls it, this many pixels a move.
@@ -192,6 +192,42 @@
       finish();
     }
   });
+
+  // A card's "Move…" link opens the board's one "Move" form as a dialog,
+  // filled in for that card; without a dialog the link reloads the page with it.
+  var moveDialog = document.getElementById("board-move");
+  if (moveDialog && moveDialog.showModal) {
+    var dialogForm = moveDialog.querySelector("form");
+    board.addEventListener("click", function (event) {
+      var link = event.target.closest(".board-move-link");
+      if (!link || event.defaultPrevented) {
+        return;
+      }
+      event.preventDefault();
+      var card = link.closest("[data-talk]");
+      var fields = dialogForm.elements;
+      fields.talk.value = card.dataset.talk;
+      fields.seen_updated.value = card.dataset.stamp;
+      fields.room.value = card.dataset.room;
+      fields.day.value = card.dataset.day || fields.board_day.value;
+      fields.start.value = card.dataset.start;
+      moveDialog.querySelector("[data-move-title]").textContent = "“" + card.dataset.title + "”";
+      if (moveDialog.open) {
+        moveDialog.close();
+      }
+      moveDialog.showModal();
+      fields.room.focus();
+    });
+    moveDialog.querySelector("[data-move-cancel]").addEventListener("click", function (event) {
+      if (moveDialog.matches(":modal")) {
+        event.preventDefault();
+        moveDialog.close();
+      }
+    });
+    dialogForm.addEventListener("submit", function () {
+      board.classList.add("is-saving");
+    });
+  }
 
   document.addEventListener("keydown", function (event) {
     if (drag && event.key === "Escape") {

@@ -177,12 +177,52 @@ def test_a_click_on_a_card_without_moving_is_not_a_drag(page, organiser, board):
     open_board(page, board["event"])
     virtio = board["virtio"]
 
-    page.locator(f"#talk-{virtio.pk} .board-move summary").click()
-    expect(page.locator(f"#talk-{virtio.pk} .board-move form")).to_be_visible()
     page.locator(f"#talk-{virtio.pk} .board-card-title a").click()
 
     page.wait_for_url(f"**/admin/schedule/talk/{virtio.pk}/change/")
     assert place(virtio)[0] == "Lab"
+    assert page.console_errors == []
+
+
+def test_move_link_opens_the_one_move_form_filled_in_for_that_talk(page, organiser, board):
+    open_board(page, board["event"])
+    virtio = board["virtio"]
+    dialog = page.get_by_role("dialog", name="Move “Virtio status”")
+    expect(dialog).to_be_hidden()
+
+    page.locator(f"#talk-{virtio.pk}").get_by_role("link", name="Move…").click()
+
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Room")).to_have_value(str(board["lab"].pk))
+    expect(dialog.get_by_label("Day")).to_have_value("2012-11-07")
+    expect(dialog.get_by_label("Start")).to_have_value("09:00")
+    expect(dialog.get_by_label("Room")).to_be_focused()
+    dialog.get_by_label("Room").select_option("Hall")
+    dialog.get_by_label("Start").fill("11:30")
+    dialog.get_by_role("button", name="Move").click()
+
+    expect(page.locator(".messagelist")).to_have_text(
+        "Moved “Virtio status” to Hall, Wed 7 Nov 11:30–12:00 CET."
+    )
+    assert place(virtio) == (
+        "Hall",
+        datetime.datetime(2012, 11, 7, 10, 30, tzinfo=UTC),
+        datetime.datetime(2012, 11, 7, 11, 0, tzinfo=UTC),
+    )
+    assert page.console_errors == []
+
+
+def test_move_form_cancel_closes_it_and_moves_nothing(page, organiser, board):
+    open_board(page, board["event"])
+    keynote = board["keynote"]
+
+    page.locator(f"#talk-{keynote.pk}").get_by_role("link", name="Move…").click()
+    dialog = page.get_by_role("dialog", name="Move “Keynote”")
+    expect(dialog.get_by_label("Room")).to_have_value(str(board["hall"].pk))
+    dialog.get_by_role("link", name="Cancel").click()
+
+    expect(dialog).to_be_hidden()
+    assert place(keynote)[0] == "Hall"
     assert page.console_errors == []
 
 

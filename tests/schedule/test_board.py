@@ -206,6 +206,53 @@ def test_board_lists_unscheduled_talks_on_the_side(organiser_client, event, room
     assert "Scheduled</a></h3>" not in side
 
 
+def move_dialog_html(content):
+    return re.search(r'<dialog id="board-move".*?</dialog>', content, re.S).group(0)
+
+
+def test_board_has_one_move_form_and_each_card_a_link_to_it(organiser_client, event, rooms):
+    talks = [talk_at(event, f"Talk {hour}", rooms["A"], 7, hour, 0) for hour in (9, 10, 11)]
+
+    content = organiser_client.get(board_url(event)).content.decode()
+
+    # The room and day lists are on the page once, not once per card.
+    assert content.count('<select name="room">') == 1
+    dialog = move_dialog_html(content)
+    assert " open" not in dialog.split(">")[0]
+    for talk in talks:
+        card = card_html(content, talk)
+        assert f'href="?move={talk.pk}#board-move"' in card
+        assert "<select" not in card
+        assert f'data-room="{rooms["A"].pk}"' in card
+
+
+def test_move_link_without_javascript_opens_the_form_filled_in_for_that_talk(
+    organiser_client, event, rooms
+):
+    talk = talk_at(event, "Virtio <status>", rooms["B"], 8, 11, 15)
+
+    content = organiser_client.get(board_url(event, "2012-11-08") + f"?move={talk.pk}").content
+    dialog = move_dialog_html(content.decode())
+
+    assert dialog.startswith('<dialog id="board-move" class="board-move-dialog"')
+    assert " open>" in dialog.split("\n")[0]
+    assert "Move <span data-move-title>“Virtio &lt;status&gt;”</span>" in dialog
+    assert f'name="talk" value="{talk.pk}"' in dialog
+    assert f'name="seen_updated" value="{talk.updated.isoformat()}"' in dialog
+    assert f'<option value="{rooms["B"].pk}" selected>Room B</option>' in dialog
+    assert '<option value="2012-11-08" selected>' in dialog
+    assert 'name="start" value="11:15"' in dialog
+
+
+@pytest.mark.parametrize("value", ["nonsense", "999999", ""])
+def test_move_link_to_a_talk_not_on_the_board_opens_no_form(organiser_client, event, rooms, value):
+    talk_at(event, "Virtio status", rooms["A"], 7, 9, 0)
+
+    content = organiser_client.get(board_url(event) + f"?move={value}").content.decode()
+
+    assert " open>" not in move_dialog_html(content).split("\n")[0]
+
+
 def test_board_marks_both_clashing_cards_with_the_error_and_warnings(
     organiser_client, event, rooms
 ):
