@@ -19,6 +19,11 @@ SUMMARY_UNCHANGED = (
     "Event kvm-forum-2012: unchanged. Talks: 0 created, 0 updated, 34 unchanged. "
     "Speakers: 0 created, 0 updated, 30 unchanged."
 )
+# The report's last line for the 2012 file, whose 34 zone warnings print as one line.
+IMPORTED = (
+    "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
+    "(run with -v 2 to see each)."
+)
 # The options that import the agenda as a new event.
 NEW_KVM_FORUM = ("--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
 
@@ -48,7 +53,7 @@ def broken_agenda_messages(path):
 def test_import_agenda_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM)
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     # The export gives summer time for every talk of a November event: one line says so.
     assert stderr.splitlines() == [
         f"{AGENDA}:17: 34 talks give a zone abbreviation that Europe/Madrid is not on then "
@@ -62,7 +67,10 @@ def test_import_agenda_prints_summary_and_warnings(run_command):
 def test_import_agenda_lists_each_zone_warning_at_verbosity_2(run_command):
     stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "-v", "2")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"{SUMMARY_CREATED}\n"
+        "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings (see above).\n"
+    )
     warnings = stderr.splitlines()
     assert len(warnings) == 34
     assert warnings[0] == (
@@ -93,14 +101,21 @@ def test_import_agenda_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_agenda", str(AGENDA), "--event", "kvm-forum-2012")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: kvm-forum-2012 already had the file's 34 talks, "
+        "30 speakers; 34 warnings (run with -v 2 to see each).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_agenda_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        "Dry run: would import 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
+        "(run with -v 2 to see each).\n"
+    )
     assert Event.objects.count() == 0
 
 
@@ -145,6 +160,9 @@ def test_import_agenda_without_zone_for_a_new_event_fails():
 
     assert caught.value.returncode == 1
     assert stderr.getvalue() == f"{AGENDA}: no time zone: pass --timezone, e.g. Europe/Madrid\n"
+    assert str(caught.value) == (
+        f"{AGENDA}: 1 problem; nothing was imported. Run again with --timezone to let it through."
+    )
 
 
 @pytest.mark.django_db

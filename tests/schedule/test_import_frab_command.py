@@ -22,6 +22,11 @@ SUMMARY_UNCHANGED = (
     "Tracks: 0 created, 0 updated, 7 unchanged. Talks: 0 created, 0 updated, 215 unchanged. "
     "Speakers: 0 created, 0 updated, 263 unchanged."
 )
+# The hub's file has no warning; its schedule has six clashes, which are reported.
+IMPORTED = (
+    "Imported 215 talks, 14 rooms, 7 tracks, 263 speakers into 39c3 with no warnings "
+    "and 6 clashes in the schedule (see above)."
+)
 BROKEN_MESSAGES = [
     f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
     "HH:MM:SS",
@@ -46,7 +51,7 @@ def failure(*args):
 def test_import_frab_prints_the_summary_and_the_clashes(run_command):
     stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     warnings = stderr.splitlines()
     assert len(warnings) == 6
     assert warnings[0] == (
@@ -63,14 +68,20 @@ def test_import_frab_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: 39c3 already had the file's 215 talks, 14 rooms, "
+        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_frab_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        f"Dry run: would import{IMPORTED.removeprefix('Imported')}\n"
+    )
     assert Event.objects.count() == 0
 
 

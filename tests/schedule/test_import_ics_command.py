@@ -20,6 +20,9 @@ SUMMARY_UNCHANGED = (
     "Event small-conf (Europe/Brussels): unchanged. Talks: 0 created, 0 updated, 3 unchanged, "
     "1 skipped. Rooms: 0 created, 2 unchanged. Speakers: 0 created, 2 unchanged."
 )
+IMPORTED = (
+    "Imported 3 talks (1 skipped), 2 rooms, 2 speakers into small-conf with 1 warning (see above)."
+)
 SKIPPED_WARNING = (
     f'{SMALL_CONF}:57: event "Social day" lasts whole days (DTSTART is a date), so it is not '
     "a talk; skipped"
@@ -37,7 +40,7 @@ BROKEN_MESSAGES = [
 def test_import_ics_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     assert stderr == f"{SKIPPED_WARNING}\n"
     assert Talk.objects.filter(event__slug="small-conf").count() == 3
 
@@ -48,14 +51,20 @@ def test_import_ics_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: small-conf already had the file's 3 talks "
+        "(1 skipped), 2 rooms, 2 speakers; 1 warning (see above).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_ics_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        f"Dry run: would import{IMPORTED.removeprefix('Imported')}\n"
+    )
     assert Event.objects.count() == 0
 
 
@@ -65,7 +74,7 @@ def test_import_ics_timezone_option_wins_over_the_file(run_command):
         "import_ics", str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris"
     )
 
-    assert stdout == f"{SUMMARY_CREATED}\n".replace("Europe/Brussels", "Europe/Paris")
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n".replace("Europe/Brussels", "Europe/Paris")
     assert Event.objects.get().time_zone == "Europe/Paris"
 
 
