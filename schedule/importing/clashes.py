@@ -29,3 +29,13 @@ def clash_warnings(*, event, source, line_of, skip=()):
         where = f"{source}:{line}" if line else source
         warnings.append(f"{where}: clash: {problem.message}")
     return warnings
+
+
+def add_clash_warnings(result, warnings):
+    """Report ``warnings`` of :func:`clash_warnings` in ``result`` as about the schedule.
+
+    They say what the schedule looks like after the import, not what the
+    file says: reported, but never a reason for ``--strict`` to refuse it.
+    """
+    more = len(warnings) > MAX_CLASH_WARNINGS
+    result.add_schedule_warnings(warnings, clashes=len(warnings) - more, more=more)

@@ -20,7 +20,7 @@ from django.db.models import CharField, TextField
 # The longest Markdown text (an abstract, a bio, a description) an import takes by
 # default: the forms' limit, so that what an import brings in can be edited and saved.
 from infrastructure.rich_text import MARKDOWN_MAX_LENGTH
-from schedule.importing.errors import ImportFileError
+from schedule.importing.errors import ImportFileError, let_through_by
 
 # Far-off years are typing errors, and near datetime's limits the arithmetic on
 # zones' offsets would overflow (9999-12-31 23:00 in Los Angeles is in year 10000 UTC).
@@ -75,9 +75,11 @@ def file_size_message(size, *, limits):
     """A message when a file of ``size`` bytes is larger than ``limits`` allow, else ``None``."""
     if size <= limits.max_file_size:
         return None
-    return (
+    option = LIMIT_OPTIONS["max_file_size"]
+    return let_through_by(
+        option,
         f"the file is {size:,} bytes; at most {limits.max_file_size:,} are allowed "
-        f"(use {LIMIT_OPTIONS['max_file_size']} to raise it)"
+        f"(use {option} to raise it)",
     )
 
 
@@ -105,9 +107,11 @@ def read_limited(path, *, limits, source):
 
 def too_many_talks_message(limits):
     """What an importer says at the first talk past ``limits.max_talks``, with its line."""
-    return (
+    option = LIMIT_OPTIONS["max_talks"]
+    return let_through_by(
+        option,
         f"the file has more than {limits.max_talks:,} talks, the most allowed "
-        f"(use {LIMIT_OPTIONS['max_talks']} to raise it)"
+        f"(use {option} to raise it)",
     )
 
 
@@ -130,7 +134,10 @@ def length_errors(instance, *, what, field_lines, default_line, limits):
         if not isinstance(value, str) or len(value) <= limit:
             continue
         message = f"{what}: {field.name} is {len(value):,} characters long; at most {limit:,}"
-        message += f" are allowed (use {option} to raise it)" if option else " fit"
+        if option:
+            message = let_through_by(option, f"{message} are allowed (use {option} to raise it)")
+        else:
+            message += " fit"
         errors.append((field_lines.get(field.name, default_line), message))
         fields.append(field.name)
     return errors, fields

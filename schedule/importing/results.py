@@ -22,6 +22,14 @@ class ImportResult:
     ``grouped_warnings`` maps a one-line summary to warnings of one kind that
     are also in ``warnings``: a command prints the summary instead of them
     unless asked for detail.
+
+    A warning says the file was readable and the importer settled something
+    (a zone, a skipped event, a person matched by name): every warning a
+    parser or importer adds to ``warnings`` is about the file, and
+    ``--strict`` refuses the file for it. The schedule's clashes after the
+    import are warnings too, but about the schedule, not the file: they are
+    also in ``schedule_warnings`` (``add_schedule_warnings``), are reported,
+    and refuse nothing.
     """
 
     event_slug: str
@@ -44,6 +52,23 @@ class ImportResult:
     speakers_unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
     grouped_warnings: dict[str, list[str]] = field(default_factory=dict)
+    schedule_warnings: list[str] = field(default_factory=list)
+    #: The clashes ``schedule_warnings`` list, and whether the schedule has more.
+    clashes: int = 0
+    more_clashes: bool = False
+
+    def add_schedule_warnings(self, warnings, *, clashes, more=False):
+        """Report ``warnings`` about the schedule after the import: ``clashes`` of them, or more."""
+        self.warnings.extend(warnings)
+        self.schedule_warnings.extend(warnings)
+        self.clashes += clashes
+        self.more_clashes = self.more_clashes or more
+
+    @property
+    def file_warnings(self):
+        """The warnings about the file (all but the schedule's): what ``--strict`` refuses."""
+        about_schedule = set(self.schedule_warnings)
+        return [warning for warning in self.warnings if warning not in about_schedule]
 
     def count(self, part, outcome):
         name = f"{part}_{outcome}"
@@ -84,3 +109,60 @@ class ImportResult:
                 said.add(summary)
                 printed.append(summary)
         return printed
+
+    def closing_line(self, *, detail):
+        """The report's last line: what was imported, into which event, with how many warnings.
+
+        ``detail`` is whether every warning was printed (``-v 2``); when some
+        were printed as one line for a group, the line says how to see each.
+        """
+        told = f"{self._counts_told()} into {self.event_slug}"
+        warnings = f"{self._warnings_told()}{self._where_to_see_them(detail=detail)}"
+        if self.dry_run:
+            return f"Dry run: would import {told} with {warnings}."
+        if not self.changed:
+            return (
+                f"Nothing changed: {self.event_slug} already had the file's "
+                f"{self._counts_told()}; {warnings}."
+            )
+        return f"Imported {told} with {warnings}."
+
+    def _counts_told(self):
+        """``34 talks (1 skipped), 2 rooms, 30 speakers``: what the file brought, part by part.
+
+        Talks come first, then the other parts in the summary's order; a part
+        of which the file had none is left out, unless it is the talks.
+        """
+        told = []
+        for part in sorted(self.parts, key=lambda part: part != "talks"):
+            count = sum(getattr(self, f"{part}_{outcome}") for outcome in ALL_OUTCOMES)
+            if count or part == "talks":
+                text = _counted(count, part.removesuffix("s"))
+                if part == "talks" and self.talks_skipped:
+                    text += f" ({self.talks_skipped} skipped)"
+                told.append(text)
+        return ", ".join(told)
+
+    def _warnings_told(self):
+        warnings = len(self.file_warnings)
+        told = _counted(warnings, "warning") if warnings else "no warnings"
+        if self.clashes or self.more_clashes:
+            clashes = (
+                f"more than {self.clashes} clashes"
+                if self.more_clashes
+                else _counted(self.clashes, "clash", plural="clashes")
+            )
+            told += f" and {clashes} in the schedule"
+        return told
+
+    def _where_to_see_them(self, *, detail):
+        if not self.warnings:
+            return ""
+        if not detail and any(len(group) > 1 for group in self.grouped_warnings.values()):
+            return " (run with -v 2 to see each)"
+        return " (see above)"
+
+
+def _counted(number, thing, *, plural=None):
+    """``1 talk``, ``34 talks``."""
+    return f"{number:,} {thing if number == 1 else plural or thing + 's'}"

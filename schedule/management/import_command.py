@@ -1,11 +1,17 @@
-"""What every importer's command shares: ``FILE --event SLUG [--dry-run]``, the options that
-raise the import's limits, and how it reports.
+"""What every importer's command shares: ``FILE --event SLUG [--dry-run] [--strict]``, the
+options that raise the import's limits, and how it reports.
 
 An importer's service raises an error with ``errors`` and ``messages()``
 (``FILE:LINE: what is wrong``); the command prints each message, exits with
 status 1 and no traceback, and on success prints the warnings and the
 result's ``summary()`` (``write_result``): warnings of one kind that every
-talk repeats are one line unless ``-v 2`` asks for each.
+talk repeats are one line unless ``-v 2`` asks for each. ``--strict`` refuses
+a file with any warning about it (``schedule.importing.strict``).
+
+The report always ends with one line a person can act on: what was imported
+and with how many warnings (``ImportResult.closing_line``), or why nothing
+was, naming the option that would let the file through when one would
+(``refusal_line``).
 """
 
 import argparse
@@ -15,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from infrastructure.command_output import write_result
 from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
+from schedule.importing.strict import WarningsRefused, import_strictly
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -67,6 +74,47 @@ def limits_from_options(options):
     return ImportLimits(**{name: options[name] for name in LIMIT_OPTIONS})
 
 
+def _counted(number, thing):
+    return f"{number:,} {thing}{'s' if number != 1 else ''}"
+
+
+def _listed(options):
+    names = list(options)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def refusal_line(source, error):
+    """The last line when ``error`` refused the file: how many problems, and what would help.
+
+    A problem whose message carries an option (``OptionMessage``: a limit,
+    a missing zone) is one the organiser can let through without editing the
+    file; the line names those options, and says when the rest of the
+    problems still need the file fixed.
+    """
+    count = len(error.errors)
+    line = f"{source}: {_counted(count, 'problem')}; nothing was imported."
+    options = error.options() if hasattr(error, "options") else {}
+    helped = sum(options.values())
+    if not helped:
+        return line
+    if helped == count:
+        it = "it" if count == 1 else "the file"
+        return f"{line} Run again with {_listed(options)} to let {it} through."
+    return (
+        f"{line} {_listed(options)} would let {helped} of them through; "
+        "the others need the file fixed."
+    )
+
+
+def strict_refusal_line(source, refusal):
+    """The last line when ``--strict`` refused a file for its warnings."""
+    return (
+        f"{source}: {_counted(len(refusal.warnings), 'warning')} refused by {refusal.option}; "
+        f"nothing was imported. Run without {refusal.option} to import the file with "
+        f"{'it' if len(refusal.warnings) == 1 else 'them'}."
+    )
+
+
 class ImportCommand(BaseCommand):
     #: The exceptions the service raises for bad input.
     error_types = ()
@@ -90,28 +138,39 @@ class ImportCommand(BaseCommand):
             action="store_true",
             help="Do the whole import, report it, and roll it back.",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help=(
+                "Refuse the file, writing nothing, if the import has any warning about it; "
+                "the schedule's clashes are still only reported."
+            ),
+        )
         add_limit_arguments(parser)
 
     def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
         raise NotImplementedError
 
-    def handle(self, *args, file, event_slug, dry_run, zone=None, **options):
-        try:
-            result = self.run_import(
+    def handle(self, *args, file, event_slug, dry_run, strict=False, zone=None, **options):
+        def attempt():
+            return self.run_import(
                 path=file,
                 event_slug=event_slug,
                 dry_run=dry_run,
                 limits=limits_from_options(options),
                 zone=zone,
             )
+
+        try:
+            result = import_strictly(attempt, source=file) if strict else attempt()
+        except WarningsRefused as refusal:
+            for message in refusal.messages():
+                self.stderr.write(message)
+            raise CommandError(strict_refusal_line(file, refusal), returncode=1) from None
         except self.error_types as error:
             for message in error.messages():
                 self.stderr.write(message)
-            count = len(error.errors)
-            raise CommandError(
-                f"{file}: {count} problem{'s' if count != 1 else ''}; nothing was imported.",
-                returncode=1,
-            ) from None
+            raise CommandError(refusal_line(file, error), returncode=1) from None
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}", returncode=1) from None
 

@@ -411,7 +411,10 @@ def test_two_import_commands_at_once_print_no_traceback():
         "Speakers: 30 created, 0 updated, 0 unchanged.",
         "Event kvm-forum-2012: unchanged. Talks: 0 created, 0 updated, 34 unchanged. "
         "Speakers: 0 created, 0 updated, 30 unchanged.",
-        "Nothing changed.",
+        "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
+        "(run with -v 2 to see each).",
+        "Nothing changed: kvm-forum-2012 already had the file's 34 talks, 30 speakers; "
+        "34 warnings (run with -v 2 to see each).",
     ]
     assert_one_whole_import()
 

@@ -19,6 +19,11 @@ SUMMARY_UNCHANGED = (
     "Event kvm-forum-2012: unchanged. Talks: 0 created, 0 updated, 34 unchanged. "
     "Speakers: 0 created, 0 updated, 30 unchanged."
 )
+# The report's last line for the 2012 file, whose 34 zone warnings print as one line.
+IMPORTED = (
+    "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
+    "(run with -v 2 to see each)."
+)
 # The options that import the agenda as a new event.
 NEW_KVM_FORUM = ("--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
 
@@ -48,7 +53,7 @@ def broken_agenda_messages(path):
 def test_import_agenda_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM)
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     # The export gives summer time for every talk of a November event: one line says so.
     assert stderr.splitlines() == [
         f"{AGENDA}:17: 34 talks give a zone abbreviation that Europe/Madrid is not on then "
@@ -62,7 +67,10 @@ def test_import_agenda_prints_summary_and_warnings(run_command):
 def test_import_agenda_lists_each_zone_warning_at_verbosity_2(run_command):
     stdout, stderr = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "-v", "2")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"{SUMMARY_CREATED}\n"
+        "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings (see above).\n"
+    )
     warnings = stderr.splitlines()
     assert len(warnings) == 34
     assert warnings[0] == (
@@ -93,14 +101,21 @@ def test_import_agenda_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_agenda", str(AGENDA), "--event", "kvm-forum-2012")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: kvm-forum-2012 already had the file's 34 talks, "
+        "30 speakers; 34 warnings (run with -v 2 to see each).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_agenda_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        "Dry run: would import 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
+        "(run with -v 2 to see each).\n"
+    )
     assert Event.objects.count() == 0
 
 
@@ -145,6 +160,9 @@ def test_import_agenda_without_zone_for_a_new_event_fails():
 
     assert caught.value.returncode == 1
     assert stderr.getvalue() == f"{AGENDA}: no time zone: pass --timezone, e.g. Europe/Madrid\n"
+    assert str(caught.value) == (
+        f"{AGENDA}: 1 problem; nothing was imported. Run again with --timezone to let it through."
+    )
 
 
 @pytest.mark.django_db
@@ -181,3 +199,95 @@ def test_import_agenda_exits_with_status_1_and_no_traceback(tmp_path, manage):
         f"CommandError: {path}: 2 problems; nothing was imported.",
     ]
     assert completed.stdout == ""
+
+
+def small_agenda(tmp_path, *, time="9:00 - 9:30", abstract="An abstract.", title="Opening"):
+    """An agenda of one talk: its title on line 5, its time on line 7, its abstract on 9."""
+    rows = ["# Small Conf", "## Location: Barcelona, Spain", "## Date: November 7-9, 2012", ""]
+    rows += [f"## {title}", "### Name: Ada Lovelace", f"### Time: November 7, 2012 {time}", ""]
+    rows += [abstract, ""]
+    path = tmp_path / "agenda.txt"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)], ids=["import", "dry-run"])
+def test_import_agenda_strict_refuses_a_file_with_a_warning(tmp_path, database_rows, dry_run):
+    path = small_agenda(tmp_path, time="9:00 - 9:30 CEST")
+    before = database_rows()
+    stdout, stderr = StringIO(), StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_agenda", str(path), *NEW_KVM_FORUM, "--strict", *dry_run,
+            stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+
+    assert (caught.value.returncode, str(caught.value)) == (
+        1,
+        f"{path}: 1 warning refused by --strict; nothing was imported. Run without --strict "
+        "to import the file with it.",
+    )
+    assert stderr.getvalue().splitlines() == [
+        f'{path}:7: talk "Opening": the file says CEST but Europe/Madrid is on CET then; '
+        "using Europe/Madrid"
+    ]
+    assert stdout.getvalue() == ""
+    assert database_rows() == before
+
+
+def test_import_agenda_strict_refuses_each_of_many_warnings_of_one_kind(database_rows):
+    stderr = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_agenda", str(AGENDA), *NEW_KVM_FORUM, "--strict", stderr=stderr)
+
+    # Errors now: each is printed, none summarised.
+    assert len(stderr.getvalue().splitlines()) == 34
+    assert str(caught.value).startswith(f"{AGENDA}: 34 warnings refused by --strict;")
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_agenda_strict_imports_a_file_without_warnings(tmp_path, run_command):
+    path = small_agenda(tmp_path)
+
+    stdout, stderr = run_command("import_agenda", str(path), *NEW_KVM_FORUM, "--strict")
+
+    assert stdout.splitlines()[-1] == (
+        "Imported 1 talk, 1 speaker into kvm-forum-2012 with no warnings."
+    )
+    assert stderr == ""
+    assert Talk.objects.get().title == "Opening"
+
+
+@pytest.mark.django_db
+def test_import_agenda_refusal_names_the_option_that_lets_the_file_through(tmp_path):
+    path = small_agenda(tmp_path, abstract="A long abstract.")
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_agenda", str(path), *NEW_KVM_FORUM, "--max-text-length", "5", stderr=StringIO()
+        )
+
+    assert str(caught.value) == (
+        f"{path}: 1 problem; nothing was imported. Run again with --max-text-length to let it "
+        "through."
+    )
+
+
+@pytest.mark.django_db
+def test_import_agenda_refusal_says_which_problems_an_option_would_not_help(tmp_path):
+    # No option lengthens a title: its column holds 300 characters.
+    path = small_agenda(tmp_path, abstract="A long abstract.", title="T" * 301)
+    stderr = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_agenda", str(path), *NEW_KVM_FORUM, "--max-text-length", "5", stderr=stderr
+        )
+
+    assert str(caught.value) == (
+        f"{path}: 2 problems; nothing was imported. --max-text-length would let 1 of them "
+        "through; the others need the file fixed."
+    )

@@ -22,6 +22,11 @@ SUMMARY_UNCHANGED = (
     "Tracks: 0 created, 0 updated, 7 unchanged. Talks: 0 created, 0 updated, 215 unchanged. "
     "Speakers: 0 created, 0 updated, 263 unchanged."
 )
+# The hub's file has no warning; its schedule has six clashes, which are reported.
+IMPORTED = (
+    "Imported 215 talks, 14 rooms, 7 tracks, 263 speakers into 39c3 with no warnings "
+    "and 6 clashes in the schedule (see above)."
+)
 BROKEN_MESSAGES = [
     f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
     "HH:MM:SS",
@@ -46,7 +51,7 @@ def failure(*args):
 def test_import_frab_prints_the_summary_and_the_clashes(run_command):
     stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     warnings = stderr.splitlines()
     assert len(warnings) == 6
     assert warnings[0] == (
@@ -63,14 +68,20 @@ def test_import_frab_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: 39c3 already had the file's 215 talks, 14 rooms, "
+        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_frab_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        f"Dry run: would import{IMPORTED.removeprefix('Imported')}\n"
+    )
     assert Event.objects.count() == 0
 
 
@@ -161,3 +172,76 @@ def test_import_frab_exits_with_status_1_and_no_traceback(manage):
     assert laughs.stderr.splitlines()[-1] == (
         f"CommandError: {DATA / 'billion-laughs.xml'}: 1 problem; nothing was imported."
     )
+
+
+def small_frab(tmp_path, *, time_zone_name="<time_zone_name>Europe/Berlin</time_zone_name>"):
+    """One talk of one person with an id; without a zone name (line 3), a warning."""
+    rows = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<schedule><conference><acronym>small</acronym><title>Small Conf</title>",
+        f"<start>2025-03-01</start><end>2025-03-01</end>{time_zone_name}",
+        '</conference><day index="1" date="2025-03-01"><room name="Main Hall">',
+        '<event guid="0b9a3c1e-5d2f-4a6b-8c7d-9e0f1a2b3c4d" id="42">',
+        "<date>2025-03-01T10:00:00+01:00</date><start>10:00</start><duration>00:30</duration>",
+        '<room>Main Hall</room><title>A talk</title><persons><person id="7">Grace Hopper</person>',
+        "</persons></event></room></day></schedule>",
+    ]
+    path = tmp_path / "schedule.xml"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)], ids=["import", "dry-run"])
+def test_import_frab_strict_refuses_a_file_with_a_warning(tmp_path, database_rows, dry_run):
+    path = small_frab(tmp_path, time_zone_name="")
+    before = database_rows()
+
+    error, stdout, stderr = failure(str(path), "--event", "small", "--strict", *dry_run)
+
+    assert (error.returncode, str(error)) == (
+        1,
+        f"{path}: 1 warning refused by --strict; nothing was imported. Run without --strict "
+        "to import the file with it.",
+    )
+    assert stderr.splitlines() == [
+        f"{path}:2: no <time_zone_name>: using Etc/GMT-1, the offset of every <date>; set the "
+        "event's zone to the venue's own for pages in summer and winter time"
+    ]
+    assert stdout == ""
+    assert database_rows() == before
+
+
+@pytest.mark.django_db
+def test_import_frab_strict_imports_a_file_without_warnings(tmp_path, run_command):
+    path = small_frab(tmp_path)
+
+    stdout, stderr = run_command("import_frab", str(path), "--event", "small", "--strict")
+
+    assert stdout.splitlines()[-1] == (
+        "Imported 1 talk, 1 room, 1 speaker into small with no warnings."
+    )
+    assert stderr == ""
+    assert Talk.objects.get().title == "A talk"
+
+
+@pytest.mark.django_db
+def test_import_frab_strict_imports_a_file_whose_schedule_clashes(run_command):
+    # The hub's file has no warning: its six clashes are the schedule's, reported, not refused.
+    stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "--strict")
+
+    assert stdout.splitlines()[-1] == IMPORTED
+    assert len(stderr.splitlines()) == 6
+    assert Talk.objects.filter(event__slug="39c3").count() == 215
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "value"), [("--max-talks", "10"), ("--max-file-size", "1K")], ids=["talks", "size"]
+)
+def test_import_frab_refusal_names_the_option_that_lets_the_file_through(option, value):
+    error, _, _ = failure(str(HUB_39C3), "--event", "39c3", option, value)
+
+    assert str(error) == (
+        f"{HUB_39C3}: 1 problem; nothing was imported. Run again with {option} to let it through."
+    )
+    assert Event.objects.count() == 0

@@ -20,6 +20,9 @@ SUMMARY_UNCHANGED = (
     "Event small-conf (Europe/Brussels): unchanged. Talks: 0 created, 0 updated, 3 unchanged, "
     "1 skipped. Rooms: 0 created, 2 unchanged. Speakers: 0 created, 2 unchanged."
 )
+IMPORTED = (
+    "Imported 3 talks (1 skipped), 2 rooms, 2 speakers into small-conf with 1 warning (see above)."
+)
 SKIPPED_WARNING = (
     f'{SMALL_CONF}:57: event "Social day" lasts whole days (DTSTART is a date), so it is not '
     "a talk; skipped"
@@ -37,7 +40,7 @@ BROKEN_MESSAGES = [
 def test_import_ics_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    assert stdout == f"{SUMMARY_CREATED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
     assert stderr == f"{SKIPPED_WARNING}\n"
     assert Talk.objects.filter(event__slug="small-conf").count() == 3
 
@@ -48,14 +51,20 @@ def test_import_ics_says_nothing_changed_on_a_second_run(run_command):
 
     stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    assert stdout == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+    assert stdout == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: small-conf already had the file's 3 talks "
+        "(1 skipped), 2 rooms, 2 speakers; 1 warning (see above).\n"
+    )
 
 
 @pytest.mark.django_db
 def test_import_ics_dry_run_says_so_and_writes_nothing(run_command):
     stdout, _ = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--dry-run")
 
-    assert stdout == f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+    assert stdout == (
+        f"Dry run: nothing was written.\n{SUMMARY_CREATED}\n"
+        f"Dry run: would import{IMPORTED.removeprefix('Imported')}\n"
+    )
     assert Event.objects.count() == 0
 
 
@@ -65,7 +74,7 @@ def test_import_ics_timezone_option_wins_over_the_file(run_command):
         "import_ics", str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris"
     )
 
-    assert stdout == f"{SUMMARY_CREATED}\n".replace("Europe/Brussels", "Europe/Paris")
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n".replace("Europe/Brussels", "Europe/Paris")
     assert Event.objects.get().time_zone == "Europe/Paris"
 
 
@@ -122,3 +131,82 @@ def test_import_ics_exits_with_status_1_and_no_traceback(manage):
         f"CommandError: {BROKEN}: 3 problems; nothing was imported.",
     ]
     assert completed.stdout == ""
+
+
+def small_calendar(tmp_path, *, zone="X-WR-TIMEZONE:Europe/Brussels"):
+    """One talk, in Brussels unless ``zone`` is empty: then the file names no zone."""
+    rows = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tests//Small//EN", zone, "BEGIN:VEVENT"]
+    rows += ["UID:opening@example.org", "DTSTART:20240301T080000Z", "DTEND:20240301T083000Z"]
+    rows += ["SUMMARY:Opening", "END:VEVENT", "END:VCALENDAR", ""]
+    path = tmp_path / "calendar.ics"
+    path.write_bytes("\r\n".join(row for row in rows if row).encode())
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)], ids=["import", "dry-run"])
+def test_import_ics_strict_refuses_a_file_with_a_warning(database_rows, dry_run):
+    before = database_rows()
+    stdout, stderr = StringIO(), StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "import_ics", str(SMALL_CONF), "--event", "small-conf", "--strict", *dry_run,
+            stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+
+    assert (caught.value.returncode, str(caught.value)) == (
+        1,
+        f"{SMALL_CONF}: 1 warning refused by --strict; nothing was imported. Run without "
+        "--strict to import the file with it.",
+    )
+    assert stderr.getvalue() == f"{SKIPPED_WARNING}\n"
+    assert stdout.getvalue() == ""
+    assert database_rows() == before
+
+
+@pytest.mark.django_db
+def test_import_ics_strict_refusal_leaves_an_imported_event_as_it_was(run_command, database_rows):
+    run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
+    Talk.objects.update(title="Renamed by an organiser")
+    before = database_rows()
+
+    with pytest.raises(CommandError):
+        run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--strict")
+
+    assert database_rows() == before
+
+
+@pytest.mark.django_db
+def test_import_ics_strict_imports_a_file_without_warnings(tmp_path, run_command):
+    path = small_calendar(tmp_path)
+
+    stdout, stderr = run_command("import_ics", str(path), "--event", "small", "--strict")
+
+    assert stdout.splitlines()[-1] == "Imported 1 talk into small with no warnings."
+    assert stderr == ""
+    assert Talk.objects.get().title == "Opening"
+
+
+@pytest.mark.django_db
+def test_import_ics_refusal_names_timezone_for_a_file_without_a_zone(tmp_path):
+    path = small_calendar(tmp_path, zone="")
+    stderr = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ics", str(path), "--event", "small", stderr=stderr)
+
+    assert str(caught.value) == (
+        f"{path}: 1 problem; nothing was imported. Run again with --timezone to let it through."
+    )
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_ics_refusal_names_max_talks(run_command):
+    with pytest.raises(CommandError) as caught:
+        run_command("import_ics", str(SMALL_CONF), "--event", "small-conf", "--max-talks", "2")
+
+    assert str(caught.value) == (
+        f"{SMALL_CONF}: 1 problem; nothing was imported. Run again with --max-talks to let it "
+        "through."
+    )

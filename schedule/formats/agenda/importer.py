@@ -17,8 +17,8 @@ from conference.venue_time import NonexistentTimeError, venue_datetime
 from infrastructure.slugs import UniqueSlugs
 from schedule.clashes import Code
 from schedule.formats.agenda.parser import parse_agenda
-from schedule.importing.clashes import clash_warnings
-from schedule.importing.errors import ImportFileError
+from schedule.importing.clashes import add_clash_warnings, clash_warnings
+from schedule.importing.errors import ImportFileError, let_through_by
 from schedule.importing.limits import ImportLimits, column_length, excerpt, read_limited
 from schedule.importing.names import name_key
 from schedule.importing.results import ALL_OUTCOMES, ImportResult, Outcome
@@ -57,13 +57,16 @@ def _zone_for(zone, event, *, source):
     """The ZoneInfo the import uses: the one asked for, else the event's own."""
     if zone is None:
         if event is None:
-            message = "no time zone: pass --timezone, e.g. Europe/Madrid"
+            message = let_through_by(
+                "--timezone", "no time zone: pass --timezone, e.g. Europe/Madrid"
+            )
             raise ImportFileError([(None, message)], source)
         zone = event.time_zone
     # Checked against the same list as Event.time_zone's choices, so the event validates.
     tz = zone_named(zone)
     if tz is None:
-        raise ImportFileError([(None, unknown_zone_message(zone))], source)
+        message = let_through_by("--timezone", unknown_zone_message(zone))
+        raise ImportFileError([(None, message)], source)
     return tz
 
 
@@ -358,7 +361,7 @@ def _agenda_import_once(*, agenda, event_slug, zone, dry_run, source, limits):
         if result.changed:
             # Bulk writes send no signals: the cached pages are marked stale here.
             import_pages_changed(event=event, updated_speakers=updated_speakers)
-        result.warnings.extend(_clash_warnings(event=event, agenda=agenda, source=source))
+        add_clash_warnings(result, _clash_warnings(event=event, agenda=agenda, source=source))
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -35,7 +35,7 @@ from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
 from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
 from schedule.formats.frab.importer.talks import TalkSync
 from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
-from schedule.importing.clashes import clash_warnings
+from schedule.importing.clashes import add_clash_warnings, clash_warnings
 from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ALL_OUTCOMES, ImportResult
 from schedule.importing.retry import import_with_one_retry
@@ -169,10 +169,11 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
         talks.run(times)
         if result.changed:
             import_pages_changed(event=event, updated_speakers=updated_speakers)
-        result.warnings.extend(
+        add_clash_warnings(
+            result,
             clash_warnings(
                 event=event, source=source, line_of=lambda talk: talks.line_of.get(talk.pk)
-            )
+            ),
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -38,6 +38,7 @@ from schedule.formats.ical.importer.speakers import speaker_external_id, speaker
 from schedule.formats.ical.importer.talks import talk_clash_warnings, talks_sync
 from schedule.formats.ical.importer.zone import zone_and_times
 from schedule.formats.ical.parser import parse_ics
+from schedule.importing.clashes import add_clash_warnings
 from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ImportResult, Outcome
 from schedule.importing.retry import import_with_one_retry
@@ -127,7 +128,9 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
         if result.changed:
             # Bulk writes send no signals: the event's cached pages are marked stale here.
             import_pages_changed(event=event)
-        result.warnings.extend(talk_clash_warnings(event=event, calendar=calendar, source=source))
+        add_clash_warnings(
+            result, talk_clash_warnings(event=event, calendar=calendar, source=source)
+        )
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -1,7 +1,7 @@
 """The zone of an iCalendar import, and its talks' instants in it."""
 
 from schedule.formats.ical.parser import IcsTimeError, event_times
-from schedule.importing.errors import ImportFileError
+from schedule.importing.errors import ImportFileError, let_through_by
 from schedule.importing.zones import unknown_zone_message, zone_named
 
 
@@ -22,14 +22,19 @@ def _zone_for(zone, calendar, event, *, source):
             [
                 (
                     None,
-                    "no time zone: the file names none (no X-WR-TIMEZONE, no TZID: its times "
-                    "are UTC or floating); pass --timezone, e.g. Europe/Berlin",
+                    let_through_by(
+                        "--timezone",
+                        "no time zone: the file names none (no X-WR-TIMEZONE, no TZID: its "
+                        "times are UTC or floating); pass --timezone, e.g. Europe/Berlin",
+                    ),
                 )
             ],
             source,
         )
     if zone_named(name) is None:
-        message = unknown_zone_message(name, where=f" ({origin})") + "; pass --timezone"
+        message = let_through_by(
+            "--timezone", unknown_zone_message(name, where=f" ({origin})") + "; pass --timezone"
+        )
         raise ImportFileError([(line, message)], source)
     return name
 
