@@ -25,7 +25,7 @@ SUMMARY_UNCHANGED = (
 BROKEN_MESSAGES = [
     f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
     "HH:MM:SS",
-    f'{BROKEN}:22: event 2 "Guid that is no UUID": guid "not-a-uuid" is not a UUID',
+    f'{BROKEN}:25: event 2 "Zero duration": the duration is zero',
     f"{BROKEN}:35: event 3: no <title>",
     f'{BROKEN}:38: event 4 "Second use of a guid": guid 11111111-1111-4111-8111-111111111111 '
     'is already used by event 1 "Duration in words" on line 13',

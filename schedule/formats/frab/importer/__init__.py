@@ -28,7 +28,10 @@ event's cached pages are marked stale once, at the end.
   their speakers.
 """
 
+from urllib.parse import urljoin
+
 from django.db import transaction
+from django.urls import reverse
 
 from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
@@ -52,6 +55,18 @@ __all__ = [
 ]
 
 
+def _website(schedule, event_slug):
+    """The file's conference ``<url>``, unless it is the event's own page on the site that wrote it.
+
+    Our export names the event's page there when the event has no website of its
+    own; taking it as one would change the event on the first re-import of an export.
+    """
+    if not schedule.base_url:
+        return schedule.website
+    own_page = urljoin(schedule.base_url, reverse("event_detail", args=[event_slug]))
+    return "" if schedule.website == own_page else schedule.website
+
+
 def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     values = {
         "name": schedule.title,
@@ -60,7 +75,7 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
         "time_zone": zone.key,
     }
     # Only what the file says: a file without a venue leaves the event's alone.
-    values |= {name: getattr(schedule, name) for name in ("location", "website")}
+    values |= {"location": schedule.location, "website": _website(schedule, event_slug)}
     values = {name: value for name, value in values.items() if value}
     # Organisers' own edits (publication, tagline, description) are left alone.
     return event_sync(
