@@ -161,3 +161,111 @@ def test_import_frab_exits_with_status_1_and_no_traceback(manage):
     assert laughs.stderr.splitlines()[-1] == (
         f"CommandError: {DATA / 'billion-laughs.xml'}: 1 problem; nothing was imported."
     )
+
+
+PENTABARF = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule>
+  <conference>
+    <acronym>pentaconf</acronym>
+    <title>Penta Conf</title>
+    <start>2025-02-01</start>
+    <end>2025-02-01</end>
+  </conference>
+  <day index="1" date="2025-02-01">
+    <room name="Janson">
+      <event id="1">
+        <start>09:30</start>
+        <duration>00:25</duration>
+        <room>Janson</room>
+        <title>Welcome</title>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+
+@pytest.mark.django_db
+def test_import_frab_refusal_without_zone_names_the_timezone_option(tmp_path):
+    path = tmp_path / "pentabarf.xml"
+    path.write_text(PENTABARF, encoding="utf-8")
+
+    error, _, stderr = failure(str(path), "--event", "penta")
+
+    assert str(error) == f"{path}: 1 problem; nothing was imported."
+    assert stderr == (
+        f"{path}:3: no time zone: no <time_zone_name>, and no <date> with an offset; add "
+        "<time_zone_name> with the venue's IANA zone to the file, or pass --timezone ZONE, "
+        "e.g. Europe/Berlin\n"
+    )
+
+
+@pytest.mark.django_db
+def test_import_frab_reads_a_file_without_zone_in_the_timezone_given(tmp_path, run_command):
+    path = tmp_path / "pentabarf.xml"
+    path.write_text(PENTABARF, encoding="utf-8")
+
+    stdout, _ = run_command(
+        "import_frab", str(path), "--event", "penta", "--timezone", "Europe/Brussels"
+    )
+
+    assert stdout.startswith("Event penta (Europe/Brussels): created.")
+    talk = Talk.objects.get(event__slug="penta")
+    assert talk.start.isoformat() == "2025-02-01T08:30:00+00:00"
+
+
+MERGED = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule>
+  <conference>
+    <acronym>mergedconf</acronym>
+    <title>Merged Conf</title>
+    <start>2025-03-01</start>
+    <end>2025-03-01</end>
+    <time_zone_name>Europe/Berlin</time_zone_name>
+  </conference>
+  <day index="1" date="2025-03-01">
+    <room name="Hall">
+{talks}
+    </room>
+  </day>
+</schedule>
+"""
+MERGED_TALK = """      <event guid="{guid}">
+        <date>{date}</date>
+        <start>{clock}</start>
+        <duration>00:30</duration>
+        <room>Hall</room>
+        <title>{title}</title>
+      </event>"""
+
+
+@pytest.mark.django_db
+def test_import_frab_prints_one_line_for_the_talks_on_another_citys_clock(tmp_path, run_command):
+    talks = [
+        MERGED_TALK.format(guid=guid, date=date, clock=date[11:16], title=title)
+        for guid, date, title in (
+            ("b0000000-0000-4000-8000-000000000001", "2025-03-01T15:00:00+05:30", "Kochi 1"),
+            ("b0000000-0000-4000-8000-000000000002", "2025-03-01T16:00:00+05:30", "Kochi 2"),
+            ("b0000000-0000-4000-8000-000000000003", "2025-03-01T09:00:00-05:00", "Boston"),
+        )
+    ]
+    path = tmp_path / "merged.xml"
+    path.write_text(MERGED.format(talks="\n".join(talks)), encoding="utf-8")
+    first_date = next(
+        number
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "<date>" in line
+    )
+
+    _, stderr = run_command("import_frab", str(path), "--event", "merged")
+    _, detailed = run_command("import_frab", str(path), "--event", "merged", "-v", "2")
+
+    assert stderr == (
+        f"{path}:{first_date}: 3 talks are on another clock than Europe/Berlin's (<date> offsets "
+        "-05:00, +05:30); using each <date>'s instant; -v 2 lists each\n"
+    )
+    assert len(detailed.splitlines()) == 3
+    assert detailed.splitlines()[2].endswith(
+        '"Boston": <date> 2025-03-01T09:00:00-05:00 is not on the offset of Europe/Berlin '
+        "(+01:00 then); using its instant, 2025-03-01 15:00 in Europe/Berlin"
+    )

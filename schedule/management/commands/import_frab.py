@@ -13,6 +13,13 @@ class Command(ImportCommand):
     )
     error_types = (ImportFileError,)
     file_help = "The schedule.xml file."
+    timezone_help = (
+        "The venue's IANA time zone, e.g. Europe/Berlin; defaults to the file's "
+        "<time_zone_name>, then the event's zone, then the one offset of every <date>. "
+        "Needed for pentabarf files, whose times have no offset."
+    )
 
     def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
-        return frab_import(path=path, event_slug=event_slug, dry_run=dry_run, limits=limits)
+        return frab_import(
+            path=path, event_slug=event_slug, zone=zone, dry_run=dry_run, limits=limits
+        )

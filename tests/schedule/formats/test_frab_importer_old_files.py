@@ -9,6 +9,7 @@ from conference.models import Event, Room, Track
 from schedule.formats.frab.exporter import render_schedule_xml, schedule_export_data
 from schedule.formats.frab.importer import frab_import
 from schedule.formats.frab.parser.values import TALK_GUID_NAMESPACE
+from schedule.importing.errors import ImportFileError
 from schedule.importing.results import Outcome
 from schedule.models import Talk, TalkSpeaker
 from speakers.models import Speaker
@@ -183,3 +184,178 @@ def test_frab_import_of_its_own_export_keeps_the_speakers(tmp_path):
 
     assert counts(result) == (Outcome.UNCHANGED, (0, 0, 2), (0, 0, 2), (0, 0, 2))
     assert snapshot() == before
+
+
+# pentabarf: no <time_zone_name>, times without offsets --------------------------------------
+
+
+def pentabarf_file(tmp_path, *, date=False):
+    """A pentabarf-style file: the day's date, each talk's clock, no zone anywhere."""
+
+    def when(clock):
+        return f"<date>2025-03-01T{clock}:00</date>" if date else ""
+
+    talks = [
+        f"""      <event id="{number}">
+        {when(clock)}
+        <start>{clock}</start>
+        <duration>00:45</duration>
+        <room>Janson</room>
+        <title>{title}</title>
+      </event>"""
+        for number, clock, title in ((1, "10:00", "Welcome"), (2, "11:00", "Keynote"))
+    ]
+    return schedule_file(tmp_path, ("Janson", talks), zone="", name="pentabarf.xml")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("date", [False, True], ids=["start-only", "date-without-offset"])
+def test_frab_import_refuses_a_pentabarf_file_without_zone_naming_the_option(tmp_path, date):
+    path = pentabarf_file(tmp_path, date=date)
+
+    with pytest.raises(ImportFileError) as caught:
+        frab_import(path=path, event_slug="pentabarf")
+
+    assert caught.value.messages() == [
+        f"{path}:{line_of(path, '<conference>')}: no time zone: no <time_zone_name>, and no "
+        "<date> with an offset; add <time_zone_name> with the venue's IANA zone to the file, "
+        "or pass --timezone ZONE, e.g. Europe/Berlin"
+    ]
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("date", [False, True], ids=["start-only", "date-without-offset"])
+def test_frab_import_reads_a_pentabarf_file_in_the_zone_given(tmp_path, date):
+    path = pentabarf_file(tmp_path, date=date)
+
+    result = frab_import(path=path, event_slug="pentabarf", zone="Europe/Brussels")
+
+    assert result.time_zone == "Europe/Brussels"
+    assert Event.objects.get(slug="pentabarf").time_zone == "Europe/Brussels"
+    assert [(title, start) for _, title, _, start, _ in talks_of("pentabarf")] == [
+        ("Welcome", datetime.datetime(2025, 3, 1, 9, 0, tzinfo=UTC)),
+        ("Keynote", datetime.datetime(2025, 3, 1, 10, 0, tzinfo=UTC)),
+    ]
+    before = snapshot()
+
+    second = frab_import(path=path, event_slug="pentabarf", zone="Europe/Brussels")
+
+    assert (second.changed, snapshot()) == (False, before)
+
+
+@pytest.mark.django_db
+def test_frab_import_refuses_an_unknown_zone_given(tmp_path):
+    path = pentabarf_file(tmp_path)
+
+    with pytest.raises(ImportFileError) as caught:
+        frab_import(path=path, event_slug="pentabarf", zone="Mars/Olympus_Mons")
+
+    assert caught.value.messages() == [
+        f'{path}: unknown time zone "Mars/Olympus_Mons" (--timezone): expected an IANA name '
+        "such as Europe/Berlin"
+    ]
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_frab_import_takes_the_zone_given_over_the_files_and_says_so(tmp_path):
+    path = old_frab_file(tmp_path)
+
+    result = frab_import(path=path, event_slug="old", zone="Europe/Paris")
+
+    assert result.time_zone == "Europe/Paris"
+    assert result.warnings == [
+        f"{path}:{line_of(path, '<time_zone_name>')}: <time_zone_name> says Europe/Berlin; "
+        "using Europe/Paris"
+    ]
+
+
+# Merged files: talks on other cities' clocks --------------------------------------------------
+
+
+def merged_file(tmp_path):
+    """A Berlin conference with two talks streamed from Kochi (+05:30), on Kochi's clock."""
+    return schedule_file(
+        tmp_path,
+        (
+            "Hall",
+            [
+                talk_xml(
+                    key=f'guid="{guid}"',
+                    title=title,
+                    date=date,
+                    clock=date[11:16],
+                )
+                for guid, title, date in (
+                    ("a0000000-0000-4000-8000-000000000001", "Berlin", "2025-03-01T10:00:00+01:00"),
+                    (
+                        "a0000000-0000-4000-8000-000000000002",
+                        "Kochi 1",
+                        "2025-03-01T15:00:00+05:30",
+                    ),
+                    (
+                        "a0000000-0000-4000-8000-000000000003",
+                        "Kochi 2",
+                        "2025-03-01T16:00:00+05:30",
+                    ),
+                )
+            ],
+        ),
+        name="merged.xml",
+    )
+
+
+@pytest.mark.django_db
+def test_frab_import_trusts_the_instant_of_a_date_on_another_citys_clock(tmp_path):
+    path = merged_file(tmp_path)
+    lines = [
+        number
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "<date>" in line
+    ]
+
+    result = frab_import(path=path, event_slug="merged")
+
+    assert [(title, start) for _, title, _, start, _ in talks_of("merged")] == [
+        ("Berlin", datetime.datetime(2025, 3, 1, 9, 0, tzinfo=UTC)),
+        ("Kochi 1", datetime.datetime(2025, 3, 1, 9, 30, tzinfo=UTC)),
+        ("Kochi 2", datetime.datetime(2025, 3, 1, 10, 30, tzinfo=UTC)),
+    ]
+    detail = [
+        f'{path}:{lines[1]}: event a0000000-0000-4000-8000-000000000002 "Kochi 1": <date> '
+        "2025-03-01T15:00:00+05:30 is not on the offset of Europe/Berlin (+01:00 then); using "
+        "its instant, 2025-03-01 10:30 in Europe/Berlin",
+        f'{path}:{lines[2]}: event a0000000-0000-4000-8000-000000000003 "Kochi 2": <date> '
+        "2025-03-01T16:00:00+05:30 is not on the offset of Europe/Berlin (+01:00 then); using "
+        "its instant, 2025-03-01 11:30 in Europe/Berlin",
+    ]
+    assert result.warnings == detail
+    assert result.warnings_to_print(detail=False) == [
+        f"{path}:{lines[1]}: 2 talks are on another clock than Europe/Berlin's (<date> offsets "
+        "+05:30); using each <date>'s instant; -v 2 lists each"
+    ]
+    assert result.warnings_to_print(detail=True) == detail
+
+
+@pytest.mark.django_db
+def test_frab_import_still_refuses_a_start_on_neither_clock(tmp_path):
+    path = schedule_file(
+        tmp_path,
+        (
+            "Hall",
+            [
+                talk_xml(
+                    key='id="1"', title="Adrift", date="2025-03-01T15:00:00+05:30", clock="12:00"
+                )
+            ],
+        ),
+    )
+
+    with pytest.raises(ImportFileError) as caught:
+        frab_import(path=path, event_slug="adrift")
+
+    assert caught.value.messages() == [
+        f'{path}:{line_of(path, "<date>")}: event 1 "Adrift": <date> 2025-03-01T15:00:00+05:30 '
+        "is 10:30 in Europe/Berlin, but <start> says 12:00"
+    ]

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
+from schedule.formats.frab.parser import (
+    event_dates,
+    foreign_offset_warnings,
+    parse_frab,
+    schedule_zone,
+    talk_times,
+)
 from schedule.formats.frab.parser.times import fixed_offset_zone
 from schedule.formats.frab.parser.values import (
     TALK_GUID_NAMESPACE,
@@ -736,6 +742,8 @@ def test_talk_times_use_the_dates_offset():
         datetime.datetime(2023, 9, 10, 5, 20, tzinfo=UTC),
     )
     assert start.tzinfo.key == "Asia/Kolkata"
+    # The UTC <date> only spells the instant differently: nothing to warn of.
+    assert foreign_offset_warnings(schedule, schedule.time_zone) == []
 
 
 @pytest.mark.parametrize(
@@ -796,8 +804,8 @@ def test_talk_times_refuse_a_start_that_contradicts_the_date():
         talk_times(schedule, schedule.time_zone, source=str(path))
 
     assert caught.value.messages() == [
-        f'{path}:14: event 7 "A UTC date read as local": <date> 2025-03-01T10:00:00+00:00 is '
-        "11:00 in Europe/Berlin, but <start> says 10:00"
+        f'{path}:14: event 7 "A start on neither clock": <date> 2025-03-01T10:00:00+00:00 is '
+        "11:00 in Europe/Berlin, but <start> says 09:30"
     ]
 
 
@@ -869,27 +877,28 @@ def test_schedule_zone_takes_the_one_fixed_offset_for_a_new_event():
             None,
             "no <time_zone_name>, and the <date> offsets +01:00 (line {first}), +02:00 (line "
             "{second}) fit no fixed-offset zone; add <time_zone_name> with the venue's IANA "
-            "zone, e.g. Europe/Berlin",
+            "zone to the file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00+05:30",),
             None,
             "no <time_zone_name>, and the <date> offsets +05:30 (line {first}) fit no "
-            "fixed-offset zone; add <time_zone_name> with the venue's IANA zone, "
-            "e.g. Europe/Berlin",
+            "fixed-offset zone; add <time_zone_name> with the venue's IANA zone to the "
+            "file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00",),
             None,
             "no time zone: no <time_zone_name>, and no <date> with an offset; add "
-            "<time_zone_name> with the venue's IANA zone, e.g. Europe/Berlin",
+            "<time_zone_name> with the venue's IANA zone to the file, or pass --timezone ZONE, "
+            "e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00+01:00",),
             "Asia/Tokyo",
             "no <time_zone_name>, and the <date> offsets +01:00 (line {first}) are not those of "
-            "the event's zone Asia/Tokyo; add <time_zone_name> with the venue's IANA zone, "
-            "e.g. Europe/Berlin",
+            "the event's zone Asia/Tokyo; add <time_zone_name> with the venue's IANA zone "
+            "to the file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
     ],
 )

@@ -37,7 +37,14 @@ from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
 from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
 from schedule.formats.frab.importer.talks import TalkSync
-from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
+from schedule.formats.frab.parser import (
+    event_dates,
+    foreign_offset_warnings,
+    parse_frab,
+    schedule_zone,
+    talk_times,
+)
+from schedule.formats.frab.parser.times import format_offset
 from schedule.importing.clashes import clash_warnings
 from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ALL_OUTCOMES, ImportResult
@@ -88,8 +95,27 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     )
 
 
-def frab_import(*, path, event_slug, dry_run=False, limits=None):
+def _foreign_offset_group(warnings, *, schedule, zone, source):
+    """The one line a command prints for the talks written on another clock than the venue's."""
+    if not warnings:
+        return {}
+    by_line = {talk.time_line: talk for talk in schedule.talks}
+    offsets = sorted({by_line[line].date.utcoffset() for line, _ in warnings if line in by_line})
+    count = len(warnings)
+    summary = (
+        f"{source}:{warnings[0][0]}: {count} talk{'s are' if count != 1 else ' is'} on another "
+        f"clock than {zone.key}'s (<date> offsets {', '.join(map(format_offset, offsets))}); "
+        "using each <date>'s instant; -v 2 lists each"
+    )
+    return {summary: [f"{source}:{line}: {message}" for line, message in warnings]}
+
+
+def frab_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
+
+    ``zone`` is the venue's IANA zone as the organiser names it (``--timezone``):
+    it wins over the file's ``<time_zone_name>``, and is needed for a new event
+    from a file that names no zone and whose times have no offset (pentabarf).
 
     All or nothing: any problem raises :class:`ImportFileError` (``FILE:LINE: message``)
     before anything is committed, as does a file past ``limits`` (an
@@ -107,6 +133,7 @@ def frab_import(*, path, event_slug, dry_run=False, limits=None):
         lambda: _frab_import_once(
             schedule=schedule,
             event_slug=event_slug,
+            zone_name=zone,
             dry_run=dry_run,
             source=source,
             limits=limits,
@@ -116,13 +143,14 @@ def frab_import(*, path, event_slug, dry_run=False, limits=None):
     )
 
 
-def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
+def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         zone, zone_warnings = schedule_zone(
-            schedule, current=event.tz if event else None, source=source
+            schedule, current=event.tz if event else None, given=zone_name, source=source
         )
         times, time_warnings = talk_times(schedule, zone, source=source)
+        offset_warnings = foreign_offset_warnings(schedule, zone)
         dates = event_dates(schedule, zone, times, source=source)
         event, event_outcome = _event_sync(
             event=event,
@@ -142,9 +170,13 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
             warnings=[
                 f"{source}:{line}: {message}"
                 for line, message in sorted(
-                    [*schedule.warnings, *zone_warnings, *time_warnings], key=lambda w: w[0]
+                    [*schedule.warnings, *zone_warnings, *time_warnings, *offset_warnings],
+                    key=lambda w: w[0] or 0,
                 )
             ],
+            grouped_warnings=_foreign_offset_group(
+                offset_warnings, schedule=schedule, zone=zone, source=source
+            ),
         )
         places = {
             part: places_sync(

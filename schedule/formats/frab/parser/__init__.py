@@ -18,7 +18,12 @@ from schedule.formats.frab.parser.records import (
     FrabTalk,
     FrabTrack,
 )
-from schedule.formats.frab.parser.times import event_dates, schedule_zone, talk_times
+from schedule.formats.frab.parser.times import (
+    event_dates,
+    foreign_offset_warnings,
+    schedule_zone,
+    talk_times,
+)
 
 __all__ = [
     "FrabDay",
@@ -28,6 +33,7 @@ __all__ = [
     "FrabTalk",
     "FrabTrack",
     "event_dates",
+    "foreign_offset_warnings",
     "parse_frab",
     "schedule_zone",
     "talk_times",
