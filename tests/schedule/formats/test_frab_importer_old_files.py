@@ -6,7 +6,11 @@ import uuid
 import pytest
 
 from conference.models import Event, Room, Track
-from schedule.formats.frab.exporter import render_schedule_xml, schedule_export_data
+from schedule.formats.frab.exporter import (
+    render_schedule_json,
+    render_schedule_xml,
+    schedule_export_data,
+)
 from schedule.formats.frab.importer import frab_import
 from schedule.formats.frab.parser.values import TALK_GUID_NAMESPACE
 from schedule.importing.errors import ImportFileError
@@ -158,6 +162,22 @@ def test_frab_import_of_its_own_export_of_an_old_frab_file_changes_nothing(tmp_p
     frab_import(path=old_frab_file(tmp_path), event_slug="old")
     imported, before = talks_of("old"), snapshot()
     exported = export_to(Event.objects.get(slug="old"), tmp_path / "schedule.xml")
+
+    result = frab_import(path=exported, event_slug="old")
+
+    assert counts(result) == (Outcome.UNCHANGED, (0, 0, 2), (0, 0, 2), (0, 0, 0))
+    assert talks_of("old") == imported
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_frab_import_of_its_own_json_export_of_an_old_frab_file_changes_nothing(tmp_path):
+    frab_import(path=old_frab_file(tmp_path), event_slug="old")
+    imported, before = talks_of("old"), snapshot()
+    exported = tmp_path / "schedule.json"
+    exported.write_bytes(
+        render_schedule_json(schedule_export_data(Event.objects.get(slug="old"), base_url=BASE_URL))
+    )
 
     result = frab_import(path=exported, event_slug="old")
 

@@ -1,4 +1,5 @@
-"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM): ``frab_import``.
+"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM) and schedule.json
+(pretalx, frab, our own export): ``frab_import``.
 
 Everything is matched on the file's identifiers, never on display names, so a
 second run of the same file changes nothing:
@@ -40,7 +41,7 @@ from schedule.formats.frab.importer.talks import TalkSync
 from schedule.formats.frab.parser import (
     event_dates,
     foreign_offset_warnings,
-    parse_frab,
+    parse_schedule,
     schedule_zone,
     talk_times,
 )
@@ -111,7 +112,7 @@ def _foreign_offset_group(warnings, *, schedule, zone, source):
 
 
 def frab_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
-    """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
+    """Create or update the event ``event_slug`` from the frab schedule XML or JSON at ``path``.
 
     ``zone`` is the venue's IANA zone as the organiser names it (``--timezone``):
     it wins over the file's ``<time_zone_name>``, and is needed for a new event
@@ -128,7 +129,7 @@ def frab_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     source = str(path)
     limits = limits or ImportLimits()
     data = read_limited(path, limits=limits, source=source)
-    schedule = parse_frab(data, source=source, limits=limits)
+    schedule = parse_schedule(data, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _frab_import_once(
             schedule=schedule,
@@ -168,7 +169,7 @@ def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limit
             dry_run=dry_run,
             parts=FRAB_PARTS,
             warnings=[
-                f"{source}:{line}: {message}"
+                f"{source}:{line}: {message}" if line else f"{source}: {message}"
                 for line, message in sorted(
                     [*schedule.warnings, *zone_warnings, *time_warnings, *offset_warnings],
                     key=lambda w: w[0] or 0,
