@@ -269,3 +269,82 @@ def test_import_frab_prints_one_line_for_the_talks_on_another_citys_clock(tmp_pa
         '"Boston": <date> 2025-03-01T09:00:00-05:00 is not on the offset of Europe/Berlin '
         "(+01:00 then); using its instant, 2025-03-01 15:00 in Europe/Berlin"
     )
+
+
+@pytest.mark.django_db
+def test_import_frab_reads_a_published_schedule_by_url_and_syncs_on_a_second_run(
+    http_files, run_command
+):
+    served, root = http_files
+    served["/39c3/schedule.xml"] = HUB_39C3.read_bytes()
+    url = f"{root}/39c3/schedule.xml"
+
+    first, _ = run_command("import_frab", "--url", url, "--event", "39c3")
+    second, _ = run_command("import_frab", "--url", url, "--event", "39c3", "--timeout", "5")
+
+    assert first == f"{SUMMARY_CREATED}\n"
+    assert second == f"{SUMMARY_UNCHANGED}\nNothing changed.\n"
+
+
+@pytest.mark.django_db
+def test_import_frab_names_the_url_in_the_files_problems(http_files):
+    served, root = http_files
+    served["/broken.xml"] = BROKEN.read_bytes()
+    url = f"{root}/broken.xml"
+
+    error, _, stderr = failure("--url", url, "--event", "broken")
+
+    assert str(error) == f"{url}: 5 problems; nothing was imported."
+    assert stderr.splitlines() == [
+        message.replace(str(BROKEN), url, 1) for message in BROKEN_MESSAGES
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "options", "reason"),
+    [
+        ("/missing.xml", [], "HTTP 404 Not Found"),
+        (
+            "/39c3.xml",
+            ["--max-file-size", "1K"],
+            "the file is larger than 1,024 bytes, the most allowed (use --max-file-size to "
+            "raise it)",
+        ),
+    ],
+)
+def test_import_frab_by_url_fails_in_one_line_and_writes_nothing(http_files, path, options, reason):
+    served, root = http_files
+    served["/39c3.xml"] = HUB_39C3.read_bytes()
+
+    error, stdout, stderr = failure("--url", f"{root}{path}", "--event", "39c3", *options)
+
+    assert (error.returncode, str(error)) == (
+        1,
+        f"cannot read {root}{path}: {reason}; nothing was imported.",
+    )
+    assert (stdout, stderr) == ("", "")
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--event", "x"], [str(HUB_39C3), "--url", "http://x.org/", "--event", "x"]]
+)
+def test_import_frab_takes_a_file_or_a_url(arguments):
+    error, _, _ = failure(*arguments)
+
+    assert (error.returncode, str(error)) == (1, "give either FILE or --url URL")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_ics", "import_agenda"])
+def test_the_other_importers_read_by_url_too(http_files, command):
+    _, root = http_files
+
+    stdout, stderr = StringIO(), StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(command, "--url", f"{root}/gone", "--event", "x", stdout=stdout, stderr=stderr)
+
+    assert (
+        str(caught.value) == f"cannot read {root}/gone: HTTP 404 Not Found; nothing was imported."
+    )
