@@ -1,5 +1,6 @@
-"""What every importer's command shares: ``FILE --event SLUG [--dry-run] [--strict]``, the
-options that raise the import's limits, and how it reports.
+"""What every importer's command shares: ``FILE --event SLUG [--dry-run] [--strict]`` (or
+``--url URL [--timeout SECONDS]`` instead of FILE), the options that raise the import's
+limits, and how it reports.
 
 An importer's service raises an error with ``errors`` and ``messages()``
 (``FILE:LINE: what is wrong``); the command prints each message, exits with
@@ -20,8 +21,10 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from infrastructure.command_output import write_result
+from schedule.importing.fetch import FetchError
 from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
 from schedule.importing.strict import WarningsRefused, import_strictly
+from schedule.management.url_option import add_url_arguments, file_or_url, read_from
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -123,7 +126,8 @@ class ImportCommand(BaseCommand):
     timezone_help = None
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=self.file_help)
+        parser.add_argument("file", nargs="?", help=self.file_help)
+        add_url_arguments(parser)
         parser.add_argument(
             "--event",
             required=True,
@@ -152,27 +156,37 @@ class ImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, file, event_slug, dry_run, strict=False, zone=None, **options):
-        def attempt():
+        limits = limits_from_options(options)
+        file, url = file_or_url(file, options)
+        source = file or url
+
+        def attempt(path):
             return self.run_import(
-                path=file,
-                event_slug=event_slug,
-                dry_run=dry_run,
-                limits=limits_from_options(options),
-                zone=zone,
+                path=path, event_slug=event_slug, dry_run=dry_run, limits=limits, zone=zone
             )
 
         try:
-            result = import_strictly(attempt, source=file) if strict else attempt()
+            with read_from(file, url, limits=limits, timeout=options["timeout"]) as path:
+                if strict:
+                    result = import_strictly(lambda: attempt(path), source=source)
+                else:
+                    result = attempt(path)
+        except FetchError as error:
+            raise CommandError(
+                f"cannot read {error}; nothing was imported.", returncode=1
+            ) from None
         except WarningsRefused as refusal:
             for message in refusal.messages():
                 self.stderr.write(message)
-            raise CommandError(strict_refusal_line(file, refusal), returncode=1) from None
+            raise CommandError(strict_refusal_line(source, refusal), returncode=1) from None
         except self.error_types as error:
             for message in error.messages():
                 self.stderr.write(message)
-            raise CommandError(refusal_line(file, error), returncode=1) from None
+            raise CommandError(refusal_line(source, error), returncode=1) from None
         except OSError as error:
-            raise CommandError(f"cannot read {file}: {error.strerror}", returncode=1) from None
+            raise CommandError(
+                f"cannot read {file or url}: {error.strerror}", returncode=1
+            ) from None
 
         if options["verbosity"] >= 1:
             write_result(self, result, verbosity=options["verbosity"])

@@ -38,3 +38,30 @@ def event(db):
         end_date=datetime.date(2012, 11, 8),
         time_zone="Europe/Madrid",
     )
+
+
+@pytest.fixture
+def http_files():
+    """``(serve, root URL)``: a local HTTP server; ``serve[path] = bytes`` publishes a file."""
+    import http.server
+    import threading
+
+    served = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = served.get(self.path)
+            self.send_response(404 if body is None else 200)
+            body = b"no such file" if body is None else body
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield served, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

@@ -30,7 +30,7 @@ IMPORTED = (
 BROKEN_MESSAGES = [
     f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
     "HH:MM:SS",
-    f'{BROKEN}:22: event 2 "Guid that is no UUID": guid "not-a-uuid" is not a UUID',
+    f'{BROKEN}:25: event 2 "Zero duration": the duration is zero',
     f"{BROKEN}:35: event 3: no <title>",
     f'{BROKEN}:38: event 4 "Second use of a guid": guid 11111111-1111-4111-8111-111111111111 '
     'is already used by event 1 "Duration in words" on line 13',
@@ -234,6 +234,148 @@ def test_import_frab_strict_imports_a_file_whose_schedule_clashes(run_command):
     assert Talk.objects.filter(event__slug="39c3").count() == 215
 
 
+PENTABARF = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule>
+  <conference>
+    <acronym>pentaconf</acronym>
+    <title>Penta Conf</title>
+    <start>2025-02-01</start>
+    <end>2025-02-01</end>
+  </conference>
+  <day index="1" date="2025-02-01">
+    <room name="Janson">
+      <event id="1">
+        <start>09:30</start>
+        <duration>00:25</duration>
+        <room>Janson</room>
+        <title>Welcome</title>
+      </event>
+    </room>
+  </day>
+</schedule>
+"""
+
+
+@pytest.mark.django_db
+def test_import_frab_refusal_without_zone_names_the_timezone_option(tmp_path):
+    path = tmp_path / "pentabarf.xml"
+    path.write_text(PENTABARF, encoding="utf-8")
+
+    error, _, stderr = failure(str(path), "--event", "penta")
+
+    assert str(error) == (
+        f"{path}: 1 problem; nothing was imported. Run again with --timezone to let it through."
+    )
+    assert stderr == (
+        f"{path}:3: no time zone: no <time_zone_name>, and no <date> with an offset; add "
+        "<time_zone_name> with the venue's IANA zone to the file, or pass --timezone ZONE, "
+        "e.g. Europe/Berlin\n"
+    )
+
+
+@pytest.mark.django_db
+def test_import_frab_reads_a_file_without_zone_in_the_timezone_given(tmp_path, run_command):
+    path = tmp_path / "pentabarf.xml"
+    path.write_text(PENTABARF, encoding="utf-8")
+
+    stdout, _ = run_command(
+        "import_frab", str(path), "--event", "penta", "--timezone", "Europe/Brussels"
+    )
+
+    assert stdout.startswith("Event penta (Europe/Brussels): created.")
+    talk = Talk.objects.get(event__slug="penta")
+    assert talk.start.isoformat() == "2025-02-01T08:30:00+00:00"
+
+
+MERGED = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule>
+  <conference>
+    <acronym>mergedconf</acronym>
+    <title>Merged Conf</title>
+    <start>2025-03-01</start>
+    <end>2025-03-01</end>
+    <time_zone_name>Europe/Berlin</time_zone_name>
+  </conference>
+  <day index="1" date="2025-03-01">
+    <room name="Hall">
+{talks}
+    </room>
+  </day>
+</schedule>
+"""
+MERGED_TALK = """      <event guid="{guid}">
+        <date>{date}</date>
+        <start>{clock}</start>
+        <duration>00:30</duration>
+        <room>Hall</room>
+        <title>{title}</title>
+      </event>"""
+
+
+@pytest.mark.django_db
+def test_import_frab_prints_one_line_for_the_talks_on_another_citys_clock(tmp_path, run_command):
+    talks = [
+        MERGED_TALK.format(guid=guid, date=date, clock=date[11:16], title=title)
+        for guid, date, title in (
+            ("b0000000-0000-4000-8000-000000000001", "2025-03-01T15:00:00+05:30", "Kochi 1"),
+            ("b0000000-0000-4000-8000-000000000002", "2025-03-01T16:00:00+05:30", "Kochi 2"),
+            ("b0000000-0000-4000-8000-000000000003", "2025-03-01T09:00:00-05:00", "Boston"),
+        )
+    ]
+    path = tmp_path / "merged.xml"
+    path.write_text(MERGED.format(talks="\n".join(talks)), encoding="utf-8")
+    first_date = next(
+        number
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "<date>" in line
+    )
+
+    _, stderr = run_command("import_frab", str(path), "--event", "merged")
+    _, detailed = run_command("import_frab", str(path), "--event", "merged", "-v", "2")
+
+    assert stderr == (
+        f"{path}:{first_date}: 3 talks are on another clock than Europe/Berlin's (<date> offsets "
+        "-05:00, +05:30); using each <date>'s instant; -v 2 lists each\n"
+    )
+    assert len(detailed.splitlines()) == 3
+    assert detailed.splitlines()[2].endswith(
+        '"Boston": <date> 2025-03-01T09:00:00-05:00 is not on the offset of Europe/Berlin '
+        "(+01:00 then); using its instant, 2025-03-01 15:00 in Europe/Berlin"
+    )
+
+
+@pytest.mark.django_db
+def test_import_frab_reads_a_published_schedule_by_url_and_syncs_on_a_second_run(
+    http_files, run_command
+):
+    served, root = http_files
+    served["/39c3/schedule.xml"] = HUB_39C3.read_bytes()
+    url = f"{root}/39c3/schedule.xml"
+
+    first, _ = run_command("import_frab", "--url", url, "--event", "39c3")
+    second, _ = run_command("import_frab", "--url", url, "--event", "39c3", "--timeout", "5")
+
+    assert first == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
+    assert second == (
+        f"{SUMMARY_UNCHANGED}\nNothing changed: 39c3 already had the file's 215 talks, 14 rooms, "
+        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above).\n"
+    )
+
+
+@pytest.mark.django_db
+def test_import_frab_names_the_url_in_the_files_problems(http_files):
+    served, root = http_files
+    served["/broken.xml"] = BROKEN.read_bytes()
+    url = f"{root}/broken.xml"
+
+    error, _, stderr = failure("--url", url, "--event", "broken")
+
+    assert str(error) == f"{url}: 5 problems; nothing was imported."
+    assert stderr.splitlines() == [
+        message.replace(str(BROKEN), url, 1) for message in BROKEN_MESSAGES
+    ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("option", "value"), [("--max-talks", "10"), ("--max-file-size", "1K")], ids=["talks", "size"]
@@ -245,3 +387,53 @@ def test_import_frab_refusal_names_the_option_that_lets_the_file_through(option,
         f"{HUB_39C3}: 1 problem; nothing was imported. Run again with {option} to let it through."
     )
     assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "options", "reason"),
+    [
+        ("/missing.xml", [], "HTTP 404 Not Found"),
+        (
+            "/39c3.xml",
+            ["--max-file-size", "1K"],
+            "the file is larger than 1,024 bytes, the most allowed (use --max-file-size to "
+            "raise it)",
+        ),
+    ],
+)
+def test_import_frab_by_url_fails_in_one_line_and_writes_nothing(http_files, path, options, reason):
+    served, root = http_files
+    served["/39c3.xml"] = HUB_39C3.read_bytes()
+
+    error, stdout, stderr = failure("--url", f"{root}{path}", "--event", "39c3", *options)
+
+    assert (error.returncode, str(error)) == (
+        1,
+        f"cannot read {root}{path}: {reason}; nothing was imported.",
+    )
+    assert (stdout, stderr) == ("", "")
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--event", "x"], [str(HUB_39C3), "--url", "http://x.org/", "--event", "x"]]
+)
+def test_import_frab_takes_a_file_or_a_url(arguments):
+    error, _, _ = failure(*arguments)
+
+    assert (error.returncode, str(error)) == (1, "give either FILE or --url URL")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_ics", "import_agenda"])
+def test_the_other_importers_read_by_url_too(http_files, command):
+    _, root = http_files
+
+    stdout, stderr = StringIO(), StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(command, "--url", f"{root}/gone", "--event", "x", stdout=stdout, stderr=stderr)
+
+    assert (
+        str(caught.value) == f"cannot read {root}/gone: HTTP 404 Not Found; nothing was imported."
+    )

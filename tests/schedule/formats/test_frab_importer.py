@@ -326,8 +326,8 @@ def test_frab_import_is_all_or_nothing(tmp_path):
         ),
         (
             "start-contradicts-date.schedule.xml",
-            '14: event 7 "A UTC date read as local": <date> 2025-03-01T10:00:00+00:00 is 11:00 '
-            "in Europe/Berlin, but <start> says 10:00",
+            '14: event 7 "A start on neither clock": <date> 2025-03-01T10:00:00+00:00 is 11:00 '
+            "in Europe/Berlin, but <start> says 09:30",
         ),
         ("not-well-formed.schedule.xml", "7: not well-formed XML at column 3: mismatched tag"),
     ],

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
+from schedule.formats.frab.parser import (
+    event_dates,
+    foreign_offset_warnings,
+    parse_frab,
+    schedule_zone,
+    talk_times,
+)
 from schedule.formats.frab.parser.times import fixed_offset_zone
 from schedule.formats.frab.parser.values import (
+    TALK_GUID_NAMESPACE,
     block_text,
     joined_text,
     parse_clock,
@@ -498,11 +505,6 @@ def test_parse_frab_keeps_rooms_in_the_order_they_first_appear():
             'event 42 "A talk": <start>: "10h" is not a time: expected HH:MM or HH:MM:SS',
         ),
         (
-            event_xml(attributes='guid="g-1" id="42"'),
-            "<event ",
-            'event 42 "A talk": guid "g-1" is not a UUID',
-        ),
-        (
             event_xml(attributes=""),
             "<event ",
             'event "A talk": without guid or id it cannot be matched again',
@@ -541,12 +543,50 @@ def test_parse_frab_reports_every_problem_of_the_broken_file():
     assert caught.value.messages() == [
         f'{path}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
         "HH:MM:SS",
-        f'{path}:22: event 2 "Guid that is no UUID": guid "not-a-uuid" is not a UUID',
+        f'{path}:25: event 2 "Zero duration": the duration is zero',
         f"{path}:35: event 3: no <title>",
         f'{path}:38: event 4 "Second use of a guid": guid 11111111-1111-4111-8111-111111111111 '
         'is already used by event 1 "Duration in words" on line 13',
         f'{path}:47: event 5 "Date in words": <date>: "the first of March" is not a date and '
         "time: expected one such as 2024-12-27T10:30:00+01:00",
+    ]
+
+
+# Older frab wrote talk guids as 22 characters of base64 rather than as UUIDs.
+OLD_FRAB_GUID = "fO9u2GJ5QmWk7qvZ3xYbAA"
+
+
+def test_parse_frab_takes_a_guid_that_is_no_uuid_as_a_stable_key():
+    text = schedule_xml(event_xml(attributes=f'guid="{OLD_FRAB_GUID}"'))
+
+    first, second = only_talk(text), only_talk(text)
+
+    assert first.guid == second.guid == uuid.uuid5(TALK_GUID_NAMESPACE, OLD_FRAB_GUID)
+    assert first.label == f'event {OLD_FRAB_GUID} "A talk"'
+
+
+def test_parse_frab_derives_different_uuids_from_guids_that_differ_only_in_case():
+    # base64 is case-sensitive: "AA" and "aa" are two talks.
+    text = schedule_xml(
+        event_xml(attributes=f'guid="{OLD_FRAB_GUID}"', title="First"),
+        event_xml(attributes=f'guid="{OLD_FRAB_GUID.lower()}"', title="Second"),
+    )
+
+    first, second = parse(text).talks
+
+    assert first.guid != second.guid
+
+
+def test_parse_frab_names_a_guid_that_is_no_uuid_as_the_file_spells_it_when_used_twice():
+    text = schedule_xml(
+        event_xml(attributes=f'guid="{OLD_FRAB_GUID}" id="1"', title="First"),
+        event_xml(attributes=f'guid="{OLD_FRAB_GUID}" id="2"', title="Second"),
+    )
+
+    assert messages(text) == [
+        f'small.xml:{line_of(text, "<event ", after="First")}: event 2 "Second": guid '
+        f'{OLD_FRAB_GUID} is already used by event 1 "First" on line '
+        f"{line_of(text, '<event ')}"
     ]
 
 
@@ -702,6 +742,8 @@ def test_talk_times_use_the_dates_offset():
         datetime.datetime(2023, 9, 10, 5, 20, tzinfo=UTC),
     )
     assert start.tzinfo.key == "Asia/Kolkata"
+    # The UTC <date> only spells the instant differently: nothing to warn of.
+    assert foreign_offset_warnings(schedule, schedule.time_zone) == []
 
 
 @pytest.mark.parametrize(
@@ -762,8 +804,8 @@ def test_talk_times_refuse_a_start_that_contradicts_the_date():
         talk_times(schedule, schedule.time_zone, source=str(path))
 
     assert caught.value.messages() == [
-        f'{path}:14: event 7 "A UTC date read as local": <date> 2025-03-01T10:00:00+00:00 is '
-        "11:00 in Europe/Berlin, but <start> says 10:00"
+        f'{path}:14: event 7 "A start on neither clock": <date> 2025-03-01T10:00:00+00:00 is '
+        "11:00 in Europe/Berlin, but <start> says 09:30"
     ]
 
 
@@ -835,27 +877,28 @@ def test_schedule_zone_takes_the_one_fixed_offset_for_a_new_event():
             None,
             "no <time_zone_name>, and the <date> offsets +01:00 (line {first}), +02:00 (line "
             "{second}) fit no fixed-offset zone; add <time_zone_name> with the venue's IANA "
-            "zone, e.g. Europe/Berlin",
+            "zone to the file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00+05:30",),
             None,
             "no <time_zone_name>, and the <date> offsets +05:30 (line {first}) fit no "
-            "fixed-offset zone; add <time_zone_name> with the venue's IANA zone, "
-            "e.g. Europe/Berlin",
+            "fixed-offset zone; add <time_zone_name> with the venue's IANA zone to the "
+            "file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00",),
             None,
             "no time zone: no <time_zone_name>, and no <date> with an offset; add "
-            "<time_zone_name> with the venue's IANA zone, e.g. Europe/Berlin",
+            "<time_zone_name> with the venue's IANA zone to the file, or pass --timezone ZONE, "
+            "e.g. Europe/Berlin",
         ),
         (
             ("2025-03-01T10:00:00+01:00",),
             "Asia/Tokyo",
             "no <time_zone_name>, and the <date> offsets +01:00 (line {first}) are not those of "
-            "the event's zone Asia/Tokyo; add <time_zone_name> with the venue's IANA zone, "
-            "e.g. Europe/Berlin",
+            "the event's zone Asia/Tokyo; add <time_zone_name> with the venue's IANA zone "
+            "to the file, or pass --timezone ZONE, e.g. Europe/Berlin",
         ),
     ],
 )

@@ -11,7 +11,11 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from conference.models import Event
-from schedule.formats.frab.exporter import render_schedule_xml, schedule_export_data
+from schedule.formats.frab.exporter import (
+    render_schedule_json,
+    render_schedule_xml,
+    schedule_export_data,
+)
 from schedule.formats.frab.importer import frab_import
 from schedule.importing.results import Outcome
 from schedule.models import Talk
@@ -111,8 +115,8 @@ def test_a_room_named_after_the_venue_with_a_guid_of_its_own_is_a_room(kvm_forum
     assert event.talks.filter(room=None).count() == 0
 
 
-@pytest.mark.django_db
-def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_path):
+def roomy_event():
+    """An event with two rooms, a track, speakers, a talk across midnight and a break."""
     event = EventFactory(
         slug="roomy-conf",
         name="Roomy Conf",
@@ -154,6 +158,12 @@ def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_
         start=venue_time(event, 2025, 3, 2, 12, 0),
         end=venue_time(event, 2025, 3, 2, 13, 0),
     )
+    return event
+
+
+@pytest.mark.django_db
+def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_path):
+    event = roomy_event()
 
     first, second, result = round_trip(event, tmp_path)
 
@@ -165,3 +175,16 @@ def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_
         ("Breaking things", "workshop", "Side"),
         ("Lunch", "break", "Hall"),
     ]
+
+
+@pytest.mark.django_db
+def test_round_trip_through_schedule_json_keeps_everything_but_identifiers(tmp_path):
+    event = roomy_event()
+    path = tmp_path / "exported.schedule.json"
+    path.write_bytes(render_schedule_json(schedule_export_data(event, base_url=BASE_URL)))
+
+    result = frab_import(path=path, event_slug="round-trip")
+
+    assert (result.talks_created, result.rooms_created, result.speakers_created) == (3, 2, 2)
+    second = export_xml(Event.objects.get(slug="round-trip"))
+    assert without_identifiers(second) == without_identifiers(export_xml(event))

@@ -1,4 +1,5 @@
-"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM): ``frab_import``.
+"""Importing frab schedule XML (pretalx, frab, the CCC hub, wafer, FOSDEM) and schedule.json
+(pretalx, frab, our own export): ``frab_import``.
 
 Everything is matched on the file's identifiers, never on display names, so a
 second run of the same file changes nothing:
@@ -28,13 +29,23 @@ event's cached pages are marked stale once, at the end.
   their speakers.
 """
 
+from urllib.parse import urljoin
+
 from django.db import transaction
+from django.urls import reverse
 
 from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
 from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
 from schedule.formats.frab.importer.talks import TalkSync
-from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
+from schedule.formats.frab.parser import (
+    event_dates,
+    foreign_offset_warnings,
+    parse_schedule,
+    schedule_zone,
+    talk_times,
+)
+from schedule.formats.frab.parser.times import format_offset
 from schedule.importing.clashes import add_clash_warnings, clash_warnings
 from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ALL_OUTCOMES, ImportResult
@@ -52,6 +63,18 @@ __all__ = [
 ]
 
 
+def _website(schedule, event_slug):
+    """The file's conference ``<url>``, unless it is the event's own page on the site that wrote it.
+
+    Our export names the event's page there when the event has no website of its
+    own; taking it as one would change the event on the first re-import of an export.
+    """
+    if not schedule.base_url:
+        return schedule.website
+    own_page = urljoin(schedule.base_url, reverse("event_detail", args=[event_slug]))
+    return "" if schedule.website == own_page else schedule.website
+
+
 def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     values = {
         "name": schedule.title,
@@ -60,7 +83,7 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
         "time_zone": zone.key,
     }
     # Only what the file says: a file without a venue leaves the event's alone.
-    values |= {name: getattr(schedule, name) for name in ("location", "website")}
+    values |= {"location": schedule.location, "website": _website(schedule, event_slug)}
     values = {name: value for name, value in values.items() if value}
     # Organisers' own edits (publication, tagline, description) are left alone.
     return event_sync(
@@ -73,8 +96,27 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     )
 
 
-def frab_import(*, path, event_slug, dry_run=False, limits=None):
-    """Create or update the event ``event_slug`` from the frab schedule XML at ``path``.
+def _foreign_offset_group(warnings, *, schedule, zone, source):
+    """The one line a command prints for the talks written on another clock than the venue's."""
+    if not warnings:
+        return {}
+    by_line = {talk.time_line: talk for talk in schedule.talks}
+    offsets = sorted({by_line[line].date.utcoffset() for line, _ in warnings if line in by_line})
+    count = len(warnings)
+    summary = (
+        f"{source}:{warnings[0][0]}: {count} talk{'s are' if count != 1 else ' is'} on another "
+        f"clock than {zone.key}'s (<date> offsets {', '.join(map(format_offset, offsets))}); "
+        "using each <date>'s instant; -v 2 lists each"
+    )
+    return {summary: [f"{source}:{line}: {message}" for line, message in warnings]}
+
+
+def frab_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
+    """Create or update the event ``event_slug`` from the frab schedule XML or JSON at ``path``.
+
+    ``zone`` is the venue's IANA zone as the organiser names it (``--timezone``):
+    it wins over the file's ``<time_zone_name>``, and is needed for a new event
+    from a file that names no zone and whose times have no offset (pentabarf).
 
     All or nothing: any problem raises :class:`ImportFileError` (``FILE:LINE: message``)
     before anything is committed, as does a file past ``limits`` (an
@@ -87,11 +129,12 @@ def frab_import(*, path, event_slug, dry_run=False, limits=None):
     source = str(path)
     limits = limits or ImportLimits()
     data = read_limited(path, limits=limits, source=source)
-    schedule = parse_frab(data, source=source, limits=limits)
+    schedule = parse_schedule(data, source=source, limits=limits)
     return import_with_one_retry(
         lambda: _frab_import_once(
             schedule=schedule,
             event_slug=event_slug,
+            zone_name=zone,
             dry_run=dry_run,
             source=source,
             limits=limits,
@@ -101,13 +144,14 @@ def frab_import(*, path, event_slug, dry_run=False, limits=None):
     )
 
 
-def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
+def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limits):
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(slug=event_slug).first()
         zone, zone_warnings = schedule_zone(
-            schedule, current=event.tz if event else None, source=source
+            schedule, current=event.tz if event else None, given=zone_name, source=source
         )
         times, time_warnings = talk_times(schedule, zone, source=source)
+        offset_warnings = foreign_offset_warnings(schedule, zone)
         dates = event_dates(schedule, zone, times, source=source)
         event, event_outcome = _event_sync(
             event=event,
@@ -125,11 +169,15 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
             dry_run=dry_run,
             parts=FRAB_PARTS,
             warnings=[
-                f"{source}:{line}: {message}"
+                f"{source}:{line}: {message}" if line else f"{source}: {message}"
                 for line, message in sorted(
-                    [*schedule.warnings, *zone_warnings, *time_warnings], key=lambda w: w[0]
+                    [*schedule.warnings, *zone_warnings, *time_warnings, *offset_warnings],
+                    key=lambda w: w[0] or 0,
                 )
             ],
+            grouped_warnings=_foreign_offset_group(
+                offset_warnings, schedule=schedule, zone=zone, source=source
+            ),
         )
         places = {
             part: places_sync(

@@ -1,5 +1,9 @@
 """The talks of a frab import and their speakers: all checked first, then written in bulk."""
 
+from urllib.parse import urljoin
+
+from django.urls import reverse
+
 from infrastructure.slugs import UniqueSlugs
 from schedule.formats.frab.importer.speakers import speaker_external_id
 from schedule.importing.errors import ImportFileError
@@ -125,9 +129,25 @@ class TalkSync:
                 chosen.append(speaker)
         return chosen
 
+    def is_own_page(self, url, talk):
+        """Whether ``url`` is ``talk``'s own page on the site that wrote the file.
+
+        Our export gives every talk its page as ``<url>``; that is no source of
+        the talk, and taking it as one would change every talk on the first
+        re-import of an export.
+        """
+        base_url = self.schedule.base_url
+        if not url or not base_url:
+            return False
+        return url == urljoin(
+            base_url, reverse("schedule:talk_detail", args=[self.event.slug, talk.slug])
+        )
+
     def sync(self, entry, *, start, end):
         talk, identity = self.identity(entry)
         values = self.values(entry, start=start, end=end)
+        if talk is not None and self.is_own_page(entry.source_url, talk):
+            values["source_url"] = talk.source_url
         if talk is None:
             slug = self.taken_slugs.make_from(
                 entry.slug or entry.title, fallback="talk", max_length=column_length(Talk, "slug")

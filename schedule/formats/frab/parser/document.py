@@ -5,8 +5,8 @@
 found, each with its line. None of the real files validates against the c3voc
 XSD, so the reader is lenient where real files differ (extra elements, empty
 ones, three-part durations, ``<link>`` elements holding ``<title>`` children,
-dates in UTC) and strict where the data would be wrong (a time that is not a
-time, a guid that is not a UUID, two talks with one guid).
+dates in UTC, talk guids that are not UUIDs) and strict where the data would be
+wrong (a time that is not a time, two talks with one guid).
 
 Times stay as the file writes them: which zone the venue is in, and so when a
 talk happens, is decided in :mod:`schedule.formats.frab.parser.times`.
@@ -35,6 +35,7 @@ from schedule.formats.frab.parser.values import (
     parse_date_or_datetime,
     parse_datetime,
     parse_duration,
+    parse_guid,
     parse_positive_integer,
     parse_uuid,
     talk_kind,
@@ -182,6 +183,7 @@ class _ScheduleReader:
             days=days,
             talks=talks,
             warnings=tuple(self.warnings),
+            base_url=self.base_url,
             field_lines=field_lines,
         )
 
@@ -265,11 +267,9 @@ class _ScheduleReader:
         errors_before = len(self.errors)
         if not frab_id and not guid_text:
             self.error(element, f"{label}: without guid or id it cannot be matched again")
-        guid = None
-        if guid_text:
-            guid = self.value(guid_text, parse_uuid, element=element, what=label)
-        if guid or (frab_id and not guid_text):
-            self._check_key(element, guid=guid, frab_id=frab_id, label=label)
+        guid = parse_guid(guid_text) if guid_text else None
+        if guid or frab_id:
+            self._check_key(element, guid=guid, guid_text=guid_text, frab_id=frab_id, label=label)
         if not title:
             self.error(_child_or(element, "title"), f"{label}: no <title>")
         event_room = inline_text(_text(element.find("room")))
@@ -290,6 +290,7 @@ class _ScheduleReader:
         type_name = inline_text(_text(element.find("type")))
         return FrabTalk(
             guid=guid,
+            guid_text=guid_text,
             frab_id=frab_id,
             title=title,
             subtitle=inline_text(_text(element.find("subtitle"))),
@@ -397,16 +398,16 @@ class _ScheduleReader:
             )
         return tuple(persons)
 
-    def _check_key(self, element, *, guid, frab_id, label):
+    def _check_key(self, element, *, guid, guid_text, frab_id, label):
         """Note the talk's key; an error if an earlier talk has it (even one with errors)."""
         # Talks are matched on their guid; on their id only where they have none.
-        key = ("guid", guid) if guid else ("id", frab_id)
+        key, shown = (("guid", guid), guid_text) if guid else (("id", frab_id), frab_id)
         # The element itself tells the first talk: a file on one line has one line for all.
         first = self.first_with_key.setdefault(key, (element, label))
         if first[0] is not element:
             self.error(
                 element,
-                f"{label}: {key[0]} {excerpt(key[1])} is already used by {first[1]} on line "
+                f"{label}: {key[0]} {excerpt(shown)} is already used by {first[1]} on line "
                 f"{self.line(first[0])}",
             )
 

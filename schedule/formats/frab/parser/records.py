@@ -50,6 +50,7 @@ class FrabDay:
 
 @dataclass(frozen=True, kw_only=True)
 class FrabTalk:
+    # The talk's UUID: its guid, or one derived from a guid that is not a UUID.
     guid: uuid.UUID | None
     frab_id: str
     title: str
@@ -72,10 +73,12 @@ class FrabTalk:
     line: int = field(default=0, compare=False)
     # Talk field name -> the line it was read from, to point model errors at.
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # The guid as the file spells it, for messages ("" when it has none).
+    guid_text: str = field(default="", compare=False)
 
     @property
     def label(self):
-        return talk_label(self.frab_id or str(self.guid or ""), self.title)
+        return talk_label(self.frab_id or self.guid_text or str(self.guid or ""), self.title)
 
     @property
     def time_line(self):
@@ -99,5 +102,6 @@ class FrabSchedule:
     days: tuple[FrabDay, ...]
     talks: tuple[FrabTalk, ...]
     warnings: tuple[tuple[int, str], ...] = ()
+    base_url: str = ""  # ``<base_url>``: the root of the site that wrote the file
     # Event field name -> the line it was read from.
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)

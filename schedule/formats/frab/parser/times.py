@@ -8,21 +8,31 @@ without ``<date>`` is read the older way: the day's date and ``<start>``, a day
 later when the clock is before the day begins (talks after midnight belong to
 the day they are listed in).
 
-The zone is the file's ``<time_zone_name>``. Without one, the existing event's
-zone is kept if the file's offsets agree with it; a new event gets the one
-fixed offset that every ``<date>`` has (``Etc/GMT-1`` for +01:00), and a file
-whose offsets change (summer time) is refused: only a name can say which zone.
+The zone is the one the organiser names (``--timezone``), else the file's
+``<time_zone_name>``. Without either, the existing event's zone is kept if the
+file's offsets agree with it; a new event gets the one fixed offset that every
+``<date>`` has (``Etc/GMT-1`` for +01:00), and a file whose offsets change
+(summer time) is refused: only a name can say which zone.
+
+A ``<date>`` whose offset is not the zone's (a file merged from events streamed
+from several cities) still names one instant: it is used, the talk's
+``<start>`` may be the clock of that offset, and each such talk is reported
+(:func:`foreign_offset_warnings`).
 """
 
 import datetime
 import zoneinfo
 
 from conference.venue_time import NonexistentTimeError, venue_datetime
-from schedule.importing.errors import ImportFileError
+from schedule.importing.errors import ImportFileError, let_through_by
 from schedule.importing.limits import YEARS
+from schedule.importing.zones import unknown_zone_message, zone_named
 
 ONE_DAY = datetime.timedelta(days=1)
-TIME_ZONE_HINT = "add <time_zone_name> with the venue's IANA zone, e.g. Europe/Berlin"
+TIME_ZONE_HINT = (
+    "add <time_zone_name> with the venue's IANA zone to the file, or pass --timezone ZONE, "
+    "e.g. Europe/Berlin"
+)
 
 
 def fixed_offset_zone(offset):
@@ -61,12 +71,27 @@ def zone_fits(zone, schedule):
     )
 
 
-def schedule_zone(schedule, *, current=None, source="<frab>"):
+def _given_zone(name, schedule, *, source):
+    """``(zone, warnings)`` for the zone the organiser named, which wins over the file's."""
+    zone = zone_named(name)
+    if zone is None:
+        message = unknown_zone_message(name, where=" (--timezone)", example="Europe/Berlin")
+        raise ImportFileError([(None, message)], source)
+    if schedule.time_zone is None or schedule.time_zone.key == zone.key:
+        return zone, []
+    line = schedule.field_lines.get("time_zone", schedule.line)
+    return zone, [(line, f"<time_zone_name> says {schedule.time_zone.key}; using {zone.key}")]
+
+
+def schedule_zone(schedule, *, current=None, given=None, source="<frab>"):
     """``(zone, warnings)``: the venue's zone for ``schedule``.
 
+    ``given`` is the IANA name the organiser passed (``--timezone``), if any;
     ``current`` is the existing event's zone, if there is one. ``warnings`` are
     ``(line, message)``. Raises :class:`ImportFileError` when no zone can be told.
     """
+    if given:
+        return _given_zone(given, schedule, source=source)
     if schedule.time_zone is not None:
         return schedule.time_zone, []
     offsets = date_offsets(schedule)
@@ -95,7 +120,7 @@ def schedule_zone(schedule, *, current=None, source="<frab>"):
             "set the event's zone to the venue's own for pages in summer and winter time"
         )
         return zone, [(schedule.line, warning)]
-    raise ImportFileError([(schedule.line, message)], source)
+    raise ImportFileError([(schedule.line, let_through_by("--timezone", message))], source)
 
 
 def _day_begins(day, schedule, zone):
@@ -125,11 +150,67 @@ def _outside_day(start, day, zone):
     return False
 
 
+def _has_foreign_offset(talk, zone):
+    """Whether the talk's ``<date>`` has an offset that is not ``zone``'s at that instant."""
+    date = talk.date
+    return (
+        date is not None
+        and date.tzinfo is not None
+        and date.astimezone(zone).utcoffset() != date.utcoffset()
+    )
+
+
+def _on_another_clock(talk, zone):
+    """Whether the talk is written on the clock of another place than the venue.
+
+    A ``<date>`` in UTC whose ``<start>`` is the venue's clock (wafer writes
+    them so), or one in UTC without ``<start>``, only spells the instant
+    differently: that is not worth a warning.
+    """
+    if not _has_foreign_offset(talk, zone):
+        return False
+    if talk.clock is None:
+        return bool(talk.date.utcoffset())
+    venue = talk.date.astimezone(zone)
+    return (venue.hour, venue.minute) != (talk.clock.hour, talk.clock.minute)
+
+
+def foreign_offset_warnings(schedule, zone):
+    """``(line, message)`` per talk written on another place's clock than ``zone``'s.
+
+    :func:`talk_times` takes their ``<date>``'s instants; these say so, one per talk.
+    """
+    warnings = []
+    for talk in schedule.talks:
+        if _on_another_clock(talk, zone):
+            venue = talk.date.astimezone(zone)
+            warnings.append(
+                (
+                    talk.time_line,
+                    f"{talk.label}: <date> {talk.date.isoformat()} is not on the offset of "
+                    f"{zone.key} ({format_offset(venue.utcoffset())} then); using its instant, "
+                    f"{venue:%Y-%m-%d %H:%M} in {zone.key}",
+                )
+            )
+    return warnings
+
+
+def _clock_fits(talk, start, zone):
+    """Whether ``<start>`` is the venue's clock at ``start``, or that of ``<date>``'s offset."""
+    clock = talk.clock
+    if clock is None or (start.hour, start.minute) == (clock.hour, clock.minute):
+        return True
+    # A talk streamed from another city gives its own clock, which its <date> agrees with.
+    own = talk.date
+    return _has_foreign_offset(talk, zone) and (own.hour, own.minute) == (clock.hour, clock.minute)
+
+
 def talk_times(schedule, zone, *, source="<frab>"):
     """``(times, warnings)``: aware ``(start, end)`` per talk in file order, in ``zone``.
 
     Raises :class:`ImportFileError` for a ``<start>`` that contradicts ``<date>``, and
-    for clock times the zone skips.
+    for clock times the zone skips. A ``<date>`` on another offset than the zone's is
+    taken as the instant it names; :func:`foreign_offset_warnings` reports those.
     """
     times, warnings, errors = [], [], []
     for talk in schedule.talks:
@@ -144,7 +225,7 @@ def talk_times(schedule, zone, *, source="<frab>"):
             errors.append((talk.time_line, f"{talk.label}: {error}"))
             continue
         clock = talk.clock
-        if clock is not None and (start.hour, start.minute) != (clock.hour, clock.minute):
+        if not _clock_fits(talk, start, zone):
             errors.append(
                 (
                     talk.field_lines.get("start", talk.line),

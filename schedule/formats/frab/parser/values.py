@@ -26,6 +26,9 @@ KIND_WORDS = (
 )
 DEFAULT_KIND = "talk"
 DATETIME_EXAMPLE = "2024-12-27T10:30:00+01:00"
+# The namespace of the UUIDs made from talk guids that are not UUIDs. Fixed for
+# good: a second import of the file must derive the same UUIDs to match its talks.
+TALK_GUID_NAMESPACE = uuid.UUID("89f826f0-c4c1-4e16-9889-17f17087620a")
 
 _WORD = re.compile(r"[^\W\d_]+")
 _DURATION = re.compile(r"^(?P<hours>\d{1,3}):(?P<minutes>\d{2})(?::(?P<seconds>\d{1,2}))?$")
@@ -143,6 +146,21 @@ def parse_uuid(text):
         return uuid.UUID(text.strip())
     except ValueError:
         raise ValueError(f'guid "{excerpt(text.strip())}" is not a UUID') from None
+
+
+def parse_guid(text):
+    """The UUID a talk's guid stands for: the guid itself, or one derived from its text.
+
+    A guid is an opaque, stable key, and not every generator writes a UUID
+    (older frab wrote 22-character base64 ids). The talk's UUID is then
+    ``uuid5`` of the text in a fixed namespace, so that the same file always
+    yields the same UUIDs and a second import matches its talks.
+    """
+    text = text.strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return uuid.uuid5(TALK_GUID_NAMESPACE, text)
 
 
 def talk_label(identity, title):
