@@ -8,9 +8,12 @@ second run of the same file changes nothing:
   talk of another event (the same file imported twice under two slugs, an
   export imported as a new event) is kept as ``external_id`` ``guid:<uuid>``
   and the talk gets a UUID of its own;
-- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``) or
-  id (``<acronym>:person:<id>``, so that ids of two conferences never meet). A
-  person with neither is matched by name among that talk's speakers only;
+- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``, or
+  a speaker whose own UUID it is, as our exports give it), else id
+  (``<acronym>:person:<id>``, so that ids of two conferences never meet), else
+  name (``<acronym>:name:<name>``). An id or guid that the file gives to two
+  different names, or a placeholder id such as "0", is no key
+  (``schedule.importing.people``): two names are never merged into one speaker;
 - rooms and tracks by name within the event.
 
 What the file owns is written when it differs: a talk's title, subtitle, kind,
@@ -32,7 +35,7 @@ from django.db import transaction
 
 from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
-from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
+from schedule.formats.frab.importer.speakers import frab_person_keys, speakers_sync
 from schedule.formats.frab.importer.talks import TalkSync
 from schedule.formats.frab.parser import event_dates, parse_frab, schedule_zone, talk_times
 from schedule.importing.clashes import clash_warnings
@@ -48,7 +51,6 @@ __all__ = [
     "FRAB_PARTS",
     "TRACK_PALETTE",
     "frab_import",
-    "speaker_external_id",
 ]
 
 
@@ -146,11 +148,13 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
                 ("track", Track, schedule.tracks),
             )
         }
-        namespace = schedule.acronym or event_slug
+        keys = frab_person_keys(schedule, namespace=schedule.acronym or event_slug, source=source)
+        result.warnings.extend(keys.warnings)
+        result.grouped_warnings |= keys.grouped_warnings
         new_speakers = NewSpeakers(limits=limits)
         speakers, updated_speakers = speakers_sync(
             schedule=schedule,
-            namespace=namespace,
+            keys=keys,
             new_speakers=new_speakers,
             result=result,
             source=source,
@@ -158,7 +162,7 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
         talks = TalkSync(
             event=event,
             schedule=schedule,
-            namespace=namespace,
+            keys=keys,
             places=places,
             speakers=speakers,
             new_speakers=new_speakers,
