@@ -31,7 +31,10 @@ event's cached pages are marked stale once, at the end.
   their speakers.
 """
 
+from urllib.parse import urlsplit
+
 from django.db import transaction
+from django.urls import reverse
 
 from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
@@ -63,6 +66,9 @@ def _event_sync(*, event, event_slug, schedule, zone, dates, source, limits):
     }
     # Only what the file says: a file without a venue leaves the event's alone.
     values |= {name: getattr(schedule, name) for name in ("location", "website")}
+    if urlsplit(schedule.website).path == reverse("event_detail", args=[event_slug]):
+        # Our own export names the event's page where the event has no website.
+        values["website"] = ""
     values = {name: value for name, value in values.items() if value}
     # Organisers' own edits (publication, tagline, description) are left alone.
     return event_sync(

@@ -1,5 +1,9 @@
 """The talks of a frab import and their speakers: all checked first, then written in bulk."""
 
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
 from infrastructure.slugs import UniqueSlugs
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import column_length
@@ -85,6 +89,11 @@ class TalkSync:
             "source_url": entry.source_url,
         }
 
+    def is_own_page(self, url, talk):
+        """Whether ``url`` is the page of ``talk`` on this site (on whatever host)."""
+        own = reverse("schedule:talk_detail", args=[self.event.slug, talk.slug])
+        return bool(url) and urlsplit(url).path == own
+
     def talk_speakers(self, entry):
         """The talk's speakers in file order, each once."""
         chosen = []
@@ -97,6 +106,9 @@ class TalkSync:
     def sync(self, entry, *, start, end):
         talk, identity = self.identity(entry)
         values = self.values(entry, start=start, end=end)
+        if talk is not None and self.is_own_page(entry.source_url, talk):
+            # Our own export names the talk's page here, not where the talk came from.
+            values["source_url"] = talk.source_url
         if talk is None:
             slug = self.taken_slugs.make_from(
                 entry.slug or entry.title, fallback="talk", max_length=column_length(Talk, "slug")
