@@ -750,10 +750,30 @@ def test_frab_import_gives_a_new_event_the_fixed_offset_of_a_file_without_zone(t
     result = frab_import(path=path, event_slug="small")
 
     assert Event.objects.get().time_zone == "Etc/GMT-1"
+    conference = line_of(path, "<conference>")
     assert result.warnings == [
-        f"{path}:{line_of(path, '<conference>')}: no <time_zone_name>: using Etc/GMT-1, the "
+        f"{path}:{conference}: no <time_zone_name>: using Etc/GMT-1, the "
         "offset of every <date>; set the event's zone to the venue's own for pages in summer "
-        "and winter time"
+        "and winter time",
+        f"{path}:{conference}: Etc/GMT-1 is a fixed offset with no summer time; name the "
+        "venue's zone, e.g. Europe/Berlin, in <time_zone_name> (a zone of a place keeps pages "
+        "right in summer and winter)",
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_suggests_a_real_zone_for_a_named_fixed_offset(tmp_path):
+    zone = "    <time_zone_name>Etc/GMT-2</time_zone_name>"
+    path = frab_file(
+        tmp_path, ("Main Hall", [frab_event(date="2025-03-01T11:00:00+02:00")]), zone=zone
+    )
+
+    result = frab_import(path=path, event_slug="small")
+
+    assert result.warnings == [
+        f"{path}:{line_of(path, 'Etc/GMT-2')}: Etc/GMT-2 is a fixed offset with no summer "
+        "time; name the venue's zone, e.g. Europe/Helsinki, in <time_zone_name> (a zone of a "
+        "place keeps pages right in summer and winter)"
     ]
 
 

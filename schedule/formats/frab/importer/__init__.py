@@ -46,6 +46,7 @@ from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ALL_OUTCOMES, ImportResult
 from schedule.importing.retry import import_with_one_retry
 from schedule.importing.writer import NewSpeakers, event_sync, import_pages_changed
+from schedule.importing.zones import fixed_offset_advice
 
 #: What a frab import counts, in the order its summary lists them.
 FRAB_PARTS = dict.fromkeys(("rooms", "tracks", "talks", "speakers"), ALL_OUTCOMES)
@@ -126,6 +127,16 @@ def _frab_import_once(*, schedule, event_slug, dry_run, source, limits):
             source=source,
             limits=limits,
         )
+        advice = fixed_offset_advice(
+            zone.key,
+            instants=[start for start, _ in times],
+            how="in <time_zone_name> (a zone of a place keeps pages right in summer and winter)",
+        )
+        if advice:
+            zone_warnings = [
+                *zone_warnings,
+                (schedule.field_lines.get("time_zone", schedule.line), advice),
+            ]
         result = ImportResult(
             event_slug=event_slug,
             event_outcome=event_outcome,
