@@ -13,6 +13,8 @@ field also holds at most ``MARKDOWN_MAX_LENGTH`` characters
 """
 
 import html
+import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
@@ -140,3 +142,80 @@ def web_url(value):
     if parts.scheme.lower() in {"http", "https"} and parts.netloc:
         return value
     return ""
+
+
+# What a reader that renders an export's text as HTML could run or be led by.
+ACTIVE_TAGS = {
+    "applet",
+    "base",
+    "button",
+    "embed",
+    "form",
+    "frame",
+    "frameset",
+    "iframe",
+    "input",
+    "link",
+    "math",
+    "meta",
+    "noscript",
+    "object",
+    "script",
+    "select",
+    "style",
+    "svg",
+    "template",
+    "textarea",
+}
+_URL_ATTRIBUTES = {"action", "background", "formaction", "href", "poster", "src", "xlink:href"}
+_NOT_URL_CHARACTER = re.compile(r"[\x00-\x20]")
+
+
+class _ActiveMarkupFinder(HTMLParser):
+    """Tells whether text holds a tag, attribute or address that could run in a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.active = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ACTIVE_TAGS:
+            self.active = True
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.active = True
+            elif name in _URL_ATTRIBUTES and value:
+                address = _NOT_URL_CHARACTER.sub("", value).lower()
+                scheme = address.split(":", 1)[0] if ":" in address else ""
+                if scheme and scheme not in ALLOWED_URL_SCHEMES:
+                    self.active = True
+
+    handle_startendtag = handle_starttag
+
+
+def export_source(text):
+    """Rich text as written, for files others read; cleaned only where it holds active HTML.
+
+    Schedule exports give abstracts as people wrote them (Markdown, or the HTML
+    an import brought): readers show them as text or render them, and an import
+    of the file stores them back unchanged. Markdown is never touched, not even
+    its ``<https://…>`` links or a ``<version>`` in prose. Only text holding
+    something that could run where a reader renders it as HTML (a ``<script>``,
+    an ``onclick``, a ``javascript:`` link) goes out through the pages'
+    allow-list instead; what comes out then passes unchanged the next time.
+    """
+    text = text or ""
+    if "<" not in text:
+        return text
+    finder = _ActiveMarkupFinder()
+    finder.feed(text)
+    finder.close()
+    if not finder.active:
+        return text
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=None,
+    )

@@ -8,7 +8,10 @@ to this pipeline, which checks them all and writes them in bulk:
 - ``limits``: :class:`ImportLimits` (file size, talks, text length), ``read_limited``, ``excerpt``.
 - ``names``: ``name_key`` (how names are matched) and ``tidy_text``; slugs are
   numbered by ``infrastructure.slugs.UniqueSlugs``.
-- ``zones``: ``zone_named``, the venue's zone by its IANA name.
+- ``zones``: ``zone_named``, the venue's zone by its IANA name; ``fixed_offset_advice``
+  and ``zones_fitting``, a real zone for an ``Etc/GMT±N`` offset.
+- ``people``: ``person_keys``, which of a person's guid, id or name tells the
+  people of a file apart (format-neutral: the frab XML and JSON readers' records).
 - ``results``: :class:`ImportResult` (counts, warnings, ``summary()``, the report's
   ``closing_line()``) and ``Outcome``.
 - ``writer``: validation in Python (``row_errors``, ``unique_errors``), ``event_sync``,

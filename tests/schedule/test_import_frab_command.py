@@ -200,12 +200,15 @@ def test_import_frab_strict_refuses_a_file_with_a_warning(tmp_path, database_row
 
     assert (error.returncode, str(error)) == (
         1,
-        f"{path}: 1 warning refused by --strict; nothing was imported. Run without --strict "
-        "to import the file with it.",
+        f"{path}: 2 warnings refused by --strict; nothing was imported. Run without --strict "
+        "to import the file with them.",
     )
     assert stderr.splitlines() == [
         f"{path}:2: no <time_zone_name>: using Etc/GMT-1, the offset of every <date>; set the "
-        "event's zone to the venue's own for pages in summer and winter time"
+        "event's zone to the venue's own for pages in summer and winter time",
+        f"{path}:2: Etc/GMT-1 is a fixed offset with no summer time; name the venue's zone, "
+        "e.g. Europe/Berlin, with --timezone (a zone of a place keeps pages right in summer and "
+        "winter)",
     ]
     assert stdout == ""
     assert database_rows() == before

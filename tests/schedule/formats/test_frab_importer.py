@@ -455,31 +455,149 @@ def test_frab_import_never_matches_speakers_by_name(tmp_path):
     assert (speaker.name, speaker.external_id) == ("Grace Hopper", "smallconf:person:7")
 
 
-@pytest.mark.django_db
-def test_frab_import_matches_a_person_without_ids_within_the_talk_only(tmp_path):
+def two_talks(tmp_path, first_persons, second_persons):
+    """A frab file of two talks with these ``<person>`` elements."""
     events = [
-        frab_event(persons="<person>No Ids</person>"),
+        frab_event(persons=first_persons),
         frab_event(
             guid=GUID_2,
             frab_id="43",
             title="Second",
             date="2025-03-01T11:00:00+01:00",
-            persons="<person>No Ids</person>",
+            persons=second_persons,
         ),
     ]
-    path = frab_file(tmp_path, ("Main Hall", events))
+    return frab_file(tmp_path, ("Main Hall", events))
+
+
+def speakers_by_talk():
+    return {
+        talk.title: [link.speaker.name for link in talk.talk_speakers.all()]
+        for talk in Talk.objects.order_by("start")
+    }
+
+
+@pytest.mark.django_db
+def test_frab_import_tells_people_with_a_placeholder_id_apart_by_name(tmp_path):
+    # A real file gave all of its 109 people id="0"; they became one speaker on 250 talks.
+    path = two_talks(
+        tmp_path,
+        '<person id="0">Ada Lovelace</person><person id="0">Grace Hopper</person>',
+        '<person id="0">Grace Hopper</person><person id="0">Alan Turing</person>',
+    )
 
     first = frab_import(path=path, event_slug="small")
     second = frab_import(path=path, event_slug="small")
 
-    assert first.speakers_created == 2
-    assert counts(second)[3:] == ((0, 0, 2), (0, 0, 2))
-    assert list(Speaker.objects.values_list("name", "external_id")) == [("No Ids", "")] * 2
-    person_line = line_of(path, "<person>No Ids</person>")
-    assert second.warnings[0] == (
-        f'{path}:{person_line}: event 42 "A talk": person "No Ids" has neither id nor guid; '
-        "matched by name among this talk's speakers only"
+    assert sorted(Speaker.objects.values_list("name", "external_id")) == [
+        ("Ada Lovelace", "smallconf:name:ada lovelace"),
+        ("Alan Turing", "smallconf:name:alan turing"),
+        ("Grace Hopper", "smallconf:name:grace hopper"),
+    ]
+    assert speakers_by_talk() == {
+        "A talk": ["Ada Lovelace", "Grace Hopper"],
+        "Second": ["Grace Hopper", "Alan Turing"],
+    }
+    assert first.speakers_created == 3
+    assert counts(second)[3:] == ((0, 0, 2), (0, 0, 3))
+    ada = line_of(path, "Ada Lovelace")
+    assert first.warnings_to_print(detail=False) == [
+        f'{path}:{ada}: 3 people have the placeholder id "0"; each is matched by name '
+        "(-v 2 lists each)"
+    ]
+    assert first.warnings_to_print(detail=True) == [
+        f'{path}:{ada}: person "Ada Lovelace" has the placeholder id "0"; matched by name',
+        f'{path}:{ada}: person "Grace Hopper" has the placeholder id "0"; matched by name',
+        f'{path}:{line_of(path, "Alan Turing")}: person "Alan Turing" has the placeholder id '
+        '"0"; matched by name',
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_matches_people_without_ids_by_name_across_talks(tmp_path):
+    path = two_talks(tmp_path, "<person>No Ids</person>", '<person id="">No  Ids</person>')
+
+    first = frab_import(path=path, event_slug="small")
+    second = frab_import(path=path, event_slug="small")
+
+    assert first.speakers_created == 1
+    assert counts(second)[3:] == ((0, 0, 2), (0, 0, 1))
+    assert list(Speaker.objects.values_list("name", "external_id")) == [
+        ("No Ids", "smallconf:name:no ids")
+    ]
+    assert speakers_by_talk() == {"A talk": ["No Ids"], "Second": ["No Ids"]}
+    assert first.warnings == [
+        f'{path}:{line_of(path, "<person>No Ids")}: person "No Ids" has neither id nor guid; '
+        "matched by name"
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_never_merges_two_names_that_share_an_id(tmp_path):
+    path = two_talks(
+        tmp_path, '<person id="7">Ada Lovelace</person>', '<person id="7">Bob</person>'
     )
+
+    result = frab_import(path=path, event_slug="small")
+
+    assert speakers_by_talk() == {"A talk": ["Ada Lovelace"], "Second": ["Bob"]}
+    assert sorted(Speaker.objects.values_list("external_id", flat=True)) == [
+        "smallconf:name:ada lovelace",
+        "smallconf:name:bob",
+    ]
+    ada, bob = line_of(path, "Ada Lovelace"), line_of(path, ">Bob<")
+    assert result.warnings == [
+        f'{path}:{bob}: person "Bob": id "7" is also given to "Ada Lovelace" (line {ada}); it '
+        "is no key: told apart by guid or name"
+    ]
+    assert list(result.grouped_warnings) == [
+        f'{path}:{ada}: person id "7" is given to 2 different names; it is no key: those '
+        "people are told apart by guid or name (-v 2 lists each)"
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_keeps_one_speaker_for_one_id_and_name_across_talks(tmp_path):
+    path = two_talks(
+        tmp_path, '<person id="7">Grace Hopper</person>', '<person id="7">grace  HOPPER</person>'
+    )
+
+    result = frab_import(path=path, event_slug="small")
+
+    assert (result.speakers_created, result.warnings) == (1, [])
+    assert list(Speaker.objects.values_list("name", "external_id")) == [
+        ("Grace Hopper", "smallconf:person:7")
+    ]
+    assert speakers_by_talk() == {"A talk": ["Grace Hopper"], "Second": ["Grace Hopper"]}
+
+
+@pytest.mark.django_db
+def test_frab_import_falls_back_from_a_shared_id_to_the_guid(tmp_path):
+    other_guid = "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b"
+    path = two_talks(
+        tmp_path,
+        f'<person id="0" guid="{PERSON_GUID}">Ada</person>',
+        f'<person id="0" guid="{other_guid}">Bob</person>',
+    )
+
+    result = frab_import(path=path, event_slug="small")
+
+    assert (result.speakers_created, result.warnings) == (2, [])
+    assert sorted(Speaker.objects.values_list("name", "external_id")) == [
+        ("Ada", f"guid:{PERSON_GUID}"),
+        ("Bob", f"guid:{other_guid}"),
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_reads_the_name_from_public_name(tmp_path):
+    path = two_talks(
+        tmp_path, '<person id="7" public_name="Ada Lovelace"/>', '<person id="8" name="Bob"/>'
+    )
+
+    frab_import(path=path, event_slug="small")
+
+    assert speakers_by_talk() == {"A talk": ["Ada Lovelace"], "Second": ["Bob"]}
 
 
 @pytest.mark.django_db
@@ -632,10 +750,30 @@ def test_frab_import_gives_a_new_event_the_fixed_offset_of_a_file_without_zone(t
     result = frab_import(path=path, event_slug="small")
 
     assert Event.objects.get().time_zone == "Etc/GMT-1"
+    conference = line_of(path, "<conference>")
     assert result.warnings == [
-        f"{path}:{line_of(path, '<conference>')}: no <time_zone_name>: using Etc/GMT-1, the "
+        f"{path}:{conference}: no <time_zone_name>: using Etc/GMT-1, the "
         "offset of every <date>; set the event's zone to the venue's own for pages in summer "
-        "and winter time"
+        "and winter time",
+        f"{path}:{conference}: Etc/GMT-1 is a fixed offset with no summer time; name the "
+        "venue's zone, e.g. Europe/Berlin, with --timezone (a zone of a place keeps pages "
+        "right in summer and winter)",
+    ]
+
+
+@pytest.mark.django_db
+def test_frab_import_suggests_a_real_zone_for_a_named_fixed_offset(tmp_path):
+    zone = "    <time_zone_name>Etc/GMT-2</time_zone_name>"
+    path = frab_file(
+        tmp_path, ("Main Hall", [frab_event(date="2025-03-01T11:00:00+02:00")]), zone=zone
+    )
+
+    result = frab_import(path=path, event_slug="small")
+
+    assert result.warnings == [
+        f"{path}:{line_of(path, 'Etc/GMT-2')}: Etc/GMT-2 is a fixed offset with no summer "
+        "time; name the venue's zone, e.g. Europe/Helsinki, with --timezone (a zone of a "
+        "place keeps pages right in summer and winter)"
     ]
 
 

@@ -32,11 +32,19 @@ SECOND_RUN_QUERIES = 11
 
 
 def generated_export(tmp_path, *, days, rooms, slots):
-    """A generated event of ``days × rooms × slots`` talks, exported as frab XML."""
+    """A generated event of ``days × rooms × slots`` talks, exported as frab XML.
+
+    Its speakers then get new UUIDs, so that the file's people are strangers
+    here, as in a file from another site: an import creates them.
+    """
     event_generate(slug="generated", days=days, rooms=rooms, slots=slots)
     event = Event.objects.get(slug="generated")
     path = tmp_path / "generated.schedule.xml"
     path.write_bytes(render_schedule_xml(schedule_export_data(event, base_url=BASE_URL)))
+    speakers = list(Speaker.objects.all())
+    for speaker in speakers:
+        speaker.uuid = uuid.uuid4()
+    Speaker.objects.bulk_update(speakers, ["uuid"])
     return path
 
 

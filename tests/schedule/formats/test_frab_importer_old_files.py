@@ -187,11 +187,6 @@ def test_frab_import_of_its_own_json_export_of_an_old_frab_file_changes_nothing(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="persons are matched on the file's ids and the export writes the speaker's own: "
-    "the keying of persons is being changed separately",
-)
 def test_frab_import_of_its_own_export_keeps_the_speakers(tmp_path):
     path = old_frab_file(
         tmp_path, persons=('<person id="7">Ada Lovelace</person>', '<person id="8">Grace</person>')

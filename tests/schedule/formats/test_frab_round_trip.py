@@ -167,7 +167,9 @@ def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_
 
     first, second, result = round_trip(event, tmp_path)
 
-    assert (result.talks_created, result.rooms_created, result.speakers_created) == (3, 2, 2)
+    # The people are the site's own: found again by the guid the export gives them.
+    assert (result.talks_created, result.rooms_created, result.speakers_created) == (3, 2, 0)
+    assert result.speakers_unchanged == 2
     assert without_identifiers(second) == without_identifiers(first)
     imported = Talk.objects.filter(event__slug="round-trip").order_by("start")
     assert [(talk.title, talk.kind, talk.room.name) for talk in imported] == [
@@ -185,6 +187,88 @@ def test_round_trip_through_schedule_json_keeps_everything_but_identifiers(tmp_p
 
     result = frab_import(path=path, event_slug="round-trip")
 
-    assert (result.talks_created, result.rooms_created, result.speakers_created) == (3, 2, 2)
+    # The people are the site's own speakers, found again by the guids the export gave them.
+    assert (result.talks_created, result.rooms_created, result.speakers_created) == (3, 2, 0)
     second = export_xml(Event.objects.get(slug="round-trip"))
     assert without_identifiers(second) == without_identifiers(export_xml(event))
+
+
+FILE_PERSON_GUID = "6f1c1b0e-1111-4c3a-9d2e-0a1b2c3d4e5f"
+STARRED = "Aktivist\\*innen und Künstler\\*innen\n\n  * a list item\n\nsee <https://x.example/>"
+
+
+def one_talk_file(tmp_path, *, abstract):
+    path = tmp_path / "one.schedule.xml"
+    path.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<schedule><conference><acronym>oneconf</acronym><title>One</title>
+<time_zone_name>Europe/Berlin</time_zone_name></conference>
+<day index="1" date="2025-03-01"><room name="Hall">
+<event guid="0b9a3c1e-5d2f-4a6b-8c7d-9e0f1a2b3c4d" id="1">
+<date>2025-03-01T10:00:00+01:00</date><start>10:00</start><duration>00:30</duration>
+<room>Hall</room><title>Starred</title><abstract>{abstract}</abstract>
+<persons><person guid="{FILE_PERSON_GUID}">Ada</person><person id="9">Bob</person></persons>
+</event></room></day></schedule>""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.django_db
+def test_export_then_import_into_the_same_event_keeps_every_character_and_guid(tmp_path):
+    frab_import(
+        path=one_talk_file(tmp_path, abstract=STARRED.replace("<", "&lt;")), event_slug="one"
+    )
+    first = export_xml(Event.objects.get(slug="one"))
+    path = tmp_path / "again.schedule.xml"
+    path.write_bytes(first)
+
+    again = frab_import(path=path, event_slug="one")
+
+    talk = Talk.objects.get()
+    assert talk.abstract == STARRED
+    assert ElementTree.fromstring(first).findtext(".//abstract") == STARRED
+    assert (again.changed, again.talks_updated, again.speakers_created) == (False, 0, 0)
+    bob = talk.speakers.get(name="Bob")
+    people = [(p.get("guid"), p.text) for p in ElementTree.fromstring(first).iter("person")]
+    assert people == [(FILE_PERSON_GUID, "Ada"), (str(bob.uuid), "Bob")]
+    assert export_xml(Event.objects.get(slug="one")) == first
+
+
+@pytest.mark.django_db
+def test_reimporting_our_own_export_changes_nothing(tmp_path):
+    event = EventFactory(
+        slug="own-conf",
+        time_zone="Europe/Berlin",
+        website="",
+        start_date=datetime.date(2025, 3, 1),
+        end_date=datetime.date(2025, 3, 1),
+    )
+    speaker = SpeakerFactory(name="Ada Lovelace")
+    TalkFactory(
+        event=event,
+        abstract="**Bold** and a literal \\* star",
+        start=venue_time(event, 2025, 3, 1, 9, 0),
+        end=venue_time(event, 2025, 3, 1, 9, 45),
+        speakers=[speaker],
+    )
+    first = export_xml(event)
+    path = tmp_path / "own.schedule.xml"
+    path.write_bytes(first)
+
+    result = frab_import(path=path, event_slug="own-conf")
+
+    person = ElementTree.fromstring(first).find(".//person")
+    assert person.get("guid") == str(speaker.uuid)
+    assert result.changed is False
+    assert (result.event_outcome, result.talks_created, result.talks_updated) == (
+        Outcome.UNCHANGED,
+        0,
+        0,
+    )
+    assert (result.speakers_created, result.speakers_updated, result.speakers_unchanged) == (
+        0,
+        0,
+        1,
+    )
+    assert export_xml(Event.objects.get(slug="own-conf")) == first

@@ -957,6 +957,19 @@ def test_ics_import_names_the_line_of_an_unknown_x_wr_timezone(tmp_path):
     ]
 
 
+@pytest.mark.django_db
+def test_ics_import_suggests_a_real_zone_for_a_fixed_offset(tmp_path):
+    path = write_ics(tmp_path, ics(talk_event(), header=("X-WR-TIMEZONE:Etc/GMT-2",)))
+
+    result = ics_import(path=path, event_slug="conf")
+
+    assert result.time_zone == "Etc/GMT-2"
+    assert [w for w in result.warnings if "fixed offset" in w] == [
+        f"{path}:4: Etc/GMT-2 is a fixed offset with no summer time; name the venue's zone, "
+        "e.g. Europe/Helsinki, with --timezone"
+    ]
+
+
 # The import: into an existing event
 
 

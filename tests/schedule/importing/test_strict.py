@@ -74,8 +74,10 @@ CASES = {
         [
             "2: no <time_zone_name>: using Etc/GMT-1, the offset of every <date>; set the "
             "event's zone to the venue's own for pages in summer and winter time",
-            '7: event 42 "A talk": person "Grace Hopper" has neither id nor guid; matched by '
-            "name among this talk's speakers only",
+            "2: Etc/GMT-1 is a fixed offset with no summer time; name the venue's zone, e.g. "
+            "Europe/Berlin, with --timezone (a zone of a place keeps pages right in summer and "
+            "winter)",
+            '7: person "Grace Hopper" has neither id nor guid; matched by name',
         ],
     ),
     "ics": (

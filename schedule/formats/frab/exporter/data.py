@@ -19,13 +19,14 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.text import slugify
 
-from infrastructure.rich_text import plain_text, web_url
+from infrastructure.rich_text import export_source, web_url
 from schedule.formats.frab.rooms import (
     ROOM_GUID_NAMESPACE,
     ROOMLESS_ROOM_NAME,
     roomless_room_guid,
 )
 from schedule.formats.ical.exporter import talk_url
+from schedule.importing.people import guid_of_external_id
 from schedule.models import Talk
 from schedule.selectors import schedule_talks
 
@@ -167,6 +168,15 @@ def export_slug(talk, *, acronym):
     return f"{acronym}-{tail}"
 
 
+def export_person_guid(speaker):
+    """The guid the speaker was imported with, else the speaker's own UUID: stable either way.
+
+    Giving back the imported guid lets the file's source, and our import, find
+    the same person again; the UUID is the speaker's for good (it never changes).
+    """
+    return guid_of_external_id(speaker.external_id) or speaker.uuid
+
+
 def room_guid(event, name):
     """The guid of the event's room called ``name``, the same in every export."""
     return uuid.uuid5(ROOM_GUID_NAMESPACE, f"room:{event.slug}:{name}")
@@ -227,7 +237,9 @@ def _export_talk(talk, *, event, acronym, room_name, base_url):
         track=export_text(talk.track.name) if talk.track_id else None,
         type=export_text(talk.kind),
         language=export_text(talk.language),
-        abstract=export_text(plain_text(talk.abstract)),
+        # The abstract as it is stored, not rendered (see export_source): an import
+        # stores it back unchanged, "Aktivist\*innen" and every line break kept.
+        abstract=export_text(export_source(talk.abstract)),
         # The abstract is all the text a talk has, and readers that show both
         # fields one after the other would show it twice.
         description="",
@@ -235,7 +247,9 @@ def _export_talk(talk, *, event, acronym, room_name, base_url):
         do_not_record=talk.do_not_record,
         persons=tuple(
             ExportPerson(
-                id=link.speaker.pk, guid=link.speaker.uuid, name=export_text(link.speaker.name)
+                id=link.speaker.pk,
+                guid=export_person_guid(link.speaker),
+                name=export_text(link.speaker.name),
             )
             for link in talk.talk_speakers.all()
         ),

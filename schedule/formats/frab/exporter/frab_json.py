@@ -1,13 +1,39 @@
 """The schedule as c3voc schedule.json (v1, ``https://c3voc.de/schedule/schema.json``)."""
 
+import datetime
 import json
 import re
+import zoneinfo
 
 from schedule.formats.frab.exporter.data import export_datetime, hours_minutes
+from schedule.importing.zones import zones_fitting
 
 JSON_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 # The schema's time_zone_name pattern, applied as jsonschema applies it (a search).
 _JSON_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+
+
+def json_zone_name(export):
+    """The event's zone as the schema's pattern takes it; "" only if no zone could say it.
+
+    The pattern refuses some IANA names: aliases such as ``US/Eastern`` and the
+    fixed offsets ``Etc/GMT-2``. Those are named by a zone of a place that has
+    the same offsets all through the event's years (``America/New_York``;
+    ``Africa/Johannesburg`` for +02:00 without summer time), so readers show
+    the same times. Only an offset no place keeps all year (-12:00) goes
+    without a name; the offset on every time still says it.
+    """
+    name = export.time_zone_name
+    if _JSON_ZONE_NAME.search(name):
+        return name
+    zone = zoneinfo.ZoneInfo(name)
+    instants = [
+        datetime.datetime(year, month, 1, 12, tzinfo=zone)
+        for year in range(export.start.year, export.end.year + 1)
+        for month in (1, 4, 7, 10)
+    ] + [instant for day in export.days for instant in (day.start, day.end)]
+    fitting = zones_fitting(instants, accept=_JSON_ZONE_NAME.search)
+    return fitting[0] if fitting else ""
 
 
 def _json_talk(talk):
@@ -30,10 +56,12 @@ def _json_talk(talk):
         "description": talk.description,
         "recording_license": talk.recording_license,
         "do_not_record": talk.do_not_record,
-        # The pretalx person shape (name) and never the frab one (public_name
-        # and id together) as well: a person must match exactly one of them.
+        # Both names, for readers that take only one of them (pretalx writes
+        # public_name), and so no id: with name, public_name and id a person would
+        # match both of the schema's person shapes, and must match exactly one.
+        # The guid is the person's identity; the schema calls the id deprecated.
         "persons": [
-            {"guid": str(person.guid), "id": person.id, "name": person.name}
+            {"guid": str(person.guid), "name": person.name, "public_name": person.name}
             for person in talk.persons
         ],
         "links": [{"type": link.type, "url": link.url, "title": link.title} for link in talk.links],
@@ -50,11 +78,8 @@ def render_schedule_json(export):
         "daysCount": len(export.days),
         "timeslot_duration": hours_minutes(export.timeslot_duration),
     }
-    # The schema's pattern refuses some IANA names (US/Eastern, Etc/GMT-2); the
-    # offset on every time still says it all, so leave the name out rather
-    # than write an invalid file.
-    if _JSON_ZONE_NAME.search(export.time_zone_name):
-        conference["time_zone_name"] = export.time_zone_name
+    if zone_name := json_zone_name(export):
+        conference["time_zone_name"] = zone_name
     conference |= {
         "url": export.url,
         "tracks": [

@@ -9,9 +9,12 @@ second run of the same file changes nothing:
   talk of another event (the same file imported twice under two slugs, an
   export imported as a new event) is kept as ``external_id`` ``guid:<uuid>``
   and the talk gets a UUID of its own;
-- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``) or
-  id (``<acronym>:person:<id>``, so that ids of two conferences never meet). A
-  person with neither is matched by name among that talk's speakers only;
+- a speaker on the person's guid (``Speaker.external_id`` ``guid:<uuid>``, or
+  a speaker whose own UUID it is, as our exports give it), else id
+  (``<acronym>:person:<id>``, so that ids of two conferences never meet), else
+  name (``<acronym>:name:<name>``). An id or guid that the file gives to two
+  different names, or a placeholder id such as "0", is no key
+  (``schedule.importing.people``): two names are never merged into one speaker;
 - rooms and tracks by name within the event.
 
 What the file owns is written when it differs: a talk's title, subtitle, kind,
@@ -36,7 +39,7 @@ from django.urls import reverse
 
 from conference.models import Event, Room, Track
 from schedule.formats.frab.importer.places import TRACK_PALETTE, places_sync
-from schedule.formats.frab.importer.speakers import speaker_external_id, speakers_sync
+from schedule.formats.frab.importer.speakers import frab_person_keys, speakers_sync
 from schedule.formats.frab.importer.talks import TalkSync
 from schedule.formats.frab.parser import (
     event_dates,
@@ -51,6 +54,7 @@ from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ALL_OUTCOMES, ImportResult
 from schedule.importing.retry import import_with_one_retry
 from schedule.importing.writer import NewSpeakers, event_sync, import_pages_changed
+from schedule.importing.zones import fixed_offset_advice
 
 #: What a frab import counts, in the order its summary lists them.
 FRAB_PARTS = dict.fromkeys(("rooms", "tracks", "talks", "speakers"), ALL_OUTCOMES)
@@ -59,7 +63,6 @@ __all__ = [
     "FRAB_PARTS",
     "TRACK_PALETTE",
     "frab_import",
-    "speaker_external_id",
 ]
 
 
@@ -162,6 +165,16 @@ def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limit
             source=source,
             limits=limits,
         )
+        advice = fixed_offset_advice(
+            zone.key,
+            instants=[start for start, _ in times],
+            how="with --timezone (a zone of a place keeps pages right in summer and winter)",
+        )
+        if advice:
+            zone_warnings = [
+                *zone_warnings,
+                (schedule.field_lines.get("time_zone", schedule.line), advice),
+            ]
         result = ImportResult(
             event_slug=event_slug,
             event_outcome=event_outcome,
@@ -194,11 +207,13 @@ def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limit
                 ("track", Track, schedule.tracks),
             )
         }
-        namespace = schedule.acronym or event_slug
+        keys = frab_person_keys(schedule, namespace=schedule.acronym or event_slug, source=source)
+        result.warnings.extend(keys.warnings)
+        result.grouped_warnings |= keys.grouped_warnings
         new_speakers = NewSpeakers(limits=limits)
         speakers, updated_speakers = speakers_sync(
             schedule=schedule,
-            namespace=namespace,
+            keys=keys,
             new_speakers=new_speakers,
             result=result,
             source=source,
@@ -206,7 +221,7 @@ def _frab_import_once(*, schedule, event_slug, zone_name, dry_run, source, limit
         talks = TalkSync(
             event=event,
             schedule=schedule,
-            namespace=namespace,
+            keys=keys,
             places=places,
             speakers=speakers,
             new_speakers=new_speakers,

@@ -5,9 +5,8 @@ from urllib.parse import urljoin
 from django.urls import reverse
 
 from infrastructure.slugs import UniqueSlugs
-from schedule.formats.frab.importer.speakers import speaker_external_id
 from schedule.importing.errors import ImportFileError
-from schedule.importing.limits import column_length, excerpt
+from schedule.importing.limits import column_length
 from schedule.importing.names import name_key
 from schedule.importing.results import Outcome
 from schedule.importing.writer import (
@@ -27,11 +26,11 @@ class TalkSync:
     """
 
     def __init__(
-        self, *, event, schedule, namespace, places, speakers, new_speakers, result, source, limits
+        self, *, event, schedule, keys, places, speakers, new_speakers, result, source, limits
     ):
         self.event = event
         self.schedule = schedule
-        self.namespace = namespace
+        self.keys = keys
         self.places = places
         self.speakers = speakers
         self.new_speakers = new_speakers
@@ -90,42 +89,12 @@ class TalkSync:
             "source_url": entry.source_url,
         }
 
-    def talk_speakers(self, entry, current_links):
-        """The talk's speakers in file order; persons without id or guid are found or made."""
-        chosen, seen = [], set()
-        unkeyed = {
-            name_key(link.speaker.name): link.speaker
-            for link in current_links
-            if not link.speaker.external_id
-        }
+    def talk_speakers(self, entry):
+        """The talk's speakers in file order, each once."""
+        chosen = []
         for person in entry.persons:
-            key = speaker_external_id(person, namespace=self.namespace)
-            if key:
-                chosen.append(self.speakers[key])
-                seen.add(_identity(self.speakers[key]))
-                continue
-            self.result.warnings.append(
-                f"{self.source}:{person.line}: {entry.label}: person "
-                f'"{excerpt(person.name)}" has neither id nor guid; matched by name among this '
-                "talk's speakers only"
-            )
-            speaker = unkeyed.get(name_key(person.name))
-            if speaker is not None:
-                self.result.count("speakers", Outcome.UNCHANGED)
-            else:
-                speaker = self.new_speakers.make(
-                    name=person.name, bio=person.biography, external_id=""
-                )
-                problems = self.new_speakers.add(
-                    speaker, line=person.line, field_lines=person.field_lines
-                )
-                if problems:
-                    self.errors.extend(problems)
-                    continue
-                self.result.count("speakers", Outcome.CREATED)
-            # A speaker not yet written has no pk and equals only itself.
-            if _identity(speaker) not in seen:
-                seen.add(_identity(speaker))
+            speaker = self.speakers[self.keys.external_id(person)]
+            if all(speaker is not other for other in chosen):
                 chosen.append(speaker)
         return chosen
 
@@ -147,6 +116,7 @@ class TalkSync:
         talk, identity = self.identity(entry)
         values = self.values(entry, start=start, end=end)
         if talk is not None and self.is_own_page(entry.source_url, talk):
+            # Our own export names the talk's page here, not where the talk came from.
             values["source_url"] = talk.source_url
         if talk is None:
             slug = self.taken_slugs.make_from(
@@ -159,7 +129,7 @@ class TalkSync:
             changed = [name for name, value in values.items() if _differs(talk, name, value)]
             for name in changed:
                 setattr(talk, name, values[name])
-        speakers = self.talk_speakers(entry, current_links)
+        speakers = self.talk_speakers(entry)
         speakers_changed = [link.speaker_id for link in current_links] != [s.pk for s in speakers]
         if changed is None or changed:
             # clean() reads the room's and the track's event: these are the import's own rows.
@@ -192,11 +162,6 @@ class TalkSync:
         self.new_speakers.write()
         talks_write(new=self.new, changes=self.changes, links=self.links)
         self.line_of = {talk.pk: line for talk, line in self.lines}
-
-
-def _identity(speaker):
-    """What tells two speakers apart: the pk, or the object itself before it is written."""
-    return ("pk", speaker.pk) if speaker.pk is not None else ("new", id(speaker))
 
 
 def _differs(talk, name, value):

@@ -44,6 +44,8 @@ from schedule.formats.frab.parser.values import (
 from schedule.formats.frab.rooms import ROOMLESS_ROOM_NAME, roomless_room_guid
 from schedule.importing.errors import ImportFileError
 from schedule.importing.limits import ImportLimits, excerpt, too_many_talks_message
+from schedule.importing.names import name_key
+from schedule.importing.people import person_name
 from schedule.importing.zones import unknown_zone_message, zone_named
 
 # Talk field -> the element of a frab <event> it is read from.
@@ -193,8 +195,21 @@ class _ScheduleReader:
             block_text(_text(person.find("biography"))),
             block_text(_text(person.find("extended_biography"))),
         )
+        # Keyed by the name too where the entry gives one: a placeholder id such as
+        # "0" must not hand one person's biography to everyone.
+        name = person_name(
+            name=_text(person.find("name")), public_name=_text(person.find("public_name"))
+        )
         if person_id and biography:
-            self.biographies[person_id] = (biography, self.line(person))
+            self.biographies[person_id, name_key(name) if name else None] = (
+                biography,
+                self.line(person),
+            )
+
+    def _biography(self, person_id, name):
+        """``(biography, line)`` of the ``<persons>`` entry of this id (and name, if it has one)."""
+        found = self.biographies.get((person_id, name_key(name)))
+        return found or self.biographies.get((person_id, None), ("", None))
 
     def _read_declared_tracks(self, elements):
         for element in elements:
@@ -369,7 +384,11 @@ class _ScheduleReader:
     def _read_persons(self, element, label):
         persons, seen = [], {}
         for person in element.findall("persons/person"):
-            name = inline_text(_text(person))
+            # The name is the element's text; some writers put it in an attribute.
+            name = person_name(
+                name=_text(person) or person.get("name", ""),
+                public_name=person.get("public_name", ""),
+            )
             guid_text = (person.get("guid") or "").strip()
             person_id = (person.get("id") or "").strip()
             what = f'{label}: person "{excerpt(name)}"' if name else f"{label}: a person"
@@ -379,13 +398,15 @@ class _ScheduleReader:
             guid = (
                 self.value(guid_text, parse_uuid, element=person, what=what) if guid_text else None
             )
-            key = guid or person_id or name.casefold()
+            # Only the same person twice: which identifiers are keys is decided over
+            # the whole file (schedule.importing.people), where "0" may be everyone's id.
+            key = (guid, person_id, name_key(name))
             if key in seen:
                 first = seen[key]
                 self.warn(person, f"{what} is listed twice (first on line {first}); kept once")
                 continue
             seen[key] = self.line(person)
-            biography, biography_line = self.biographies.get(person_id, ("", None))
+            biography, biography_line = self._biography(person_id, name)
             persons.append(
                 FrabPerson(
                     name=name,

@@ -43,6 +43,7 @@ from schedule.importing.limits import ImportLimits, read_limited
 from schedule.importing.results import ImportResult, Outcome
 from schedule.importing.retry import import_with_one_retry
 from schedule.importing.writer import import_pages_changed
+from schedule.importing.zones import fixed_offset_advice
 
 #: What an iCalendar import counts, in the order its summary lists them.
 ICS_PARTS = {
@@ -108,6 +109,12 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
             talks_skipped=calendar.skipped,
             warnings=[*calendar.warnings, *room_warnings],
         )
+        advice = fixed_offset_advice(
+            tz_name, instants=[start for start, _ in times], how="with --timezone"
+        )
+        if advice:
+            line = None if zone else calendar.field_lines.get("time_zone")
+            result.warnings.append(f"{source}:{line}: {advice}" if line else f"{source}: {advice}")
         rooms, warnings = rooms_sync(
             event=event, uses=uses, result=result, source=source, limits=limits
         )
