@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "conference",
     "speakers",
     "schedule",
+    "proposals",
 ]
 
 MIDDLEWARE = [

@@ -262,6 +262,11 @@ TABLE = [
             ("/admin/speakers/speaker/", {"action": "invite", "_selected_action": "{kevin}"}),
         ]
     ],
+    # The call for proposals (its own pages and roles: tests/proposals/test_permissions.py).
+    *[
+        ("GET", f"/admin/proposals/{model}/", None, staff_only(organiser=200))
+        for model in ["call", "proposal"]
+    ],
     # Accounts and groups are the superuser's: an organiser cannot grant themselves more.
     *[
         ("GET", f"/admin/{model}/{page}", None, staff_only(organiser=403))

@@ -1,0 +1,241 @@
+"""The call for proposals in the admin: the call of each event, and deciding on proposals."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Max, Min
+from django.template.response import TemplateResponse
+
+from conference.venue_time import NonexistentTimeError, venue_datetime, venue_wall_clock
+from infrastructure.site_url import site_root
+from proposals import decisions
+from proposals.models import (
+    Call,
+    DecisionTemplate,
+    Proposal,
+    ProposalStateChange,
+    Question,
+    Review,
+    ReviewCategory,
+    SessionType,
+)
+from proposals.states import DECISIONS, State
+from schedule.forms import VenueDateTimeField
+
+
+class CallAdminForm(forms.ModelForm):
+    """Opening and closing times as the venue's clocks show them, in the event's zone."""
+
+    opens = VenueDateTimeField(widget=AdminSplitDateTime)
+    closes = VenueDateTimeField(widget=AdminSplitDateTime)
+
+    class Meta:
+        model = Call
+        fields = [
+            "event",
+            "opens",
+            "closes",
+            "text",
+            "tracks",
+            "co_speakers_allowed",
+            "anonymous_review",
+            "reviewers",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance.event if self.instance.event_id else None
+        for name in ("opens", "closes"):
+            zone = event.time_zone if event else "the event's time zone"
+            self.fields[name].help_text = f"As the venue's clock shows it, in {zone}."
+            value = getattr(self.instance, name)
+            if event and value:
+                self.initial[name] = venue_wall_clock(value, event.tz)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        event = cleaned_data.get("event")
+        for name in ("opens", "closes"):
+            naive = cleaned_data.get(name)
+            if event is None or naive is None:
+                continue
+            try:
+                cleaned_data[name] = venue_datetime(naive, event.tz)
+            except NonexistentTimeError as error:
+                self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
+        opens, closes = cleaned_data.get("opens"), cleaned_data.get("closes")
+        if opens and closes and opens.tzinfo and closes.tzinfo and closes <= opens:
+            self.add_error("closes", "The call must close after it opens.")
+        return cleaned_data
+
+
+class SessionTypeInline(admin.TabularInline):
+    model = SessionType
+    extra = 0
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+
+
+class ReviewCategoryInline(admin.TabularInline):
+    model = ReviewCategory
+    extra = 0
+
+
+class DecisionTemplateInline(admin.StackedInline):
+    model = DecisionTemplate
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    form = CallAdminForm
+    list_display = ["event", "opens", "closes", "anonymous_review"]
+    filter_horizontal = ["tracks", "reviewers"]
+    inlines = [SessionTypeInline, QuestionInline, ReviewCategoryInline, DecisionTemplateInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "reviewers":
+            kwargs["queryset"] = db_field.related_model.objects.filter(groups__name="Reviewers")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class StateChangeInline(admin.TabularInline):
+    model = ProposalStateChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "by", "from_state", "to_state"]
+    readonly_fields = fields
+    verbose_name_plural = "history of states"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    fields = ["reviewer", "scores_given", "comment", "updated"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="scores")
+    def scores_given(self, review):
+        return ", ".join(str(score) for score in review.scores.select_related("category"))
+
+
+def _decide(modeladmin, request, queryset, decision):
+    """Preview the decision mail for the selected proposals, and send it once confirmed."""
+    proposals = list(
+        queryset.select_related("call__event", "submitter").prefetch_related("speakers")
+    )
+    base_url = site_root(request)
+    if request.POST.get("send") == "yes":
+        done = decisions.proposals_decide(
+            proposals=proposals, decision=decision, by=request.user, base_url=base_url
+        )
+        level = messages.WARNING if done.refused else messages.SUCCESS
+        modeladmin.message_user(request, done.summary(decision), level)
+        return None
+    previews = []
+    for proposal in proposals[:3]:
+        template = decisions.decision_template(call=proposal.call, decision=decision)
+        subject, body = decisions.decision_mail(
+            template=template, proposal=proposal, base_url=base_url
+        )
+        previews.append({"proposal": proposal, "subject": subject, "body": body})
+    return TemplateResponse(
+        request,
+        "proposals/admin/decision_preview.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": f"Send “{State(decision).label}” to {len(proposals)} proposal(s)?",
+            "decision": State(decision),
+            "proposals": proposals,
+            "previews": previews,
+            "action": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
+def _decision_action(decision):
+    def action(modeladmin, request, queryset):
+        return _decide(modeladmin, request, queryset, decision)
+
+    action.__name__ = f"decide_{decision}"
+    label = State(decision).label.lower()
+    return admin.action(description=f"Mark as {label} and mail the speakers…")(action)
+
+
+class AverageScoreFilter(admin.SimpleListFilter):
+    title = "reviews"
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not reviewed yet"), ("yes", "Reviewed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(review_count=0)
+        if self.value() == "yes":
+            return queryset.filter(review_count__gt=0)
+        return queryset
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "event",
+        "state",
+        "session_type",
+        "track",
+        "review_count",
+        "average_score",
+        "spread",
+        "updated",
+    ]
+    list_filter = ["state", "call__event", "session_type", "track", AverageScoreFilter]
+    search_fields = ["title", "speakers__name"]
+    readonly_fields = ["uuid", "state", "talk", "answers", "created", "updated"]
+    filter_horizontal = ["speakers"]
+    inlines = [StateChangeInline, ReviewInline]
+    actions = [_decision_action(decision) for decision in DECISIONS]
+    list_select_related = ["call__event", "session_type", "track"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                review_count=Count("reviews", distinct=True),
+                average=Avg("reviews__scores__score"),
+                lowest=Min("reviews__scores__score"),
+                highest=Max("reviews__scores__score"),
+            )
+        )
+
+    @admin.display(description="event", ordering="call__event__name")
+    def event(self, proposal):
+        return proposal.call.event
+
+    @admin.display(description="reviews", ordering="review_count")
+    def review_count(self, proposal):
+        return proposal.review_count
+
+    @admin.display(description="average score", ordering="average")
+    def average_score(self, proposal):
+        return "–" if proposal.average is None else f"{proposal.average:.2f}"
+
+    @admin.display(description="spread")
+    def spread(self, proposal):
+        if proposal.lowest is None:
+            return "–"
+        return f"{proposal.lowest}–{proposal.highest}"

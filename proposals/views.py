@@ -1,0 +1,301 @@
+"""The call's public page, proposing, the speaker's own proposals, reviewing, answering."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from sesame.utils import get_user
+
+from conference.admin_site import is_organiser
+from conference.selectors import published_event
+from infrastructure.site_url import site_root
+from proposals import decisions, reviews, selectors
+from proposals.forms import ProposalForm, ReviewForm, SignInRequestForm
+from proposals.models import Proposal
+from proposals.services import (
+    SIGN_IN_SCOPE,
+    ProposalRefused,
+    proposal_save,
+    proposal_sign_in_request,
+    proposal_withdraw,
+    speaker_for_account,
+)
+from proposals.states import EDITABLE, State
+from speakers.models import Speaker
+from speakers.services import account_has_privileges
+
+
+def _call_of(event_slug):
+    event = published_event(event_slug)
+    call = selectors.event_call(event)
+    if call is None:
+        raise Http404("This event has no call for proposals.")
+    return call
+
+
+def call_page(request, event_slug):
+    call = _call_of(event_slug)
+    return render(
+        request,
+        "proposals/call_detail.html",
+        {"event": call.event, "call": call, "is_open": call.is_open(), "nav": "cfp"},
+    )
+
+
+def _render_form(request, call, form, *, proposal=None, status=200):
+    return render(
+        request,
+        "proposals/proposal_form.html",
+        {"event": call.event, "call": call, "form": form, "proposal": proposal, "nav": "cfp"},
+        status=status,
+    )
+
+
+def submit(request, event_slug):
+    """Propose a talk: visitors ask for a sign-in link; a signed-in speaker fills the form."""
+    call = _call_of(event_slug)
+    if not call.is_open():
+        messages.error(request, "The call for proposals is closed; nothing can be proposed now.")
+        return redirect("proposals:call", event_slug=event_slug)
+    if not request.user.is_authenticated:
+        return _sign_in_request(request, call)
+    submitting = "save_draft" not in request.POST
+    form = ProposalForm(request.POST or None, call=call, submitting=submitting)
+    if request.method == "GET":
+        form.initial["submission_key"] = selectors.new_submission_key()
+        return _render_form(request, call, form)
+    if not form.is_valid():
+        return _render_form(request, call, form, status=400)
+    try:
+        result = proposal_save(
+            call=call,
+            speaker=speaker_for_account(request.user),
+            form=form,
+            submit=submitting,
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("proposals:own_list")
+    if result.submitted:
+        messages.success(request, f"“{result.proposal.title}” is handed in; a mail confirms it.")
+    else:
+        messages.success(request, f"“{result.proposal.title}” is kept as a draft.")
+    return redirect("proposals:own_list")
+
+
+def _sign_in_request(request, call):
+    form = SignInRequestForm(request.POST or None)
+    sent_to = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_sign_in_request(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                event=call.event,
+                base_url=site_root(request),
+            )
+            sent_to = form.cleaned_data["email"]
+        except ProposalRefused as refusal:
+            form.add_error(None, str(refusal))
+    return render(
+        request,
+        "proposals/sign_in_request.html",
+        {"event": call.event, "call": call, "form": form, "sent_to": sent_to, "nav": "cfp"},
+        status=400 if request.method == "POST" and sent_to is None else 200,
+    )
+
+
+def sign_in(request, event_slug):
+    """The page a proposal sign-in link opens; pressing its button signs in (and spends it)."""
+    event = published_event(event_slug)
+    user = get_user(request, scope=SIGN_IN_SCOPE, update_last_login=False)
+    if user is not None and (
+        account_has_privileges(user) or not Speaker.objects.filter(user=user).exists()
+    ):
+        user = None
+    if request.method == "POST" and user is not None:
+        login(request, user, backend="sesame.backends.ModelBackend")
+        messages.success(request, "You are signed in: propose your talk below.")
+        return redirect("proposals:submit", event_slug=event.slug)
+    return render(
+        request,
+        "proposals/sign_in.html",
+        {"event": event, "valid": user is not None},
+        status=200 if user is not None else 400,
+    )
+
+
+# The speaker's own proposals ---------------------------------------------------
+
+
+def _own_proposal(request, proposal_uuid):
+    """One of the signed-in speaker's proposals; anyone else's is a 404."""
+    return get_object_or_404(
+        Proposal.objects.select_related("call__event"),
+        uuid=proposal_uuid,
+        speakers__user=request.user,
+    )
+
+
+@login_required
+def own_list(request):
+    return render(
+        request,
+        "proposals/proposal_list.html",
+        {"proposals": selectors.own_proposals(request.user), "editable": EDITABLE},
+    )
+
+
+@login_required
+def own_edit(request, proposal_uuid):
+    proposal = _own_proposal(request, proposal_uuid)
+    call = proposal.call
+    submitting = "save_draft" not in request.POST and (
+        proposal.state != State.DRAFT or "submit" in request.POST
+    )
+    form = ProposalForm(request.POST or None, instance=proposal, call=call, submitting=submitting)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _render_form(request, call, form, proposal=proposal, status=400)
+        try:
+            proposal_save(
+                call=call,
+                speaker=proposal.submitter,
+                form=form,
+                submit="submit" in request.POST,
+            )
+        except ProposalRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("proposals:own_list")
+        messages.success(request, f"“{proposal.title}” is saved.")
+        return redirect("proposals:own_list")
+    return _render_form(request, call, form, proposal=proposal)
+
+
+@login_required
+@require_POST
+def own_withdraw(request, proposal_uuid):
+    proposal = _own_proposal(request, proposal_uuid)
+    try:
+        proposal_withdraw(proposal=proposal, by=request.user)
+        messages.success(request, f"“{proposal.title}” is withdrawn.")
+    except ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("proposals:own_list")
+
+
+# Reviewing -------------------------------------------------------------------
+
+
+@login_required
+def review_list(request, event_slug):
+    call = reviews.reviewable_call(user=request.user, event_slug=event_slug)
+    filters = selectors.ReviewFilterForm(request.GET, call=call)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    proposals, (done, total) = reviews.review_list(
+        call=call,
+        user=request.user,
+        track=chosen.get("track"),
+        session_type=chosen.get("session_type"),
+        state=chosen.get("state"),
+        unreviewed=chosen.get("unreviewed", False),
+    )
+    return render(
+        request,
+        "proposals/review_list.html",
+        {
+            "event": call.event,
+            "call": call,
+            "filters": filters,
+            "proposals": proposals,
+            "done": done,
+            "total": total,
+            "organiser": is_organiser(request.user),
+        },
+    )
+
+
+@login_required
+def review_detail(request, event_slug, proposal_uuid):
+    call = reviews.reviewable_call(user=request.user, event_slug=event_slug)
+    proposal = get_object_or_404(
+        Proposal.objects.filter(call=call).reviewable(), uuid=proposal_uuid
+    )
+    own = reviews.is_own_proposal(proposal=proposal, user=request.user)
+    mine = proposal.reviews.filter(reviewer=request.user).first()
+    organiser = is_organiser(request.user)
+    form = None
+    if not own:
+        form = ReviewForm(
+            request.POST or None, instance=mine, categories=call.review_categories.all()
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                reviews.review_save(proposal=proposal, reviewer=request.user, form=form)
+            except ProposalRefused as refusal:
+                messages.error(request, str(refusal))
+                return redirect("proposals:review_list", event_slug=event_slug)
+            messages.success(request, f"Your review of “{proposal.title}” is saved.")
+            return redirect(reverse("proposals:review_detail", args=[event_slug, proposal.uuid]))
+    elif request.method == "POST":
+        messages.error(request, "You cannot review your own proposal.")
+        return redirect("proposals:review_list", event_slug=event_slug)
+    # Others' scores only once one's own is given, so that they do not sway it.
+    others = selectors.proposal_reviews(proposal) if (mine or organiser) else None
+    return render(
+        request,
+        "proposals/review_detail.html",
+        {
+            "event": call.event,
+            "call": call,
+            "proposal": proposal,
+            "show_speakers": not call.anonymous_review or organiser,
+            "answers": selectors.proposal_answers(proposal),
+            "form": form,
+            "own": own,
+            "others": others,
+            "organiser": organiser,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# The accepted speaker's answer -------------------------------------------------
+
+
+def answer(request, event_slug, token):
+    """Confirm or decline from the decision mail's signed link (posting spends it)."""
+    proposal = decisions.proposal_from_token(token)
+    if proposal is None or proposal.call.event.slug != event_slug:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        confirm = "confirm" in request.POST
+        try:
+            decisions.proposal_answer(
+                proposal=proposal,
+                confirm=confirm,
+                by=request.user if request.user.is_authenticated else None,
+            )
+        except ProposalRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                "Thank you: your talk is confirmed."
+                if confirm
+                else "Your answer is noted: declined.",
+            )
+        return redirect(request.path)
+    return render(
+        request,
+        "proposals/answer.html",
+        {
+            "event": proposal.call.event,
+            "proposal": proposal,
+            "waiting": proposal.state == State.ACCEPTED,
+        },
+    )
