@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from sesame.utils import get_user
 
@@ -38,11 +39,17 @@ def _call_of(event_slug):
 
 def call_page(request, event_slug):
     call = _call_of(event_slug)
-    return render(
+    now = timezone.now()
+    response = render(
         request,
         "proposals/call_detail.html",
-        {"event": call.event, "call": call, "is_open": call.is_open(), "nav": "cfp"},
+        {"event": call.event, "call": call, "is_open": call.is_open(now), "nav": "cfp"},
     )
+    # The cached page must not say "open" past the deadline (nor "not yet" past the opening).
+    coming = [moment for moment in (call.opens, call.closes) if moment > now]
+    if coming:
+        response.page_cache_seconds = max(1, int((min(coming) - now).total_seconds()))
+    return response
 
 
 def _render_form(request, call, form, *, proposal=None, status=200):

@@ -4,9 +4,11 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.utils import timezone
 
+from proposals import views
 from proposals.models import Proposal, ProposalStateChange
 from proposals.states import State
 from speakers.models import Speaker
@@ -234,3 +236,14 @@ def test_hostile_title_is_inert_on_the_speakers_list(client, call, speaker, make
 
     assert "<script>alert(1)" not in content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_cached_call_page_lives_no_longer_than_until_the_deadline(rf, call):
+    call.closes = timezone.now() + datetime.timedelta(seconds=30)
+    call.save()
+    request = rf.get("/kvm-forum-2012/cfp/")
+    request.user = AnonymousUser()
+
+    response = views.call_page(request, event_slug="kvm-forum-2012")
+
+    assert 1 <= response.page_cache_seconds <= 30
