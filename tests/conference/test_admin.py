@@ -32,6 +32,21 @@ def test_organisers_group_has_exactly_the_programme_permissions(db):
         for model in models
         for action in ["add", "change", "delete", "view"]
     }
+    # The call for proposals: run in full, its reviews and history only read.
+    expected |= {
+        ("proposals", f"{action}_{model}")
+        for model in [
+            "call",
+            "sessiontype",
+            "question",
+            "reviewcategory",
+            "decisiontemplate",
+            "proposal",
+        ]
+        for action in ["add", "change", "delete", "view"]
+    } | {
+        ("proposals", f"view_{model}") for model in ["review", "reviewscore", "proposalstatechange"]
+    }
     assert granted == expected
     assert not group.permissions.filter(content_type__app_label="auth").exists()
 
