@@ -46,9 +46,9 @@ def _markers_group(markers, source):
     """The one line that stands for the warnings of many events of no length."""
     if len(markers) < 2:
         return {}
-    first = markers[0].split(": ", 2)
+    where = markers[0].split(": ", 1)[0]  # FILE:LINE of the first
     summary = (
-        f"{first[0]}:{first[1]}: {len(markers)} events last no time (markers such as "
+        f"{where}: {len(markers)} events last no time (markers such as "
         '"registration opens", the first on this line), so they are not talks; skipped; '
         "-v 2 lists each"
     )
