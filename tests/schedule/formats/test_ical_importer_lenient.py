@@ -237,18 +237,37 @@ def test_ics_import_expands_floating_times_with_a_duration_in_the_venue_zone(tmp
     }
 
 
+@pytest.mark.parametrize(
+    ("rule", "max_talks", "message"),
+    [
+        pytest.param(
+            "RRULE:FREQ=DAILY;COUNT=10",
+            10,
+            'event "Daily" repeats into more talks than the import takes (more than 9 '
+            "occurrences; use --max-talks to raise it)",
+            id="past-max-talks",
+        ),
+        pytest.param(
+            "RRULE:FREQ=DAILY",
+            20_000,
+            'event "Daily" repeats without end (its RRULE has no COUNT or UNTIL), so it would '
+            "make more talks than any import takes; give the rule a COUNT or an UNTIL",
+            id="without-end",
+        ),
+    ],
+)
 @pytest.mark.django_db
-def test_ics_import_refuses_a_recurrence_past_the_talks_it_takes(tmp_path):
-    endless = ("UID:daily", "SUMMARY:Daily", "DTSTART:20240301T090000Z", "DURATION:PT1H")
-    path = write(tmp_path, ics(talk("t1", "A talk"), (*endless, "RRULE:FREQ=DAILY")))
+def test_ics_import_refuses_a_recurrence_past_the_talks_it_takes(
+    tmp_path, rule, max_talks, message
+):
+    daily = ("UID:daily", "SUMMARY:Daily", "DTSTART:20240301T090000Z", "DURATION:PT1H", rule)
+    path = write(tmp_path, ics(talk("t1", "A talk"), daily))
 
     with pytest.raises(ImportFileError) as caught:
-        ics_import(path=path, event_slug="conf", limits=ImportLimits(max_talks=10))
+        ics_import(path=path, event_slug="conf", limits=ImportLimits(max_talks=max_talks))
 
-    assert caught.value.messages() == [
-        f'{path}:16: event "Daily" repeats into more talks than the import takes (more than 9 '
-        "occurrences; use --max-talks to raise it, or give the rule a COUNT or an UNTIL)"
-    ]
+    # The RRULE is on line 16.
+    assert caught.value.messages() == [f"{path}:16: {message}"]
     assert (Event.objects.count(), Talk.objects.count()) == (0, 0)
 
 

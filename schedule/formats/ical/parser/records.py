@@ -93,7 +93,9 @@ def occurrence_text(value, *, readable=False):
     if not isinstance(value, datetime.datetime):
         return value.isoformat() if readable else value.strftime("%Y%m%d")
     if readable:
-        return f"{value:%Y-%m-%d %H:%M}" + (f" {value.tzname()}" if value.tzinfo else "")
+        # A zone only a VTIMEZONE defines may have no abbreviation for the time.
+        zone = value.tzname() if value.tzinfo else None
+        return f"{value:%Y-%m-%d %H:%M}" + (f" {zone}" if zone else "")
     if value.tzinfo is None:
         return value.strftime("%Y%m%dT%H%M%S")
     return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -5,9 +5,10 @@ occurrences it changes (events of its UID with a RECURRENCE-ID, RFC 5545
 3.8.4.4). A recurring event is expanded by ``recurring-ical-events`` (which
 applies EXDATE, RDATE and the changed occurrences) into one talk per
 occurrence, keyed on the UID and the occurrence's RECURRENCE-ID, so that a
-second import finds the same talks. The expansion is bounded: a rule that
-would make more talks than the import takes (``--max-talks``) refuses the file
-at its line, rather than creating a year of weekly sessions.
+second import finds the same talks. The expansion is bounded: a rule without
+end (no COUNT, no UNTIL), or one that would make more talks than the import
+takes (``--max-talks``), refuses the file at its line, rather than creating
+years of weekly sessions.
 
 Some exporters repeat a UID without any RECURRENCE-ID; those events are keyed
 on their UID and start, with a warning. Two events of one key (a UID and a
@@ -39,6 +40,22 @@ def _expanded(master, overrides, *, skipped, budget, source):
     ``skipped`` the RECURRENCE-IDs of changed occurrences that make no talk
     (a marker of no length), which are left out too.
     """
+    rules = master.component.get("RRULE")
+    rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+    if any("COUNT" not in rule and "UNTIL" not in rule for rule in rules):
+        # Refused before it is expanded: no limit would hold it, and counting to one
+        # takes the library a while.
+        raise ImportFileError(
+            [
+                (
+                    _rule_line(master),
+                    f"{_label(master)} repeats without end (its RRULE has no COUNT or UNTIL), "
+                    "so it would make more talks than any import takes; give the rule a COUNT "
+                    "or an UNTIL",
+                )
+            ],
+            source,
+        )
     calendar = icalendar.Calendar()
     for reading in (master, *overrides):
         calendar.add_component(reading.component)
@@ -56,7 +73,7 @@ def _expanded(master, overrides, *, skipped, budget, source):
                     _rule_line(master),
                     f"{_label(master)} repeats into more talks than the import takes "
                     f"(more than {budget:,} occurrences; use {LIMIT_OPTIONS['max_talks']} "
-                    "to raise it, or give the rule a COUNT or an UNTIL)",
+                    "to raise it)",
                 )
             ],
             source,
