@@ -218,6 +218,24 @@ def test_ics_import_expands_a_recurring_event_with_its_changed_occurrence(tmp_pa
     assert (second.talks_created, second.talks_updated, second.talks_unchanged) == (0, 0, 3)
 
 
+def test_parse_ics_leaves_out_an_occurrence_changed_into_a_marker():
+    marker = (
+        "UID:standup@example.org",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20240311T090000",
+        "SUMMARY:No stand-up",
+        "DTSTART;TZID=Europe/Berlin:20240311T090000",
+        "DTEND;TZID=Europe/Berlin:20240311T090000",
+    )
+
+    calendar = parse_ics(ics(WEEKLY, marker))
+
+    assert [event.key for event in calendar.events] == [
+        "standup@example.org#20240304T080000Z",
+        "standup@example.org#20240325T080000Z",
+    ]
+    assert calendar.skipped == 1
+
+
 @pytest.mark.django_db
 def test_ics_import_expands_floating_times_with_a_duration_in_the_venue_zone(tmp_path):
     daily = (
