@@ -8,9 +8,12 @@ readings mean for the database, in one transaction, all or nothing:
   floating times alone, for a new event, is refused until a zone is given.
   Floating times are read in that zone.
 - A talk is keyed on its UID (``Talk.external_id`` = ``ics:`` + UID), so a
-  second import updates instead of duplicating. Only what the file says is
-  written: title, abstract, times, room, source URL, cancellation and
-  speakers; the slug, track, kind and publication stay as organisers left them.
+  second import updates instead of duplicating; an occurrence of a recurring
+  event, or an event repeating another's UID, on its UID and its
+  RECURRENCE-ID or start (``ics:UID#20240301T090000Z``). Only what the file
+  says is written: title, abstract, times, room, source URL, cancellation and
+  speakers; the slug, track, kind and publication stay as organisers left
+  them, and so does the title of a talk whose event has no SUMMARY.
 - Rooms come from LOCATION, without the venue (see ``location_rooms``); they
   are matched by name, then by slug, and never renamed.
 - A speaker in a calendar is only a name, and a name is not an identity: two
@@ -55,7 +58,9 @@ ICS_PARTS = {
 __all__ = ["ICS_PARTS", "ics_import", "speaker_external_id"]
 
 
-def ics_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
+def ics_import(
+    *, path, event_slug, zone=None, dry_run=False, limits=None, speakers_from_titles=True
+):
     """Create or update the event ``event_slug`` and its talks from the iCalendar file ``path``.
 
     ``zone`` is the venue's IANA zone; see the module's docstring for the
@@ -64,13 +69,16 @@ def ics_import(*, path, event_slug, zone=None, dry_run=False, limits=None):
     anything is committed, as does a file past ``limits`` (an
     :class:`~schedule.importing.limits.ImportLimits`, the defaults if ``None``).
     A dry run does all the work and rolls it back, so its counts are exact.
-    Nothing is ever deleted. Two imports of one event at once take turns (see
-    ``import_with_one_retry``).
+    ``speakers_from_titles``: a pretalx calendar's titles name its speakers
+    ("Title - A, B"); ``False`` keeps them whole. Nothing is ever deleted.
+    Two imports of one event at once take turns (see ``import_with_one_retry``).
     """
     source = str(path)
     limits = limits or ImportLimits()
     data = read_limited(path, limits=limits, source=source)
-    calendar = parse_ics(data, source=source, limits=limits)
+    calendar = parse_ics(
+        data, source=source, limits=limits, speakers_from_titles=speakers_from_titles
+    )
     return import_with_one_retry(
         lambda: _ics_import_once(
             calendar=calendar,
@@ -108,6 +116,7 @@ def _ics_import_once(*, calendar, event_slug, zone, dry_run, source, limits):
             time_zone=tz_name,
             talks_skipped=calendar.skipped,
             warnings=[*calendar.warnings, *room_warnings],
+            grouped_warnings=dict(calendar.grouped_warnings),
         )
         advice = fixed_offset_advice(
             tz_name, instants=[start for start, _ in times], how="with --timezone"

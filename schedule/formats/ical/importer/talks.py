@@ -53,6 +53,9 @@ def talks_sync(*, event, calendar, times, rooms_of, speakers, result, source, li
             current_links, changed = [], None
         else:
             current_links = list(talk.talk_speakers.all())
+            if entry.title_from_uid:
+                # The file has no title for it: the organisers' one stays.
+                del values["title"]
             changed = [name for name, value in values.items() if _differs(talk, name, value)]
             same_speakers = [link.speaker_id for link in current_links] == [s.pk for s in chosen]
             if not changed and same_speakers:

@@ -13,8 +13,12 @@ lines: unfolding and the BEGIN/END structure, not the values.
   the talks' external ids.
 - ``content_lines``: the file's bytes unfolded into content lines, and the
   components' structure, with lines.
-- ``events``: one VEVENT read and checked: its times, description and speakers.
-- ``parser``: :func:`parse_ics`, the whole file, its speakers settled across events.
+- ``events``: one VEVENT read and checked: its times, description and speakers;
+  an all-day event or one of no length is skipped with a warning.
+- ``document``: :func:`parse_ics`, the whole file, its speakers settled across events.
+- ``recurrences``: one talk per occurrence of a recurring event, and each talk's
+  key (UID, and RECURRENCE-ID or start where a UID names several events).
+- ``pretalx_titles``: a pretalx calendar's speakers, read from its titles.
 - ``times``: :func:`event_times`, an event's aware start and end in the event's zone.
 - ``locations``: :func:`location_rooms`, the venue and the rooms the LOCATIONs name.
 

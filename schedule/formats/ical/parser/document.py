@@ -1,17 +1,22 @@
 """:func:`parse_ics`: a whole iCalendar file read into an :class:`IcsCalendar`.
 
 Single events' problems do not stop the reading: they are collected with their
-lines. The speakers are settled across the file: an ORGANIZER who organises
-every event of a file is the conference, not a speaker.
+lines. What is settled across the file: an ORGANIZER who organises every event
+of a file is the conference, not a speaker; a recurring event is one talk per
+occurrence (``recurrences``); a pretalx calendar names its speakers in its
+titles (``pretalx_titles``). Warnings of one kind that many events repeat
+(markers of no length, repeated UIDs) are grouped into one line.
 """
 
 import icalendar
 
 from schedule.formats.ical.parser.content_lines import calendar_structure, content_lines
-from schedule.formats.ical.parser.events import SKIPPED, read_event
+from schedule.formats.ical.parser.events import SKIPPED, read_event, recurrence_id
+from schedule.formats.ical.parser.pretalx_titles import is_pretalx, pretalx_title_speakers
 from schedule.formats.ical.parser.records import IcsCalendar, IcsEvent, clean_name
+from schedule.formats.ical.parser.recurrences import talk_occurrences
 from schedule.importing.errors import ImportFileError
-from schedule.importing.limits import excerpt
+from schedule.importing.limits import ImportLimits, excerpt
 from schedule.importing.names import name_key
 
 
@@ -37,31 +42,32 @@ def _conference_organiser(readings):
     return None
 
 
-def _duplicate_uids(readings, errors):
-    first_line = {}
-    for reading in readings:
-        uid, line = reading.values["uid"], reading.values["line"]
-        if uid in first_line:
-            errors.append(
-                (
-                    line,
-                    f'the UID "{excerpt(uid)}" is already used by the event on line '
-                    f"{first_line[uid]}",
-                )
-            )
-        else:
-            first_line[uid] = line
+def _markers_group(markers, source):
+    """The one line that stands for the warnings of many events of no length."""
+    if len(markers) < 2:
+        return {}
+    where = markers[0].split(": ", 1)[0]  # FILE:LINE of the first
+    summary = (
+        f"{where}: {len(markers)} events last no time (markers such as "
+        '"registration opens", the first on this line), so they are not talks; skipped; '
+        "-v 2 lists each"
+    )
+    return {summary: list(markers)}
 
 
-def parse_ics(data, *, source="<calendar>", limits=None):
+def parse_ics(data, *, source="<calendar>", limits=None, speakers_from_titles=True):
     """An :class:`IcsCalendar` from the bytes of an iCalendar file.
 
     Raises :class:`ImportFileError` when the file cannot be read at all (not UTF-8,
     components not closed). The problems of single events do not stop the
     reading: they are collected in ``errors``, each with its line, so that the
     importer can report them with its own in one pass. A file of more events
-    than ``limits.max_talks`` (an ``ImportLimits``) is refused before they are read.
+    than ``limits.max_talks`` (an ``ImportLimits``) is refused before they are
+    read, as is a recurrence that would make more talks than that.
+    ``speakers_from_titles``: read a pretalx calendar's speakers from
+    its titles (see ``pretalx_titles``).
     """
+    limits = limits or ImportLimits()
     lines, warnings = content_lines(data, source=source)
     try:
         calendar_lines, event_lines = calendar_structure(lines, limits=limits)
@@ -82,18 +88,40 @@ def parse_ics(data, *, source="<calendar>", limits=None):
     if not components:
         raise ImportFileError([(None, "the calendar has no events (VEVENT)")], source)
 
-    errors, readings, skipped = [], [], 0
+    errors, readings, skipped, markers = [], [], 0, []
+    skipped_occurrences = {}  # UID -> RECURRENCE-IDs of changed occurrences skipped
     for component, where in zip(components, event_lines, strict=True):
-        reading = read_event(component, where, source=source, errors=errors, warnings=warnings)
+        reading = read_event(
+            component, where, source=source, errors=errors, warnings=warnings, markers=markers
+        )
         if reading is SKIPPED:
             skipped += 1
+            if (occurrence := recurrence_id(component)) is not None:
+                uid = str(component.get("UID", "")).strip()
+                skipped_occurrences.setdefault(uid, []).append(occurrence)
         elif reading is not None:
             readings.append(reading)
-    _duplicate_uids(readings, errors)
+    grouped = _markers_group(markers, source)
 
+    if speakers_from_titles and is_pretalx(str(calendar.get("PRODID", ""))):
+        pretalx_title_speakers(
+            readings,
+            prodid_line=calendar_lines.get("PRODID"),
+            source=source,
+            warnings=warnings,
+        )
+    talks, key_errors = talk_occurrences(
+        readings,
+        skipped=skipped_occurrences,
+        source=source,
+        limits=limits,
+        warnings=warnings,
+        grouped=grouped,
+    )
+    errors += key_errors
     organiser = _conference_organiser(readings)
     events = tuple(
-        IcsEvent(speakers=_speakers(reading, organiser), **reading.values) for reading in readings
+        IcsEvent(speakers=_speakers(reading, organiser), **values) for reading, values in talks
     )
     name_property = next(
         (name for name in ("X-WR-CALNAME", "NAME", "X-WR-CALDESC") if calendar.get(name)), None
@@ -111,4 +139,5 @@ def parse_ics(data, *, source="<calendar>", limits=None):
         errors=tuple(sorted(errors, key=lambda error: error[0])),
         warnings=tuple(warnings),
         field_lines=field_lines,
+        grouped_warnings=grouped,
     )

@@ -1,12 +1,15 @@
-"""One VEVENT read into the values of a talk, or refused with the lines to look at.
+"""One VEVENT read into the values of a talk, skipped with a warning, or refused with its lines.
 
-- A VEVENT with a date-time DTSTART becomes an :class:`IcsEvent`. All-day
-  events (DTSTART a date) are skipped with a warning: they are not sessions.
-  Recurring events (RRULE, RDATE, RECURRENCE-ID) are refused, not expanded: a
-  conference lists its sessions one by one, and a guessed expansion would
-  create talks nobody planned.
-- A talk needs a length: an event without DTEND or DURATION is refused rather
-  than given an invented end (one ending when it starts, by ``event_times``).
+- A VEVENT with a date-time DTSTART becomes a talk. All-day events (DTSTART a
+  date) are skipped with a warning: they are not sessions.
+- A talk needs a length. An event that lasts no time is a marker ("registration
+  opens"), not a talk: skipped with a warning, whether its DTEND equals its
+  DTSTART, its DURATION is zero, or it has neither DTEND nor DURATION (RFC 5545,
+  3.6.1, gives such an event no length; one with a date DTSTART lasts the day,
+  and is skipped as all-day).
+- An event without a SUMMARY takes its UID as the talk's title, with a warning.
+- Recurring events (RRULE, RDATE) and their changed occurrences (RECURRENCE-ID)
+  are read here as they are written; the parser expands them.
 - Speakers are the ATTENDEEs' and the ORGANIZER's common names (CN) and the
   names on a "Speakers: A, B" line of the DESCRIPTION (our own export writes
   one; linux.conf.au writes "Speaker: A"). Room and resource ATTENDEEs and
@@ -33,7 +36,6 @@ READ_PROPERTIES = frozenset(
 )
 SINGLE_PROPERTIES = ("UID", "SUMMARY", "DTSTART", "DTEND", "DURATION", "LOCATION")
 SINGLE_PROPERTIES += ("DESCRIPTION", "URL", "STATUS", "ORGANIZER")
-RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
 NOT_SPEAKER_CUTYPES = frozenset({"ROOM", "RESOURCE"})
 # icalendar's messages quote the content line: room for the line's start and the reason.
 ICALENDAR_MESSAGE_LENGTH = 200
@@ -108,6 +110,11 @@ class _Reading:
     attendees: list
     organiser: IcsSpeaker | None
     described: list
+    component: object = None  # the icalendar VEVENT, which a recurrence is expanded from
+    repeats: bool = False  # RRULE or RDATE: the event is a rule, not one session
+    recurrence_id: object = None  # the date or date-time of RECURRENCE-ID
+    # Where the parser's messages point: the RRULE, the SUMMARY.
+    lines: object = None
 
 
 def _property_errors(component, lines, label, errors, warnings, source):
@@ -141,30 +148,30 @@ def _repeated_properties(lines, label):
     ]
 
 
-def _shape_errors(lines, *, uid, title, label):
+def _shape_errors(lines, *, uid, label):
     """What else than its times makes the event no talk, as ``(line, message)``."""
-    errors = []
-    for name in RECURRENCE_PROPERTIES:
-        if name in lines.properties:
-            what = "is one occurrence of a recurring event" if name == "RECURRENCE-ID" else ""
-            errors.append(
-                (
-                    lines.first(name),
-                    f"{label} {what or 'repeats'} ({name}): recurring events are not imported; "
-                    "list each session as an event of its own",
-                )
-            )
     if not uid:
-        errors.append(
+        return [
             (lines.begin, f"{label} has no UID: it is what recognises the talk on the next import")
-        )
-    if not title:
-        errors.append((lines.begin, f"{label} has no SUMMARY, so the talk would have no title"))
-    return errors
+        ]
+    return []
+
+
+def _lasts_no_time(start, end, duration, lines):
+    """Why an event with a date-time start lasts no time, or ``""`` when it has a length."""
+    if "DTEND" not in lines.properties and duration is None:
+        return "has neither DTEND nor DURATION, which RFC 5545 reads as no length"
+    if duration == datetime.timedelta(0):
+        return "lasts no time (its DURATION is zero)"
+    # An aware and a naive time are never equal: the importer refuses that pair.
+    if end is not None and (end.tzinfo is None) == (start.tzinfo is None) and end == start:
+        return "lasts no time (its DTEND is its DTSTART)"
+    return ""
 
 
 def _times(component, lines, label, errors):
-    """``(start, end, duration)``, ``SKIPPED`` for an all-day event, or ``None`` on errors."""
+    """``(start, end, duration)``, ``SKIPPED`` for an all-day event, the reason an event
+    lasts no time (a ``str``), or ``None`` on errors."""
     count_before = len(errors)
     start = _date_time(component, "DTSTART", lines, label, errors)
     end = _date_time(component, "DTEND", lines, label, errors)
@@ -179,11 +186,9 @@ def _times(component, lines, label, errors):
             errors.append((lines.first("DTEND"), f"{label}: DTEND is a date but DTSTART is not"))
         elif duration is not None and not isinstance(duration, datetime.timedelta):
             errors.append((lines.first("DURATION"), f"{label}: DURATION is not a duration"))
-        elif "DTEND" not in lines.properties and duration is None:
-            errors.append(
-                (lines.first("DTSTART"), f"{label} has neither DTEND nor DURATION, so no length")
-            )
-    return None if len(errors) > count_before else (start, end, duration)
+    if len(errors) > count_before:
+        return None
+    return _lasts_no_time(start, end, duration, lines) or (start, end, duration)
 
 
 def _attendees(component, lines):
@@ -211,8 +216,18 @@ def _field_lines(lines):
     return {field_name: lines.first(name) for field_name, name in properties.items()}
 
 
-def read_event(component, lines, *, source, errors, warnings):
-    """A :class:`_Reading`, ``SKIPPED``, or ``None`` (errors and warnings recorded)."""
+def recurrence_id(component):
+    """The RECURRENCE-ID's date or date-time (the occurrence a changed event replaces)."""
+    prop = component.get("RECURRENCE-ID")
+    return prop.dt if prop is not None else None
+
+
+def read_event(component, lines, *, source, errors, warnings, markers):
+    """A :class:`_Reading`, ``SKIPPED``, or ``None`` (errors and warnings recorded).
+
+    The warning of an event that lasts no time goes to ``markers`` as well, so
+    that the parser can say them in one line when there are many.
+    """
     uid = _text(component, "UID").strip()
     title = " ".join(_text(component, "SUMMARY").split())
     label = f'event "{excerpt(title)}"' if title else f"event {excerpt(uid)}" if uid else "an event"
@@ -221,7 +236,7 @@ def read_event(component, lines, *, source, errors, warnings):
     if repeated := _repeated_properties(lines, label):
         errors.extend(repeated)
         return None
-    problems = _shape_errors(lines, uid=uid, title=title, label=label)
+    problems = _shape_errors(lines, uid=uid, label=label)
     errors.extend(problems)
     times = _times(component, lines, label, errors)
     if times is SKIPPED and not problems:
@@ -230,8 +245,24 @@ def read_event(component, lines, *, source, errors, warnings):
             "date), so it is not a talk; skipped"
         )
         return SKIPPED
-    if problems or times in (None, SKIPPED):
+    if isinstance(times, str) and not problems:
+        markers.append(
+            f"{source}:{lines.first('DTSTART')}: {label} {times}: a moment such as "
+            '"registration opens", not a talk; skipped'
+        )
+        warnings.append(markers[-1])
+        return SKIPPED
+    if problems or times is None or not isinstance(times, tuple):
         return None
+    untitled = not title
+    if untitled:
+        # The UID is all that names the event; an organiser can retitle the talk,
+        # and a later import keeps that title (see the importer's talks).
+        title = uid
+        warnings.append(
+            f"{source}:{lines.begin}: {label} has no SUMMARY; the talk is titled with its "
+            f'UID, "{excerpt(uid)}"'
+        )
 
     start, end, duration = times
     url = _text(component, "URL").strip()
@@ -242,6 +273,7 @@ def read_event(component, lines, *, source, errors, warnings):
         "uid": uid,
         "line": lines.begin,
         "title": title,
+        "title_from_uid": untitled,
         "start": start,
         "end": end,
         "duration": duration,
@@ -257,4 +289,8 @@ def read_event(component, lines, *, source, errors, warnings):
         attendees=_attendees(component, lines),
         organiser=IcsSpeaker(organiser_name, lines.first("ORGANIZER")) if organiser_name else None,
         described=[IcsSpeaker(name, lines.first("DESCRIPTION")) for name in described],
+        component=component,
+        repeats="RRULE" in lines.properties or "RDATE" in lines.properties,
+        recurrence_id=recurrence_id(component),
+        lines=lines,
     )
