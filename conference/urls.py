@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("speakers.account_urls")),
+    path("api/", include("api.urls")),
     *(
         [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_file, name="media")]
         if settings.SERVE_MEDIA

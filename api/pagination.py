@@ -1,0 +1,12 @@
+"""Pages of a list: ``count``, ``next`` and ``previous`` links, ``results``."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class NumberedPages(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    # A 900-talk event in one request for apps that want it whole.
+    max_page_size = 1000
+    # Past the last page (or a page that is not a number) is a 404, with a message.
+    invalid_page_message = "There is no page {page_number} of this list."
