@@ -18,7 +18,14 @@ from schedule.selectors import visible_talks
 from speakers.models import Speaker
 from speakers.selectors import alphabetical_key, event_speakers
 
-TALK_ORDER = (F("start").asc(nulls_last=True), "room__position", "room__name", "title", "pk")
+# Talks without a time or room last, on every database (their NULLs sort apart otherwise).
+TALK_ORDER = (
+    F("start").asc(nulls_last=True),
+    F("room__position").asc(nulls_last=True),
+    F("room__name").asc(nulls_last=True),
+    "title",
+    "pk",
+)
 
 
 def api_events(*, working):

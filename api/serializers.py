@@ -6,6 +6,8 @@ show and as the Markdown source people wrote. Speakers' email addresses are
 shown to organisers only.
 """
 
+import re
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +15,7 @@ from rest_framework import serializers
 from infrastructure.rich_text import render_rich_text, web_url
 from infrastructure.site_url import absolute_url
 from schedule.models import Talk
+from speakers.models import Speaker
 
 
 def _absolute(serializer, path):
@@ -222,3 +225,116 @@ class TalkFilterSerializer(serializers.Serializer):
 
     def validate_track(self, value):
         return self._place(value, "tracks", "track")
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that names its offset: a time without one is ambiguous, so refused."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        text = str(value).strip()
+        if not (text.endswith(("Z", "z")) or re.search(r"[+-]\d\d:?\d\d$", text)):
+            raise serializers.ValidationError(
+                "Give the time with its offset, as 2012-11-07T09:00:00+01:00 (or Z for UTC)."
+            )
+        return parsed
+
+
+class EventPlaceField(serializers.SlugField):
+    """A room or track of the event in the URL, by slug (null for none)."""
+
+    def run_validators(self, value):
+        pass  # the slug is checked in to_internal_value, before it becomes a row
+
+    def __init__(self, related_name, noun, **kwargs):
+        self.related_name, self.noun = related_name, noun
+        super().__init__(allow_null=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(f"Give the {self.noun}'s slug, as text.")
+        slug = super().to_internal_value(data)
+        super().run_validators(slug)
+        places = getattr(self.context["event"], self.related_name)
+        found = places.filter(slug=slug).first()
+        if found is None:
+            event = self.context["event"]
+            raise serializers.ValidationError(f"{event.name} has no {self.noun} “{data}”.")
+        return found
+
+
+class TalkWriteSerializer(serializers.Serializer):
+    """A talk as organisers send it: every field optional on PATCH, a title needed to create one."""
+
+    title = serializers.CharField(max_length=300)
+    subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    slug = serializers.SlugField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=Talk.Kind.choices, required=False)
+    abstract_markdown = serializers.CharField(
+        source="abstract", required=False, allow_blank=True, max_length=50_000
+    )
+    language = serializers.CharField(max_length=10, required=False)
+    start = OffsetDateTimeField(required=False, allow_null=True)
+    end = OffsetDateTimeField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=7 * 24 * 60, help_text="Instead of the end."
+    )
+    room = EventPlaceField("rooms", "room", help_text="A room's slug, or null.")
+    track = EventPlaceField("tracks", "track", help_text="A track's slug, or null.")
+    speakers = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=100,
+        help_text="The speakers' ids, in order; replaces the talk's speakers.",
+    )
+    recording_allowed = serializers.BooleanField(required=False)
+    published = serializers.BooleanField(source="is_published", required=False)
+    cancelled = serializers.BooleanField(source="is_cancelled", required=False)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: ["Unknown field; see the schema for a talk's fields."]
+                        for name in unknown
+                    }
+                )
+        values = super().to_internal_value(data)
+        if "recording_allowed" in values:
+            values["do_not_record"] = not values.pop("recording_allowed")
+        return values
+
+    def validate_speakers(self, ids):
+        found = {speaker.uuid: speaker for speaker in Speaker.objects.filter(uuid__in=ids)}
+        missing = [str(value) for value in ids if value not in found]
+        if missing:
+            raise serializers.ValidationError(f"No speaker has the id {', '.join(missing)}.")
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("A speaker is listed twice.")
+        return [found[value] for value in ids]
+
+
+class SpeakerWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    affiliation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    bio_markdown = serializers.CharField(
+        source="bio", required=False, allow_blank=True, max_length=50_000
+    )
+    email = serializers.EmailField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+
+
+class RoomWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    slug = serializers.SlugField(max_length=100, required=False)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class TrackWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    slug = serializers.SlugField(max_length=100, required=False)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb")
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)

@@ -15,8 +15,13 @@ urlpatterns = [
     path(f"{EVENT}talks/", views.TalkList.as_view(), name="talk-list"),
     path(f"{EVENT}talks/<uuid:talk_id>/", views.TalkDetail.as_view(), name="talk-detail"),
     path(f"{EVENT}speakers/", views.SpeakerList.as_view(), name="speaker-list"),
+    path(
+        f"{EVENT}speakers/<uuid:speaker_id>/", views.SpeakerDetail.as_view(), name="speaker-detail"
+    ),
     path(f"{EVENT}rooms/", views.RoomList.as_view(), name="room-list"),
+    path(f"{EVENT}rooms/<slug:place_slug>/", views.RoomDetail.as_view(), name="room-detail"),
     path(f"{EVENT}tracks/", views.TrackList.as_view(), name="track-list"),
+    path(f"{EVENT}tracks/<slug:place_slug>/", views.TrackDetail.as_view(), name="track-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a 404 in the API's own format, not the HTML page.

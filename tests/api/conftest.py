@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -53,6 +51,3 @@ def conf(db):
     TalkFactory(event=event, title="Withdrawn", slug="withdrawn", is_cancelled=True)
     return event
 
-
-def later(event, days=0, hour=9):
-    return venue_time(event, 2012, 11, 7 + days, hour, 0) + datetime.timedelta()

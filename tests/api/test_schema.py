@@ -19,10 +19,13 @@ def test_schema_is_valid_without_warnings(tmp_path):
         "/api/v1/events/",
         "/api/v1/events/{event_slug}/",
         "/api/v1/events/{event_slug}/rooms/",
+        "/api/v1/events/{event_slug}/rooms/{place_slug}/",
         "/api/v1/events/{event_slug}/speakers/",
+        "/api/v1/events/{event_slug}/speakers/{speaker_id}/",
         "/api/v1/events/{event_slug}/talks/",
         "/api/v1/events/{event_slug}/talks/{talk_id}/",
         "/api/v1/events/{event_slug}/tracks/",
+        "/api/v1/events/{event_slug}/tracks/{place_slug}/",
     ]
 
 
