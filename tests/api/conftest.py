@@ -50,4 +50,3 @@ def conf(db):
     TalkFactory(event=event, title="Draft", slug="draft", is_published=False, speakers=[noel])
     TalkFactory(event=event, title="Withdrawn", slug="withdrawn", is_cancelled=True)
     return event
-
