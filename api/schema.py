@@ -59,6 +59,9 @@ WRITES = {
 STALE = {"412": "The talk changed since the ETag given in If-Match; read it again."}
 
 
+PAGE_LIMITS = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": 1000}}
+
+
 def _problem(description):
     return {
         "description": description,
@@ -78,4 +81,11 @@ def document_problems(result, generator, request, public):
             extra |= STALE if method in ("patch", "delete") and "talks" in path else {}
             for code, description in extra.items():
                 responses.setdefault(code, _problem(description))
+            for parameter in operation.get("parameters", []):
+                # As NumberedPages reads them: a page and a page size from 1 up.
+                if parameter["in"] == "query" and parameter["name"] in PAGE_LIMITS:
+                    parameter["schema"] |= PAGE_LIMITS[parameter["name"]]
+            if method == "get" and {} not in operation.setdefault("security", []):
+                # Reads need no token: one only widens them to the working schedule.
+                operation["security"].append({})
     return result

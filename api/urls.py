@@ -25,5 +25,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a 404 in the API's own format, not the HTML page.
-    re_path(r"^.*$", views.not_found, name="not-found"),
+    re_path(r"^[\s\S]*$", views.not_found, name="not-found"),
 ]

@@ -9,7 +9,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError as ModelValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.response import Response
 
 from api import selectors, services
@@ -57,6 +57,9 @@ class ApiView(generics.GenericAPIView):
         return context
 
     def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self._allowed_methods_here():
+            # Before authentication: a method the endpoint lacks is a 405 for everyone.
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             known = self.filter_params | (PAGE_PARAMS if self.paginated else set())
@@ -66,6 +69,9 @@ class ApiView(generics.GenericAPIView):
                 raise ValidationError(
                     {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
                 )
+
+    def _allowed_methods_here(self):
+        return {method.lower() for method in self._allowed_methods()}
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -68,3 +68,25 @@ def test_a_write_without_a_token_is_a_401(api, conf):
 
     assert body["title"] == "Not signed in"
     assert body["detail"] == "Authentication credentials were not provided."
+
+
+def test_an_address_with_a_line_break_is_a_problem_404_too(api, conf):
+    body = problem(api.get("/api/v1/events/a%0Ab/rooms/"), 404)
+
+    assert body["title"] == "Not found"
+    # The catch-all leaves the API's links to reverse.
+    assert api.get("/api/v1/events/").json()["results"][0]["url"] == "http://testserver/conf/"
+
+
+def test_a_method_an_endpoint_lacks_is_a_405_for_everyone(api, conf):
+    body = problem(api.generic("TRACE", "/api/v1/events/conf/rooms/"), 405)
+
+    assert body["detail"] == 'Method "TRACE" not allowed.'
+
+
+def test_a_page_size_that_is_no_number_is_a_400(api, conf):
+    body = problem(api.get("/api/v1/events/?page_size=null"), 400)
+
+    assert body["errors"] == [
+        {"field": "page_size", "message": "Give a whole number from 1 to 1000."}
+    ]
