@@ -84,9 +84,16 @@ def test_a_method_an_endpoint_lacks_is_a_405_for_everyone(api, conf):
     assert body["detail"] == 'Method "TRACE" not allowed.'
 
 
-def test_a_page_size_that_is_no_number_is_a_400(api, conf):
-    body = problem(api.get("/api/v1/events/?page_size=null"), 400)
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("page_size=null", "page_size", "Give a whole number from 1 to 1000."),
+        ("page_size=1001", "page_size", "Give a whole number from 1 to 1000."),
+        ("page=", "page", "Give a page number from 1 up."),
+        ("page=0", "page", "Give a page number from 1 up."),
+    ],
+)
+def test_a_page_or_page_size_out_of_range_is_a_400(api, conf, query, field, message):
+    body = problem(api.get(f"/api/v1/events/?{query}"), 400)
 
-    assert body["errors"] == [
-        {"field": "page_size", "message": "Give a whole number from 1 to 1000."}
-    ]
+    assert body["errors"] == [{"field": field, "message": message}]
