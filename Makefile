@@ -50,10 +50,11 @@ screenshots: $(VENV)/.installed-dev ## Screenshots of the schedule at desktop an
 	$(BIN)/python -m pytest -m screenshots tests/browser/test_screenshots.py
 	@ls -1 screenshots/*.png
 
-lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, and the layers' import contracts
+lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, the layers' import contracts, the API schema
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .

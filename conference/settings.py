@@ -328,3 +328,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# The API (api/): Django REST framework, its OpenAPI schema and the docs' own static files.
+INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+INSTALLED_APPS = [*INSTALLED_APPS, "api"]
+from api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401

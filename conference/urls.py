@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("speakers.account_urls")),
+    path("api/", include("api.urls")),
     path("", include("proposals.urls")),
     *(
         [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_file, name="media")]

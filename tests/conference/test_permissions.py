@@ -286,6 +286,14 @@ TABLE = [
         ("GET", f"/admin/{model}/add/", None, staff_only(organiser=403, superuser=403))
         for model in AXES_MODELS
     ],
+    # Personal API tokens: each organiser makes their own in the admin.
+    ("GET", "/admin/api/apitoken/", None, staff_only(organiser=200)),
+    ("GET", "/admin/api/apitoken/add/", None, staff_only(organiser=200)),
+    # The API reads the public schedule for everyone; a session is no API token, so a
+    # draft event stays hidden and a write is refused whoever is signed in.
+    ("GET", "/api/v1/events/kvm-forum-2012/talks/", None, everyone(200)),
+    ("GET", "/api/v1/events/draft-2013/", None, everyone(404)),
+    ("POST", "/api/v1/events/kvm-forum-2012/rooms/", {"name": "Loft"}, everyone(401)),
     # The schedule board.
     (
         "GET",

@@ -1,0 +1,29 @@
+"""Who may do what: anyone reads the published schedule; organisers' tokens edit it too."""
+
+from rest_framework import permissions
+
+from conference.admin_site import is_organiser
+
+ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+
+def reads_working_schedule(user):
+    """Whether ``user`` sees the working schedule (drafts, cancelled talks, unpublished events)."""
+    return bool(user and user.is_authenticated and is_organiser(user))
+
+
+class ReadOrOrganiserWrite(permissions.BasePermission):
+    """Reads for everyone; a write needs an organiser's token and the model's permission,
+
+    the one the admin asks for the same edit (``schedule.change_talk`` for a
+    talk's PATCH), read from the view's ``model``.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not reads_working_schedule(request.user):
+            return False
+        model = view.model._meta
+        action = ACTIONS.get(request.method, "change")
+        return request.user.has_perm(f"{model.app_label}.{action}_{model.model_name}")

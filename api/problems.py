@@ -1,0 +1,99 @@
+"""Errors as ``application/problem+json`` (RFC 9457): a message a person understands, and the field.
+
+Every error of the API leaves through ``problem_exception_handler``: DRF's
+own exceptions (validation, authentication, throttling, a missing page),
+Django's ``Http404`` and ``PermissionDenied``, and the API's own
+``Conflict`` (a clash) and ``PreconditionFailed`` (a stale write). The body is::
+
+    {"type": "about:blank", "title": "Bad request", "status": 400,
+     "detail": "day: Enter a date as YYYY-MM-DD.",
+     "errors": [{"field": "day", "message": "Enter a date as YYYY-MM-DD."}]}
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+# The headers of DRF's error responses that tell the client what to do next.
+KEPT_HEADERS = ("WWW-Authenticate", "Retry-After", "Allow")
+
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    415: "Unsupported media type",
+    429: "Too many requests",
+}
+
+
+class Conflict(exceptions.APIException):
+    """The write would break a rule of the schedule (a clash); ``others`` are the talks involved."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The change clashes with the schedule."
+    default_code = "clash"
+
+    def __init__(self, messages, *, others=()):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+        self.others = list(others)
+
+
+class PreconditionFailed(exceptions.APIException):
+    """The client's copy (its ``If-Match``) is older than the stored row."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The talk changed since you read it."
+    default_code = "stale"
+
+
+def _flatten(detail, field=None):
+    """``(field, message)`` pairs from DRF's nested error detail, fields joined by dots."""
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            named = None if name == "non_field_errors" else name
+            yield from _flatten(value, f"{field}.{named}" if field and named else field or named)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            inner = f"{field}[{index}]" if isinstance(value, dict) and field else field
+            yield from _flatten(value, inner)
+    else:
+        yield field, str(detail)
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) if str(exc) else None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # not an error the API knows: Django's 500 page (and its logging)
+    code = response.status_code
+    errors = [{"field": field, "message": message} for field, message in _flatten(exc.detail)]
+    problem = {
+        "type": "about:blank",
+        "title": TITLES.get(code, "Error"),
+        "status": code,
+        "detail": " ".join(
+            f"{error['field']}: {error['message']}" if error["field"] else error["message"]
+            for error in errors
+        ),
+    }
+    if isinstance(exc, exceptions.ValidationError) or any(error["field"] for error in errors):
+        problem["errors"] = errors
+    if isinstance(exc, Conflict):
+        problem["clashes"] = exc.messages
+        problem["other_talks"] = [
+            {"id": str(talk.uuid), "title": talk.title} for talk in exc.others
+        ]
+    kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return Response(problem, status=code, headers=kept, content_type=PROBLEM_CONTENT_TYPE)

@@ -1,0 +1,340 @@
+"""What the API's resources look like: the read shapes, and the query filters of the lists.
+
+Times are ISO 8601 with the venue's offset (``2012-11-07T09:00:00+01:00``) and
+days are the venue's; rich text comes twice, as the sanitised HTML the pages
+show and as the Markdown source people wrote. Speakers' email addresses are
+shown to organisers only.
+"""
+
+import re
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from infrastructure.rich_text import render_rich_text, web_url
+from infrastructure.site_url import absolute_url
+from schedule.models import Talk
+from speakers.models import Speaker
+
+
+def _absolute(serializer, path):
+    return absolute_url(serializer.context["request"], path)
+
+
+class RoomSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    capacity = serializers.IntegerField(read_only=True, allow_null=True)
+    position = serializers.IntegerField(read_only=True)
+
+
+class TrackSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    colour = serializers.CharField(read_only=True, help_text="#rrggbb")
+    position = serializers.IntegerField(read_only=True)
+
+
+class PlaceSerializer(serializers.Serializer):
+    """A talk's room or track, by slug and name."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class TalkSpeakerNameSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class EventSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    tagline = serializers.CharField(read_only=True)
+    description_html = serializers.SerializerMethodField()
+    description_markdown = serializers.CharField(source="description", read_only=True)
+    location = serializers.CharField(read_only=True)
+    start_date = serializers.DateField(read_only=True)
+    end_date = serializers.DateField(read_only=True)
+    days = serializers.ListField(child=serializers.DateField(), read_only=True)
+    time_zone = serializers.CharField(read_only=True, help_text="The venue's IANA time zone.")
+    website = serializers.SerializerMethodField()
+    published = serializers.BooleanField(source="is_published", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The event's page.")
+    talks_url = serializers.SerializerMethodField()
+    updated = serializers.DateTimeField(read_only=True)
+
+    def get_description_html(self, event) -> str:
+        return str(render_rich_text(event.description))
+
+    def get_website(self, event) -> str:
+        return web_url(event.website)
+
+    def get_url(self, event) -> str:
+        return _absolute(self, reverse("event_detail", kwargs={"event_slug": event.slug}))
+
+    def get_talks_url(self, event) -> str:
+        return _absolute(self, reverse("api:talk-list", kwargs={"event_slug": event.slug}))
+
+
+class TalkSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    title = serializers.CharField(read_only=True)
+    subtitle = serializers.CharField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    kind = serializers.ChoiceField(choices=Talk.Kind.choices, read_only=True)
+    abstract_html = serializers.SerializerMethodField(help_text="Sanitised HTML, as pages show it.")
+    abstract_markdown = serializers.CharField(source="abstract", read_only=True)
+    language = serializers.CharField(read_only=True)
+    start = serializers.SerializerMethodField(help_text="ISO 8601 with the venue's offset.")
+    end = serializers.SerializerMethodField(help_text="ISO 8601 with the venue's offset.")
+    duration_minutes = serializers.SerializerMethodField()
+    day = serializers.SerializerMethodField(help_text="The venue's day the talk starts on.")
+    room = PlaceSerializer(read_only=True, allow_null=True)
+    track = PlaceSerializer(read_only=True, allow_null=True)
+    speakers = serializers.SerializerMethodField()
+    recording_allowed = serializers.SerializerMethodField()
+    published = serializers.BooleanField(source="is_published", read_only=True)
+    cancelled = serializers.BooleanField(source="is_cancelled", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The talk's page.")
+    ics_url = serializers.SerializerMethodField(help_text="The talk's calendar entry.")
+    updated = serializers.DateTimeField(read_only=True)
+
+    def get_abstract_html(self, talk) -> str:
+        return str(render_rich_text(talk.abstract))
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_start(self, talk):
+        return self.context["event"].local_time(talk.start).isoformat() if talk.start else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_end(self, talk):
+        return self.context["event"].local_time(talk.end).isoformat() if talk.end else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_duration_minutes(self, talk):
+        duration = talk.duration
+        return int(duration.total_seconds() // 60) if duration is not None else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_day(self, talk):
+        return self.context["event"].local_date(talk.start).isoformat() if talk.start else None
+
+    @extend_schema_field(TalkSpeakerNameSerializer(many=True))
+    def get_speakers(self, talk):
+        speakers = [link.speaker for link in talk.talk_speakers.all()]
+        return TalkSpeakerNameSerializer(speakers, many=True).data
+
+    def get_recording_allowed(self, talk) -> bool:
+        return not talk.do_not_record
+
+    def _page_kwargs(self, talk):
+        return {"event_slug": self.context["event"].slug, "talk_slug": talk.slug}
+
+    def get_url(self, talk) -> str:
+        return _absolute(self, reverse("schedule:talk_detail", kwargs=self._page_kwargs(talk)))
+
+    def get_ics_url(self, talk) -> str:
+        return _absolute(self, reverse("schedule:talk_ics", kwargs=self._page_kwargs(talk)))
+
+
+class SpeakerSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    name = serializers.CharField(read_only=True)
+    slug = serializers.SlugField(read_only=True)
+    affiliation = serializers.CharField(read_only=True)
+    bio_html = serializers.SerializerMethodField()
+    bio_markdown = serializers.CharField(source="bio", read_only=True)
+    website = serializers.SerializerMethodField()
+    photo_url = serializers.SerializerMethodField()
+    talks = serializers.SerializerMethodField(help_text="The UUIDs of their talks at this event.")
+    url = serializers.SerializerMethodField(help_text="Their page at this event.")
+
+    def get_bio_html(self, speaker) -> str:
+        return str(render_rich_text(speaker.bio))
+
+    def get_website(self, speaker) -> str:
+        return web_url(speaker.website)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo_url(self, speaker):
+        if not speaker.photo_thumbnail:
+            return None
+        url = speaker.photo_thumbnail.url
+        return url if url.startswith(("http://", "https://")) else _absolute(self, url)
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_talks(self, speaker):
+        return [str(talk.uuid) for talk in speaker.event_talks]
+
+    def get_url(self, speaker) -> str:
+        event = self.context["event"]
+        path = reverse(
+            "speakers:speaker_detail",
+            kwargs={"event_slug": event.slug, "speaker_slug": speaker.slug},
+        )
+        return _absolute(self, path)
+
+
+class OrganiserSpeakerSerializer(SpeakerSerializer):
+    """A speaker as organisers read them: with the private email address."""
+
+    email = serializers.EmailField(read_only=True)
+
+
+class TalkFilterSerializer(serializers.Serializer):
+    """The query parameters of the talk list; any other parameter is refused."""
+
+    day = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"], help_text="A day of the event, YYYY-MM-DD."
+    )
+    room = serializers.SlugField(required=False, help_text="A room's slug.")
+    track = serializers.SlugField(required=False, help_text="A track's slug.")
+    kind = serializers.ChoiceField(choices=Talk.Kind.choices, required=False)
+    speaker = serializers.UUIDField(required=False, help_text="A speaker's id.")
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text="Talks changed at or after this time (ISO 8601; without an offset, UTC).",
+    )
+    search = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Words in the title, abstract or a speaker's name; case and accents ignored.",
+    )
+
+    def validate_day(self, day):
+        event = self.context["event"]
+        if day not in event.days:
+            first, last = event.days[0], event.days[-1]
+            raise serializers.ValidationError(
+                f"{event.name} does not run on {day:%Y-%m-%d}; its days are "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
+            )
+        return day
+
+    def _place(self, value, related_name, noun):
+        event = self.context["event"]
+        place = getattr(event, related_name).filter(slug=value).first()
+        if place is None:
+            raise serializers.ValidationError(f"{event.name} has no {noun} “{value}”.")
+        return place
+
+    def validate_room(self, value):
+        return self._place(value, "rooms", "room")
+
+    def validate_track(self, value):
+        return self._place(value, "tracks", "track")
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that names its offset: a time without one is ambiguous, so refused."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        text = str(value).strip()
+        if not (text.endswith(("Z", "z")) or re.search(r"[+-]\d\d:?\d\d$", text)):
+            raise serializers.ValidationError(
+                "Give the time with its offset, as 2012-11-07T09:00:00+01:00 (or Z for UTC)."
+            )
+        return parsed
+
+
+class EventPlaceField(serializers.SlugField):
+    """A room or track of the event in the URL, by slug (null for none)."""
+
+    def run_validators(self, value):
+        pass  # the slug is checked in to_internal_value, before it becomes a row
+
+    def __init__(self, related_name, noun, **kwargs):
+        self.related_name, self.noun = related_name, noun
+        super().__init__(allow_null=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(f"Give the {self.noun}'s slug, as text.")
+        slug = super().to_internal_value(data)
+        super().run_validators(slug)
+        places = getattr(self.context["event"], self.related_name)
+        found = places.filter(slug=slug).first()
+        if found is None:
+            event = self.context["event"]
+            raise serializers.ValidationError(f"{event.name} has no {self.noun} “{data}”.")
+        return found
+
+
+class TalkWriteSerializer(serializers.Serializer):
+    """A talk as organisers send it: every field optional on PATCH, a title needed to create one."""
+
+    title = serializers.CharField(max_length=300)
+    subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    slug = serializers.SlugField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=Talk.Kind.choices, required=False)
+    abstract_markdown = serializers.CharField(
+        source="abstract", required=False, allow_blank=True, max_length=50_000
+    )
+    language = serializers.CharField(max_length=10, required=False)
+    start = OffsetDateTimeField(required=False, allow_null=True)
+    end = OffsetDateTimeField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=1, max_value=7 * 24 * 60, help_text="Instead of the end."
+    )
+    room = EventPlaceField("rooms", "room", help_text="A room's slug, or null.")
+    track = EventPlaceField("tracks", "track", help_text="A track's slug, or null.")
+    speakers = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=100,
+        help_text="The speakers' ids, in order; replaces the talk's speakers.",
+    )
+    recording_allowed = serializers.BooleanField(required=False)
+    published = serializers.BooleanField(source="is_published", required=False)
+    cancelled = serializers.BooleanField(source="is_cancelled", required=False)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: ["Unknown field; see the schema for a talk's fields."]
+                        for name in unknown
+                    }
+                )
+        values = super().to_internal_value(data)
+        if "recording_allowed" in values:
+            values["do_not_record"] = not values.pop("recording_allowed")
+        return values
+
+    def validate_speakers(self, ids):
+        found = {speaker.uuid: speaker for speaker in Speaker.objects.filter(uuid__in=ids)}
+        missing = [str(value) for value in ids if value not in found]
+        if missing:
+            raise serializers.ValidationError(f"No speaker has the id {', '.join(missing)}.")
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("A speaker is listed twice.")
+        return [found[value] for value in ids]
+
+
+class SpeakerWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    affiliation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    bio_markdown = serializers.CharField(
+        source="bio", required=False, allow_blank=True, max_length=50_000
+    )
+    email = serializers.EmailField(required=False, allow_blank=True)
+    website = serializers.URLField(required=False, allow_blank=True)
+
+
+class RoomWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    slug = serializers.SlugField(max_length=100, required=False)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+
+
+class TrackWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    slug = serializers.SlugField(max_length=100, required=False)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb")
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
