@@ -8,11 +8,18 @@ ORGANISERS_GROUP = "Organisers"
 
 
 def is_organiser(user):
-    return (
-        user.is_active
-        and user.is_authenticated
-        and (user.is_staff or user.groups.filter(name=ORGANISERS_GROUP).exists())
-    )
+    """Whether ``user`` may use the admin; asked several times a page, answered once per user.
+
+    The answer is kept on the user object, which lives for one request.
+    """
+    if not (user.is_active and user.is_authenticated):
+        return False
+    if user.is_staff:
+        return True
+    found = getattr(user, "_is_organiser", None)
+    if found is None:
+        found = user._is_organiser = user.groups.filter(name=ORGANISERS_GROUP).exists()
+    return found
 
 
 class OrganiserAuthenticationForm(AdminAuthenticationForm):

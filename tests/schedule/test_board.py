@@ -380,7 +380,7 @@ def test_board_queries_do_not_grow_with_talks(
         )
     TalkFactory(event=event, start=None, end=None)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = organiser_client.get(board_url(event))
 
     assert len(response.context["board"].cards) == len(range(0, talk_count, 3))
@@ -401,7 +401,7 @@ def test_board_queries_do_not_grow_with_rooms(
             speakers=[SpeakerFactory()],
         )
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = organiser_client.get(board_url(event))
 
     content = response.content.decode()
