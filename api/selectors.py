@@ -8,13 +8,12 @@ organiser's token reads the working schedule instead: every event, and every
 talk of it, drafts and cancelled ones too.
 """
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 
 from conference.models import Event
 from schedule.models import Talk, TalkSpeaker
-from schedule.search import Folded, folded_query
-from schedule.selectors import visible_talks
+from schedule.selectors import talks_matching, visible_talks
 from speakers.models import Speaker
 from speakers.selectors import alphabetical_key, event_speakers
 
@@ -76,22 +75,8 @@ def api_talks(
     if updated_since is not None:
         talks = talks.filter(updated__gte=updated_since)
     if search:
-        # As the schedule page searches (schedule.selectors.schedule_talks):
-        # speakers in a subquery of their own, folded by the same function.
-        words = folded_query(search)
-        by_speaker = (
-            TalkSpeaker.objects.filter(talk__event=event)
-            .alias(folded_name=Folded("speaker__name"))
-            .filter(folded_name__contains=words)
-            .values("talk_id")
-        )
-        talks = talks.alias(
-            folded_title=Folded("title"), folded_abstract=Folded("abstract")
-        ).filter(
-            Q(folded_title__contains=words)
-            | Q(folded_abstract__contains=words)
-            | Q(pk__in=by_speaker)
-        )
+        # As the schedule page searches its ?q=.
+        talks = talks_matching(talks, event, search)
     return talks.order_by(*TALK_ORDER)
 
 

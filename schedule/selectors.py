@@ -40,6 +40,28 @@ def calendar_talks(event, *, talk_ids=None):
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
+def talks_matching(talks, event, query):
+    """``talks`` of ``event`` whose title, abstract or a speaker's name holds ``query``.
+
+    Case and accents are ignored alike on both databases (``schedule.search``).
+    Speakers are matched in a subquery of their own, not through a join ORed
+    with the talk's columns: that join repeats each talk once per speaker, and
+    without fresh statistics PostgreSQL ran it again for every talk (seconds
+    for 900 talks). This subquery does not depend on the outer row, so it runs
+    once and the talks are filtered in one scan.
+    """
+    words = folded_query(query)
+    by_speaker = (
+        TalkSpeaker.objects.filter(talk__event=event)
+        .alias(folded_name=Folded("speaker__name"))
+        .filter(folded_name__contains=words)
+        .values("talk_id")
+    )
+    return talks.alias(folded_title=Folded("title"), folded_abstract=Folded("abstract")).filter(
+        Q(folded_title__contains=words) | Q(folded_abstract__contains=words) | Q(pk__in=by_speaker)
+    )
+
+
 def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
     """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
     talks = visible_talks(event).scheduled()
@@ -53,26 +75,7 @@ def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids
     if talk_ids is not None:
         talks = talks.filter(uuid__in=talk_ids)
     if query:
-        # Speakers are matched in a subquery of their own, not through a join
-        # ORed with the talk's columns: that join repeats each talk once per
-        # speaker, and without fresh statistics PostgreSQL ran it again for
-        # every talk (seconds for 900 talks). This subquery does not depend on
-        # the outer row, so it runs once and the talks are filtered in one scan.
-        # Case and accents are ignored alike on both databases (``schedule.search``).
-        words = folded_query(query)
-        by_speaker = (
-            TalkSpeaker.objects.filter(talk__event=event)
-            .alias(folded_name=Folded("speaker__name"))
-            .filter(folded_name__contains=words)
-            .values("talk_id")
-        )
-        talks = talks.alias(
-            folded_title=Folded("title"), folded_abstract=Folded("abstract")
-        ).filter(
-            Q(folded_title__contains=words)
-            | Q(folded_abstract__contains=words)
-            | Q(pk__in=by_speaker)
-        )
+        talks = talks_matching(talks, event, query)
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
