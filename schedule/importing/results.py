@@ -137,7 +137,7 @@ class ImportResult:
         for part in sorted(self.parts, key=lambda part: part != "talks"):
             count = sum(getattr(self, f"{part}_{outcome}") for outcome in ALL_OUTCOMES)
             if count or part == "talks":
-                text = _counted(count, part.removesuffix("s"))
+                text = counted(count, part.removesuffix("s"))
                 if part == "talks" and self.talks_skipped:
                     text += f" ({self.talks_skipped} skipped)"
                 told.append(text)
@@ -145,12 +145,12 @@ class ImportResult:
 
     def _warnings_told(self):
         warnings = len(self.file_warnings)
-        told = _counted(warnings, "warning") if warnings else "no warnings"
+        told = counted(warnings, "warning") if warnings else "no warnings"
         if self.clashes or self.more_clashes:
             clashes = (
                 f"more than {self.clashes} clashes"
                 if self.more_clashes
-                else _counted(self.clashes, "clash", plural="clashes")
+                else counted(self.clashes, "clash", plural="clashes")
             )
             told += f" and {clashes} in the schedule"
         return told
@@ -163,6 +163,6 @@ class ImportResult:
         return " (see above)"
 
 
-def _counted(number, thing, *, plural=None):
+def counted(number, thing, *, plural=None):
     """``1 talk``, ``34 talks``."""
     return f"{number:,} {thing if number == 1 else plural or thing + 's'}"

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from infrastructure.command_output import write_result
 from schedule.importing.fetch import FetchError
 from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
+from schedule.importing.results import counted
 from schedule.importing.strict import WarningsRefused, import_strictly
 from schedule.management.url_option import add_url_arguments, file_or_url, read_from
 
@@ -77,10 +78,6 @@ def limits_from_options(options):
     return ImportLimits(**{name: options[name] for name in LIMIT_OPTIONS})
 
 
-def _counted(number, thing):
-    return f"{number:,} {thing}{'s' if number != 1 else ''}"
-
-
 def _listed(options):
     names = list(options)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -95,7 +92,7 @@ def refusal_line(source, error):
     problems still need the file fixed.
     """
     count = len(error.errors)
-    line = f"{source}: {_counted(count, 'problem')}; nothing was imported."
+    line = f"{source}: {counted(count, 'problem')}; nothing was imported."
     options = error.options() if hasattr(error, "options") else {}
     helped = sum(options.values())
     if not helped:
@@ -112,7 +109,7 @@ def refusal_line(source, error):
 def strict_refusal_line(source, refusal):
     """The last line when ``--strict`` refused a file for its warnings."""
     return (
-        f"{source}: {_counted(len(refusal.warnings), 'warning')} refused by {refusal.option}; "
+        f"{source}: {counted(len(refusal.warnings), 'warning')} refused by {refusal.option}; "
         f"nothing was imported. Run without {refusal.option} to import the file with "
         f"{'it' if len(refusal.warnings) == 1 else 'them'}."
     )
