@@ -6,10 +6,10 @@ token, against the Conf 2012 fixture (a few examples per operation, so that
 the run stays short).
 """
 
-import os
-
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test.utils import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -20,18 +20,26 @@ from conference.wsgi import application
 with override_settings(ALLOWED_HOSTS=["localhost"]):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
-pytestmark = [
-    pytest.mark.django_db,
-    # On PostgreSQL every in-process call of this run answered 503 (the page the
-    # site shows when its database is out of reach), also for a plain
-    # ``GET /api/v1/events/?page_size=1`` that the client tests pass: the run's
-    # calls do not reach the test database there. Until that is fixed the
-    # schema run is a SQLite check; the API's client tests run on both.
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the schemathesis run does not reach PostgreSQL's test database yet",
-    ),
-]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """The run's requests keep the test's database connection, as the test client's do.
+
+    schemathesis calls the site's real WSGI handler, which sends
+    ``request_started`` and ``request_finished``; Django closes "old"
+    connections on both, and a connection inside the test's transaction
+    (autocommit off) counts as one. SQLite's in-memory test database ignores
+    the close; PostgreSQL's connection really closes, and every later query
+    of the request fails, which the site answers with its 503 page. Django's
+    test client disconnects the same handler around each request.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["anonymous", "organiser"])
