@@ -27,7 +27,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         ).first()
         if found is None:
             raise exceptions.AuthenticationFailed(
-                "This API token is unknown or revoked; create a new one in the admin."
+                "This API token is unknown or revoked; create a new one on your account page "
+                "(/accounts/tokens/) or in the admin."
             )
         now = timezone.now()
         if found.last_used is None or (now - found.last_used).total_seconds() > (
@@ -48,5 +49,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal API token, created by an organiser in the admin.",
+            "description": "A personal API token, created by an organiser on their account page "
+            "(/accounts/tokens/) or in the admin.",
         }

@@ -1,7 +1,7 @@
 """Personal API tokens: how an organiser's scripts act through the API as that organiser.
 
 Only a hash of a token is stored. The token itself is shown once, when it is
-created (in the admin), and cannot be read again: a lost token is revoked and
+created (on the account page or in the admin), and cannot be read again: a lost token is revoked and
 a new one made.
 """
 

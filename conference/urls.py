@@ -31,6 +31,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("admin/", admin.site.urls),
+    path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("speakers.account_urls")),
     path("api/", include("api.urls")),
     path("", include("proposals.urls")),

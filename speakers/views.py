@@ -10,6 +10,7 @@ from sesame.utils import get_user
 
 from conference.selectors import published_event
 from speakers import selectors
+from speakers.account_links import links_for
 from speakers.forms import SpeakerLinkFormSet, SpeakerProfileForm
 from speakers.models import Speaker
 from speakers.services import (
@@ -91,7 +92,12 @@ def profile(request):
     """The signed-in speaker's own profile: there is no id to change in the address."""
     speaker = Speaker.objects.filter(user=request.user).first()
     if speaker is None:
-        return render(request, "speakers/accounts/profile_missing.html", status=404)
+        return render(
+            request,
+            "speakers/accounts/profile_missing.html",
+            {"account_links": links_for(request.user)},
+            status=404,
+        )
     held = speaker_photo_held(
         session=request.session, speaker=speaker, token=request.POST.get("held_photo", "")
     )
@@ -129,5 +135,6 @@ def profile(request):
             "preview": preview,
             "held_photo": held,
             "talks": selectors.speaker_own_talks(speaker),
+            "account_links": links_for(request.user),
         },
     )

@@ -49,7 +49,10 @@ def test_a_revoked_token_is_refused(api, conf, organiser, token):
 
     body = problem(api.get("/api/v1/events/"), 401)
 
-    assert body["detail"] == "This API token is unknown or revoked; create a new one in the admin."
+    assert body["detail"] == (
+        "This API token is unknown or revoked; create a new one on your account page "
+        "(/accounts/tokens/) or in the admin."
+    )
 
 
 def test_organisers_revoke_their_tokens_in_the_admin(organiser_client, organiser, token):

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
+from api.models import ApiToken
 from conference.admin_site import ORGANISERS_GROUP
 from schedule.models import Talk
 from speakers.models import Speaker
@@ -289,6 +290,21 @@ TABLE = [
     # Personal API tokens: each organiser makes their own in the admin.
     ("GET", "/admin/api/apitoken/", None, staff_only(organiser=200)),
     ("GET", "/admin/api/apitoken/add/", None, staff_only(organiser=200)),
+    # ... or on their account page, which is theirs alone and no speaker's.
+    ("GET", "/accounts/tokens/", None, signed_in(403, organiser=200, superuser=200)),
+    ("POST", "/accounts/tokens/", {"name": ""}, signed_in(403, organiser=200, superuser=200)),
+    (
+        "GET",
+        "/accounts/tokens/{root_token}/revoke/",
+        None,
+        signed_in(405),
+    ),
+    (
+        "POST",
+        "/accounts/tokens/{root_token}/revoke/",
+        {},
+        signed_in(403, organiser=404, superuser=redirect("/accounts/tokens/")),
+    ),
     # The API reads the public schedule for everyone; a session is no API token, so a
     # draft event stays hidden and a write is refused whoever is signed in.
     ("GET", "/api/v1/events/kvm-forum-2012/talks/", None, everyone(200)),
@@ -419,6 +435,7 @@ def world(db, organiser):
         "kevin": kevin.pk,
         "kevin_user": kevin.user.pk,
         "root": superuser.pk,
+        "root_token": ApiToken.issue(user=superuser, name="root's scripts")[0].pk,
         "organisers": Group.objects.get(name=ORGANISERS_GROUP).pk,
         "photo": photo,
     }
