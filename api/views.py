@@ -7,6 +7,7 @@ does not know (a typo would otherwise silently return everything).
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
@@ -32,6 +33,35 @@ from schedule.models import Talk
 from speakers.models import Speaker
 
 PAGE_PARAMS = {"page", "page_size"}
+
+# Cross-origin (CORS): pages of any site may read the public API; nothing else.
+# The preflight names only the reads and the request headers a read needs, not
+# Authorization nor a JSON Content-Type, so a browser sends neither a token nor
+# a write across origins (scripts with a token are not browsers' pages).
+CORS_METHODS = "GET, HEAD"
+CORS_REQUEST_HEADERS = "Accept, Accept-Language, Content-Language, If-None-Match, If-Modified-Since"
+CORS_EXPOSED_HEADERS = "ETag, Retry-After"
+# How long a browser may keep a preflight's answer (browsers cap it lower).
+CORS_MAX_AGE_SECONDS = 86400
+
+
+def _is_preflight(request):
+    return (
+        request.method == "OPTIONS"
+        and "Origin" in request.headers
+        and "Access-Control-Request-Method" in request.headers
+    )
+
+
+def cors_preflight():
+    """The answer to a browser asking whether another site's page may call the API."""
+    response = HttpResponse(status=status.HTTP_204_NO_CONTENT)
+    del response["Content-Type"]  # no body
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = CORS_METHODS
+    response["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+    response["Access-Control-Max-Age"] = str(CORS_MAX_AGE_SECONDS)
+    return response
 
 
 class ApiView(generics.GenericAPIView):
@@ -73,12 +103,21 @@ class ApiView(generics.GenericAPIView):
     def _allowed_methods_here(self):
         return {method.lower() for method in self._allowed_methods()}
 
+    def dispatch(self, request, *args, **kwargs):
+        # Before authentication and throttling: a preflight carries no
+        # credentials, and its answer is the same for every address.
+        if _is_preflight(request):
+            return cors_preflight()
+        return super().dispatch(request, *args, **kwargs)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
-            # Open to pages of any site: reads need no credentials, and a
-            # browser sends no token across origins without asking first.
+            # Open to pages of any site, errors included (a page can read why
+            # it was refused): reads need no credentials, and a browser sends
+            # no token across origins without a preflight, which refuses it.
             response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
         return response
 
 
@@ -430,7 +469,7 @@ class NotFoundView(ApiView):
     def get(self, request, *args, **kwargs):
         raise NotFound("There is no such address in the API; see /api/docs/.")
 
-    post = put = patch = delete = get
+    post = put = patch = delete = options = get
 
     def initial(self, request, *args, **kwargs):
         # Neither authentication nor permission: the answer is the same for all.
