@@ -23,7 +23,18 @@ class ReadOrOrganiserWrite(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         if not reads_working_schedule(request.user):
+            # (Without a token at all the view answers 401 with its own message.)
+            self.message = (
+                "Only organisers' tokens change the schedule, and this token's account "
+                "is not an organiser's."
+            )
             return False
         model = view.model._meta
         action = ACTIONS.get(request.method, "change")
-        return request.user.has_perm(f"{model.app_label}.{action}_{model.model_name}")
+        if request.user.has_perm(f"{model.app_label}.{action}_{model.model_name}"):
+            return True
+        self.message = (
+            f"Your account may not {action} {model.verbose_name_plural}; "
+            "a superuser can give it that permission."
+        )
+        return False

@@ -6,8 +6,11 @@ Django's ``Http404`` and ``PermissionDenied``, and the API's own
 ``Conflict`` (a clash) and ``PreconditionFailed`` (a stale write). The body is::
 
     {"type": "about:blank", "title": "Bad request", "status": 400,
-     "detail": "day: Enter a date as YYYY-MM-DD.",
-     "errors": [{"field": "day", "message": "Enter a date as YYYY-MM-DD."}]}
+     "detail": "day: Give a day as YYYY-MM-DD, e.g. 2012-11-07.",
+     "errors": [{"field": "day", "message": "Give a day as YYYY-MM-DD, e.g. 2012-11-07."}]}
+
+A field inside a list is named with its index (``speakers[0]``), and a body
+that is no JSON, or not sent as JSON, is told how to send it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -59,8 +62,13 @@ def _flatten(detail, field=None):
     """``(field, message)`` pairs from DRF's nested error detail, fields joined by dots."""
     if isinstance(detail, dict):
         for name, value in detail.items():
-            named = None if name == "non_field_errors" else name
-            yield from _flatten(value, f"{field}.{named}" if field and named else field or named)
+            if isinstance(name, int):  # an item of a list (``speakers[0]``), the first one too
+                inner = f"{field}[{name}]" if field else f"[{name}]"
+            elif name == "non_field_errors":
+                inner = field
+            else:
+                inner = f"{field}.{name}" if field else name
+            yield from _flatten(value, inner)
     elif isinstance(detail, list):
         for index, value in enumerate(detail):
             inner = f"{field}[{index}]" if isinstance(value, dict) and field else field
@@ -69,7 +77,24 @@ def _flatten(detail, field=None):
         yield field, str(detail)
 
 
+def _in_plain_words(exc, context):
+    """DRF's errors about the request's body, said as what to send instead."""
+    if isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        reason = str(exc.detail).removeprefix("JSON parse error - ")
+        return exceptions.ParseError(f"The body is not valid JSON: {reason}.")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        # The media type alone, without its parameters (boundary, charset).
+        sent = context["request"].content_type.partition(";")[0].strip()[:100] or "none"
+        return exceptions.UnsupportedMediaType(
+            sent,
+            detail=f"Send the body as JSON, with “Content-Type: application/json” "
+            f"(this request's was “{sent}”).",
+        )
+    return exc
+
+
 def problem_exception_handler(exc, context):
+    exc = _in_plain_words(exc, context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) if str(exc) else None)
     elif isinstance(exc, PermissionDenied):

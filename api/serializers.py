@@ -17,6 +17,28 @@ from infrastructure.site_url import absolute_url
 from schedule.models import Talk
 from speakers.models import Speaker
 
+# What the API says instead of Django REST framework's stock messages, which
+# name a format or a type but not what to send.
+DAY_MESSAGE = "Give a day as YYYY-MM-DD, e.g. 2012-11-07."
+TIME_MESSAGE = (
+    "Give a time in ISO 8601 with its offset, e.g. 2012-11-07T09:00:00+01:00 (Z for UTC)."
+)
+BOOLEAN_MESSAGE = "Give true or false."
+SPEAKER_ID_MESSAGE = "Give a speaker's id: a UUID, as the speakers list shows it."
+COLOUR_MESSAGE = "Give a colour as # and six hexadecimal digits, e.g. #1f77b4."
+KIND_MESSAGE = "“{input}” is not a kind of talk; give one of " + ", ".join(Talk.Kind.values) + "."
+
+
+WHOLE_NUMBER_MESSAGE = "Give a whole number."
+
+
+def _whole_number(**kwargs):
+    return serializers.IntegerField(error_messages={"invalid": WHOLE_NUMBER_MESSAGE}, **kwargs)
+
+
+def _boolean(**kwargs):
+    return serializers.BooleanField(error_messages={"invalid": BOOLEAN_MESSAGE}, **kwargs)
+
 
 def _absolute(serializer, path):
     return absolute_url(serializer.context["request"], path)
@@ -187,15 +209,26 @@ class TalkFilterSerializer(serializers.Serializer):
     """The query parameters of the talk list; any other parameter is refused."""
 
     day = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d"], help_text="A day of the event, YYYY-MM-DD."
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="A day of the event, YYYY-MM-DD.",
+        error_messages={"invalid": DAY_MESSAGE},
     )
     room = serializers.SlugField(required=False, help_text="A room's slug.")
     track = serializers.SlugField(required=False, help_text="A track's slug.")
-    kind = serializers.ChoiceField(choices=Talk.Kind.choices, required=False)
-    speaker = serializers.UUIDField(required=False, help_text="A speaker's id.")
+    kind = serializers.ChoiceField(
+        choices=Talk.Kind.choices, required=False, error_messages={"invalid_choice": KIND_MESSAGE}
+    )
+    speaker = serializers.UUIDField(
+        required=False, help_text="A speaker's id.", error_messages={"invalid": SPEAKER_ID_MESSAGE}
+    )
     updated_since = serializers.DateTimeField(
         required=False,
         help_text="Talks changed at or after this time (ISO 8601; without an offset, UTC).",
+        error_messages={
+            "invalid": "Give a time in ISO 8601, e.g. 2012-11-07T09:00:00+01:00 "
+            "(without an offset it is read as UTC)."
+        },
     )
     search = serializers.CharField(
         required=False,
@@ -230,6 +263,11 @@ class TalkFilterSerializer(serializers.Serializer):
 class OffsetDateTimeField(serializers.DateTimeField):
     """An ISO 8601 time that names its offset: a time without one is ambiguous, so refused."""
 
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "invalid": TIME_MESSAGE,
+    }
+
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
         text = str(value).strip()
@@ -263,44 +301,63 @@ class EventPlaceField(serializers.SlugField):
         return found
 
 
-class TalkWriteSerializer(serializers.Serializer):
+class WriteSerializer(serializers.Serializer):
+    """A body an organiser sends: a field the resource lacks is refused, not silently dropped.
+
+    A typo (``"colour"`` for a room, ``"titel"``) would otherwise save
+    everything else and lose the one change that was meant.
+    """
+
+    noun = "resource"
+    # Columns the serializer fills under another name than a field's source.
+    model_names = {}
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                takes = ", ".join(self.fields)
+                raise serializers.ValidationError(
+                    {name: [f"Unknown field; a {self.noun} takes {takes}."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class TalkWriteSerializer(WriteSerializer):
     """A talk as organisers send it: every field optional on PATCH, a title needed to create one."""
+
+    noun = "talk"
+    model_names = {"do_not_record": "recording_allowed"}
 
     title = serializers.CharField(max_length=300)
     subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
     slug = serializers.SlugField(max_length=200, required=False)
-    kind = serializers.ChoiceField(choices=Talk.Kind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=Talk.Kind.choices, required=False, error_messages={"invalid_choice": KIND_MESSAGE}
+    )
     abstract_markdown = serializers.CharField(
         source="abstract", required=False, allow_blank=True, max_length=50_000
     )
     language = serializers.CharField(max_length=10, required=False)
     start = OffsetDateTimeField(required=False, allow_null=True)
     end = OffsetDateTimeField(required=False, allow_null=True)
-    duration_minutes = serializers.IntegerField(
+    duration_minutes = _whole_number(
         required=False, min_value=1, max_value=7 * 24 * 60, help_text="Instead of the end."
     )
     room = EventPlaceField("rooms", "room", help_text="A room's slug, or null.")
     track = EventPlaceField("tracks", "track", help_text="A track's slug, or null.")
     speakers = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=serializers.UUIDField(error_messages={"invalid": SPEAKER_ID_MESSAGE}),
         required=False,
         max_length=100,
         help_text="The speakers' ids, in order; replaces the talk's speakers.",
+        error_messages={"not_a_list": "Give a list of speakers' ids, [] for none."},
     )
-    recording_allowed = serializers.BooleanField(required=False)
-    published = serializers.BooleanField(source="is_published", required=False)
-    cancelled = serializers.BooleanField(source="is_cancelled", required=False)
+    recording_allowed = _boolean(required=False)
+    published = _boolean(source="is_published", required=False)
+    cancelled = _boolean(source="is_cancelled", required=False)
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: ["Unknown field; see the schema for a talk's fields."]
-                        for name in unknown
-                    }
-                )
         values = super().to_internal_value(data)
         if "recording_allowed" in values:
             values["do_not_record"] = not values.pop("recording_allowed")
@@ -316,7 +373,9 @@ class TalkWriteSerializer(serializers.Serializer):
         return [found[value] for value in ids]
 
 
-class SpeakerWriteSerializer(serializers.Serializer):
+class SpeakerWriteSerializer(WriteSerializer):
+    noun = "speaker"
+
     name = serializers.CharField(max_length=200)
     affiliation = serializers.CharField(max_length=200, required=False, allow_blank=True)
     bio_markdown = serializers.CharField(
@@ -326,15 +385,24 @@ class SpeakerWriteSerializer(serializers.Serializer):
     website = serializers.URLField(required=False, allow_blank=True)
 
 
-class RoomWriteSerializer(serializers.Serializer):
+class RoomWriteSerializer(WriteSerializer):
+    noun = "room"
+
     name = serializers.CharField(max_length=100)
     slug = serializers.SlugField(max_length=100, required=False)
-    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    capacity = _whole_number(required=False, allow_null=True, min_value=0)
+    position = _whole_number(required=False, min_value=0, max_value=32767)
 
 
-class TrackWriteSerializer(serializers.Serializer):
+class TrackWriteSerializer(WriteSerializer):
+    noun = "track"
+
     name = serializers.CharField(max_length=100)
     slug = serializers.SlugField(max_length=100, required=False)
-    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, help_text="#rrggbb")
-    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        help_text="#rrggbb",
+        error_messages={"invalid": COLOUR_MESSAGE},
+    )
+    position = _whole_number(required=False, min_value=0, max_value=32767)

@@ -10,7 +10,12 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    NotAuthenticated,
+    NotFound,
+    ValidationError,
+)
 from rest_framework.response import Response
 
 from api import selectors, services
@@ -33,6 +38,10 @@ from schedule.models import Talk
 from speakers.models import Speaker
 
 PAGE_PARAMS = {"page", "page_size"}
+WRITE_NEEDS_A_TOKEN = (
+    "Changes need an organiser's API token, sent as “Authorization: Bearer <token>”; "
+    "organisers create one at /accounts/tokens/."
+)
 
 # Cross-origin (CORS): pages of any site may read the public API; nothing else.
 # The preflight names only the reads and the request headers a read needs, not
@@ -89,7 +98,7 @@ class ApiView(generics.GenericAPIView):
     def initial(self, request, *args, **kwargs):
         if request.method.lower() not in self._allowed_methods_here():
             # Before authentication: a method the endpoint lacks is a 405 for everyone.
-            raise MethodNotAllowed(request.method)
+            self.http_method_not_allowed(request)
         super().initial(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             known = self.filter_params | (PAGE_PARAMS if self.paginated else set())
@@ -99,6 +108,17 @@ class ApiView(generics.GenericAPIView):
                 raise ValidationError(
                     {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
                 )
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        allowed = ", ".join(self._allowed_methods())
+        raise MethodNotAllowed(
+            request.method, detail=f"This address takes {allowed}, not {request.method}."
+        )
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise NotAuthenticated(WRITE_NEEDS_A_TOKEN)
+        super().permission_denied(request, message=message, code=code)
 
     def _allowed_methods_here(self):
         return {method.lower() for method in self._allowed_methods()}
@@ -136,18 +156,40 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def _model_errors(error):
-    """A model's ``ValidationError`` as DRF's, field by field, for the problem's ``errors``."""
-    if hasattr(error, "error_dict"):
-        return ValidationError(
-            {
-                ("non_field_errors" if name == "__all__" else name): [
-                    message for item in items for message in item.messages
-                ]
-                for name, items in error.error_dict.items()
-            }
-        )
-    return ValidationError(error.messages)
+def _constraint_field(model, message, api_names):
+    """The field a unique constraint's message is about (``slug`` for "Another talk … slug")."""
+    for constraint in model._meta.constraints:
+        if getattr(constraint, "violation_error_message", None) != message:
+            continue
+        named = [api_names[name] for name in getattr(constraint, "fields", ()) if name in api_names]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def _model_errors(error, *, model, serializer_class):
+    """A model's ``ValidationError`` as DRF's, field by field, for the problem's ``errors``.
+
+    Fields are named as the API names them (``abstract_markdown``, not the
+    column ``abstract``), and a unique constraint's message over the event and
+    one field (another talk has this slug) is that field's.
+    """
+    if not hasattr(error, "error_dict"):
+        return ValidationError(error.messages)
+    api_names = {
+        field.source: name
+        for name, field in serializer_class().fields.items()
+        if field.source and "." not in field.source
+    } | serializer_class.model_names
+    named = {}
+    for name, items in error.error_dict.items():
+        for message in (message for item in items for message in item.messages):
+            if name == "__all__":
+                field = _constraint_field(model, message, api_names) or "non_field_errors"
+            else:
+                field = api_names.get(name, name)
+            named.setdefault(field, []).append(message)
+    return ValidationError(named)
 
 
 class WriteMixin:
@@ -182,7 +224,9 @@ class WriteMixin:
         try:
             return save(**kwargs)
         except ModelValidationError as error:
-            raise _model_errors(error) from None
+            raise _model_errors(
+                error, model=self.model, serializer_class=self.write_serializer_class
+            ) from None
 
 
 @extend_schema(

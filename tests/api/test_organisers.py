@@ -167,13 +167,13 @@ def test_a_talk_is_created_with_speakers_and_slugged_after_its_title(organiser_a
     ("body", "field", "message"),
     [
         ({"title": "X", "start": "2012-11-09T10:00:00"}, "start", "Give the time with its offset"),
-        ({"title": "X", "start": "soon"}, "start", "Datetime has wrong format"),
+        ({"title": "X", "start": "soon"}, "start", "Give a time in ISO 8601 with its offset"),
         ({"title": "X", "room": "cellar"}, "room", "Conf 2012 has no room “cellar”."),
         ({"title": "X", "colour": "red"}, "colour", "Unknown field"),
         (
             {"title": 7, "speakers": "ada"},
             "speakers",
-            'Expected a list of items but got type "str".',
+            "Give a list of speakers' ids, [] for none.",
         ),
         (
             {"title": "X", "start": "2013-01-01T10:00:00+01:00", "duration_minutes": 30},
@@ -229,7 +229,7 @@ def test_a_duplicate_room_slug_is_a_400(organiser_api, conf):
     )
 
     assert body["errors"] == [
-        {"field": None, "message": "Another room of this event has this slug."}
+        {"field": "slug", "message": "Another room of this event has this slug."}
     ]
 
 

@@ -1,6 +1,10 @@
 """Errors as application/problem+json: a message a person understands, naming the field."""
 
 import pytest
+from django.contrib.auth.models import Permission
+
+from api.models import ApiToken
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +18,7 @@ def problem(response, status):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        (
-            "day=tomorrow",
-            "day",
-            "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",
-        ),
+        ("day=tomorrow", "day", "Give a day as YYYY-MM-DD, e.g. 2012-11-07."),
         (
             "day=2012-11-10",
             "day",
@@ -26,9 +26,19 @@ def problem(response, status):
         ),
         ("room=cellar", "room", "Conf 2012 has no room “cellar”."),
         ("track=cooking", "track", "Conf 2012 has no track “cooking”."),
-        ("kind=sermon", "kind", '"sermon" is not a valid choice.'),
-        ("speaker=ada", "speaker", "Must be a valid UUID."),
-        ("updated_since=yesterday", "updated_since", None),
+        (
+            "kind=sermon",
+            "kind",
+            "“sermon” is not a kind of talk; give one of keynote, talk, lightning, workshop, "
+            "panel, break.",
+        ),
+        ("speaker=ada", "speaker", "Give a speaker's id: a UUID, as the speakers list shows it."),
+        (
+            "updated_since=yesterday",
+            "updated_since",
+            "Give a time in ISO 8601, e.g. 2012-11-07T09:00:00+01:00 "
+            "(without an offset it is read as UTC).",
+        ),
         ("colour=red", "colour", None),
     ],
 )
@@ -67,7 +77,10 @@ def test_a_write_without_a_token_is_a_401(api, conf):
     body = problem(api.post("/api/v1/events/conf/talks/", {}, format="json"), 401)
 
     assert body["title"] == "Not signed in"
-    assert body["detail"] == "Authentication credentials were not provided."
+    assert body["detail"] == (
+        "Changes need an organiser's API token, sent as “Authorization: Bearer <token>”; "
+        "organisers create one at /accounts/tokens/."
+    )
 
 
 def test_an_address_with_a_line_break_is_a_problem_404_too(api, conf):
@@ -78,10 +91,15 @@ def test_an_address_with_a_line_break_is_a_problem_404_too(api, conf):
     assert api.get("/api/v1/events/").json()["results"][0]["url"] == "http://testserver/conf/"
 
 
+def response_allow(api):
+    return api.generic("TRACE", "/api/v1/events/conf/rooms/")["Allow"]
+
+
 def test_a_method_an_endpoint_lacks_is_a_405_for_everyone(api, conf):
     body = problem(api.generic("TRACE", "/api/v1/events/conf/rooms/"), 405)
 
-    assert body["detail"] == 'Method "TRACE" not allowed.'
+    assert body["detail"] == "This address takes GET, POST, HEAD, OPTIONS, not TRACE."
+    assert response_allow(api) == "GET, POST, HEAD, OPTIONS"
 
 
 @pytest.mark.parametrize(
@@ -97,3 +115,155 @@ def test_a_page_or_page_size_out_of_range_is_a_400(api, conf, query, field, mess
     body = problem(api.get(f"/api/v1/events/?{query}"), 400)
 
     assert body["errors"] == [{"field": field, "message": message}]
+
+
+# Writes, with an organiser's token ------------------------------------------
+
+
+@pytest.fixture
+def organiser_api(api, organiser):
+    _, token = ApiToken.issue(user=organiser, name="scripts")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return api
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "errors"),
+    [
+        # A field the resource lacks is refused, naming the ones it has, not dropped.
+        (
+            "rooms/",
+            {"name": "Loft", "colour": "#ff0000"},
+            {"colour": "Unknown field; a room takes name, slug, capacity, position."},
+        ),
+        (
+            "speakers/",
+            {"name": "Grace", "twitter": "@grace"},
+            {
+                "twitter": "Unknown field; a speaker takes name, affiliation, bio_markdown, "
+                "email, website."
+            },
+        ),
+        (
+            "tracks/",
+            {"name": "Compilers", "color": "#ff0000"},
+            {"color": "Unknown field; a track takes name, slug, colour, position."},
+        ),
+        # Wrong types and formats say what to send.
+        ("rooms/", {"name": "Loft", "capacity": "many"}, {"capacity": "Give a whole number."}),
+        (
+            "tracks/",
+            {"name": "Compilers", "colour": "red"},
+            {"colour": "Give a colour as # and six hexadecimal digits, e.g. #1f77b4."},
+        ),
+        (
+            "talks/",
+            {"title": "X", "start": "tomorrow"},
+            {
+                "start": "Give a time in ISO 8601 with its offset, e.g. "
+                "2012-11-07T09:00:00+01:00 (Z for UTC)."
+            },
+        ),
+        ("talks/", {"title": "X", "published": "maybe"}, {"published": "Give true or false."}),
+        (
+            "talks/",
+            {"title": "X", "kind": "sermon"},
+            {
+                "kind": "“sermon” is not a kind of talk; give one of keynote, talk, lightning, "
+                "workshop, panel, break."
+            },
+        ),
+        (
+            "talks/",
+            {"title": "X", "speakers": "ada"},
+            {"speakers": "Give a list of speakers' ids, [] for none."},
+        ),
+        # An item of a list is named by its index, the first one too.
+        (
+            "talks/",
+            {"title": "X", "speakers": ["ada", "noel"]},
+            {
+                "speakers[0]": "Give a speaker's id: a UUID, as the speakers list shows it.",
+                "speakers[1]": "Give a speaker's id: a UUID, as the speakers list shows it.",
+            },
+        ),
+        # The model's own rules name the field as the API calls it.
+        (
+            "talks/",
+            {"title": "X", "slug": "schedulers"},
+            {"slug": "Another talk of this event has this slug."},
+        ),
+        (
+            "rooms/",
+            {"name": "Another hall", "slug": "hall-a"},
+            {"slug": "Another room of this event has this slug."},
+        ),
+        # Out of the event's times.
+        (
+            "talks/",
+            {"title": "X", "start": "2012-11-10T10:00:00+01:00", "duration_minutes": 30},
+            {
+                "start": "“X” (Sat 10 Nov 10:00–10:30) is outside the event's dates, "
+                "07 Nov to 09 Nov 2012 in Europe/Madrid."
+            },
+        ),
+    ],
+)
+def test_a_wrong_write_is_a_400_naming_each_field(organiser_api, conf, endpoint, body, errors):
+    before = (conf.talks.count(), conf.rooms.count(), conf.tracks.count())
+
+    response = problem(
+        organiser_api.post(f"/api/v1/events/conf/{endpoint}", body, format="json"), 400
+    )
+
+    assert {error["field"]: error["message"] for error in response["errors"]} == errors
+    assert response["detail"] == " ".join(f"{field}: {text}" for field, text in errors.items())
+    assert (conf.talks.count(), conf.rooms.count(), conf.tracks.count()) == before
+
+
+def test_a_body_that_is_not_json_says_so(organiser_api, conf):
+    body = problem(
+        organiser_api.generic(
+            "POST", "/api/v1/events/conf/rooms/", '{"name": Loft}', content_type="application/json"
+        ),
+        400,
+    )
+
+    assert body["detail"] == (
+        "The body is not valid JSON: Expecting value: line 1 column 10 (char 9)."
+    )
+
+
+def test_a_body_sent_as_a_form_is_told_to_come_as_json(organiser_api, conf):
+    body = problem(organiser_api.post("/api/v1/events/conf/rooms/", {"name": "Loft"}), 415)
+
+    assert body["detail"] == (
+        "Send the body as JSON, with “Content-Type: application/json” "
+        "(this request's was “multipart/form-data”)."
+    )
+
+
+def test_a_token_of_someone_who_is_no_organiser_is_told_why_a_write_is_refused(api, conf):
+    _, token = ApiToken.issue(user=UserFactory(username="speaker"), name="mine")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    body = problem(api.post("/api/v1/events/conf/rooms/", {"name": "Loft"}, format="json"), 403)
+
+    assert body["detail"] == (
+        "Only organisers' tokens change the schedule, and this token's account is not "
+        "an organiser's."
+    )
+    assert not conf.rooms.filter(name="Loft").exists()
+
+
+def test_an_organiser_without_the_models_permission_is_told_which(api, conf):
+    user = UserFactory(username="viewer", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_room"))
+    _, token = ApiToken.issue(user=user, name="read only")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    body = problem(api.post("/api/v1/events/conf/rooms/", {"name": "Loft"}, format="json"), 403)
+
+    assert (
+        body["detail"] == "Your account may not add rooms; a superuser can give it that permission."
+    )
