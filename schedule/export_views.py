@@ -24,6 +24,7 @@ from schedule.formats.frab.exporter import (
     schedule_last_modified,
 )
 from schedule.formats.ical.exporter import calendar_for_talks
+from speakers.selectors import speaker_at_event
 
 
 def _export_response(request, event_slug, *, render, content_type):
@@ -77,6 +78,16 @@ def schedule_ics(request, event_slug):
     name = event.name if talk_ids is None else f"{event.name}: my schedule"
     body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}.ics")
+
+
+def speaker_ics(request, event_slug, speaker_slug):
+    """One speaker's talks at the event as a calendar, for them and their followers."""
+    event = published_event(event_slug)
+    speaker = speaker_at_event(event, speaker_slug)
+    talks = selectors.speaker_calendar_talks(event, speaker)
+    name = f"{speaker.name} at {event.name}"
+    body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
+    return _calendar_response(body, f"{event.slug}-{speaker.slug}.ics")
 
 
 def talk_ics(request, event_slug, talk_slug):

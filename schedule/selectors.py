@@ -40,6 +40,11 @@ def calendar_talks(event, *, talk_ids=None):
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
+def speaker_calendar_talks(event, speaker):
+    """``calendar_talks`` of ``event`` that ``speaker`` gives, cancelled ones included."""
+    return calendar_talks(event).filter(talk_speakers__speaker=speaker)
+
+
 def talks_matching(talks, event, query):
     """``talks`` of ``event`` whose title, abstract or a speaker's name holds ``query``.
 

@@ -20,6 +20,12 @@ urlpatterns = [
     ),
     path("schedule.xml", cached_page(export_views.schedule_xml), name="schedule_xml"),
     path("schedule.json", cached_page(export_views.schedule_json), name="schedule_json"),
+    # A speaker's calendar sits beside their page (speakers/urls.py) but is the schedule's export.
+    path(
+        "speakers/<slug:speaker_slug>/talks.ics",
+        cached_page(export_views.speaker_ics),
+        name="speaker_ics",
+    ),
     path("talks/<slug:talk_slug>/", cached_page(views.talk_detail), name="talk_detail"),
     path("talks/<slug:talk_slug>.ics", cached_page(export_views.talk_ics), name="talk_ics"),
 ]

@@ -32,6 +32,11 @@ def _speaking_at(event):
     return Speaker.objects.filter(pk__in=visible_talks().filter(event=event).values("speakers"))
 
 
+def speaker_at_event(event, slug):
+    """The speaker with ``slug`` if they have a visible talk at ``event``, or 404 (one query)."""
+    return get_object_or_404(_speaking_at(event), slug=slug)
+
+
 def alphabetical_key(speaker):
     """Sorts names as a reader would: case and accents aside (“Élodie” among the Es)."""
     decomposed = unicodedata.normalize("NFKD", speaker.name.casefold())
