@@ -226,6 +226,7 @@ def test_speaker_page_shows_the_profile_and_the_talks_at_the_event(client, db):
     assert '<div class="speaker-bio"><p>Hacks on <em>KVM</em>.</p></div>' in content
     assert texts_of(content, "section", **{"aria-labelledby": "talks"}) == [
         "Talks at KVM Forum 2012 "
+        "Add Avi Kivity’s talks to your calendar (.ics) "
         "Keynote Wed 7 Nov, 09:00–09:15 CET · Auditorium "
         "Hallway track Time to be announced"
     ]
