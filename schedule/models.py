@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +30,69 @@ class TalkQuerySet(models.QuerySet):
                 queryset=TalkSpeaker.objects.select_related("speaker").order_by("position", "id"),
             )
         )
+
+
+class WorkingTalkManager(models.Manager.from_queryset(TalkQuerySet)):
+    """The working schedule: the talks organisers edit, never a release's frozen copies."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(release__isnull=True)
+
+
+class ReleasedTalkManager(models.Manager.from_queryset(TalkQuerySet)):
+    """The talks as releases froze them: one copy per talk per release."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(release__isnull=False)
+
+    def current(self):
+        """The copies in their event's latest release: what attendees see."""
+        return self.filter(release__is_current=True)
+
+    def of(self, release):
+        return self.filter(release=release)
+
+
+class Release(models.Model):
+    """A version of an event's schedule made public at one moment.
+
+    The release holds a frozen copy of each talk attendees may see (a ``Talk``
+    row pointing here, with its own speaker rows): which talks, their titles,
+    speakers, kinds, times, rooms and tracks, as they were when released. The
+    event's latest release (``is_current``) is its public schedule.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveIntegerField(editable=False)
+    name = models.CharField(max_length=50, help_text='What attendees call it, e.g. "1.2", "final".')
+    comment = models.TextField(blank=True, help_text="Shown to the public with the release.")
+    released_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_current = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["event_id", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"],
+                name="release_name_unique_per_event",
+                violation_error_message="This event already has a release of this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "number"], name="release_number_unique_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(is_current=True),
+                name="release_one_current_per_event",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} {self.name}"
 
 
 class Talk(models.Model):
@@ -76,7 +140,6 @@ class Talk(models.Model):
     uuid = models.UUIDField(
         "UUID",
         default=uuid.uuid4,
-        unique=True,
         editable=False,
         help_text="The talk's identity in calendars and schedule exports; never changes.",
     )
@@ -84,20 +147,43 @@ class Talk(models.Model):
     is_cancelled = models.BooleanField("cancelled", default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Set on a release's frozen copy of the talk; the working talk has none.
+    release = models.ForeignKey(
+        Release,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="talks",
+    )
 
-    objects = TalkQuerySet.as_manager()
+    objects = WorkingTalkManager()
+    released = ReleasedTalkManager()
 
     class Meta:
         ordering = ["event_id", "start", "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "slug"],
+                condition=Q(release__isnull=True),
                 name="talk_slug_unique_per_event",
                 violation_error_message="Another talk of this event has this slug.",
             ),
             models.UniqueConstraint(
+                fields=["uuid"],
+                condition=Q(release__isnull=True),
+                name="talk_uuid_unique",
+                violation_error_message="Another talk has this UUID.",
+            ),
+            models.UniqueConstraint(
+                fields=["release", "uuid"], name="released_talk_uuid_unique_per_release"
+            ),
+            models.UniqueConstraint(
+                fields=["release", "slug"], name="released_talk_slug_unique_per_release"
+            ),
+            models.UniqueConstraint(
                 fields=["event", "external_id"],
-                condition=~Q(external_id=""),
+                condition=~Q(external_id="") & Q(release__isnull=True),
                 name="talk_external_id_unique_per_event",
                 violation_error_message="Another talk of this event has this external ID.",
             ),

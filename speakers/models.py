@@ -20,6 +20,11 @@ class Speaker(models.Model):
     email = models.EmailField(
         blank=True, help_text="Private: where invitations to edit the profile are sent."
     )
+    notify_schedule_changes = models.BooleanField(
+        "email me when my talks move",
+        default=True,
+        help_text="One mail per schedule release that adds, cancels or moves a talk of yours.",
+    )
     photo = models.ImageField(upload_to="speakers/photos/", blank=True)
     photo_thumbnail = models.ImageField(
         upload_to="speakers/photos/",
