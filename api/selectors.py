@@ -1,6 +1,7 @@
 """What the API reads: the public pages' selectors, or the working schedule for organisers.
 
-Anonymous clients see exactly what the public pages show, because they are
+Anonymous clients see exactly what the public pages show (the current
+release of each event), because they are
 read through the pages' selectors (``Event.objects.published()``,
 ``schedule.selectors.visible_talks``, ``speakers.selectors.event_speakers``):
 when the rule of what is public changes there, the API follows. An
@@ -95,6 +96,8 @@ def api_speakers(event, *, working):
         return event_speakers(event)
     talks_here = Talk.objects.filter(event=event).order_by(*TALK_ORDER)
     speakers = Speaker.objects.filter(
-        pk__in=TalkSpeaker.objects.filter(talk__event=event).values("speaker")
+        pk__in=TalkSpeaker.objects.filter(talk__event=event, talk__release__isnull=True).values(
+            "speaker"
+        )
     ).prefetch_related(Prefetch("talks", queryset=talks_here, to_attr="event_talks"))
     return sorted(speakers, key=alphabetical_key)

@@ -17,7 +17,14 @@ def published_events():
     """
     events = list(
         Event.objects.published().annotate(
-            talk_count=Count("talks", filter=Q(talks__is_published=True, talks__is_cancelled=False))
+            talk_count=Count(
+                "talks",
+                filter=Q(
+                    talks__release__is_current=True,
+                    talks__is_published=True,
+                    talks__is_cancelled=False,
+                ),
+            )
         )
     )
 
@@ -57,8 +64,11 @@ def on_now(event, *, now):
     _, day_end = event.day_bounds(today)
     # Through the event's own relation: the events app sits below the one
     # that defines talks, and reads them only by the relations they add.
+    released = event.talks.model.released
     talks = list(
-        event.talks.published()
+        released.current()
+        .filter(event=event)
+        .published()
         .scheduled()
         .filter(end__gt=now, start__lt=day_end)
         .select_related("room")

@@ -265,6 +265,27 @@ def event_zone_change_plan(*, event, zone, keep, lock=False):
     )
 
 
+def _released_copies_keep_wall_clock(event, plan):
+    """The releases' frozen talks move as the working ones do: the public schedule shows
+    the venue's clock, and a release must not show talks an hour off after a zone change.
+    A copy whose time does not exist in the new zone keeps its instant."""
+    # Through the event's relation: this app sits below the one that defines talks.
+    released = event.talks.model.released.filter(event=event, start__isnull=False)
+    copies = zone_change_plan(
+        talks=list(released.only("title", "start", "end", "event_id")),
+        from_zone=plan.from_zone.key,
+        to_zone=plan.to_zone.key,
+        keep=KEEP_WALL_CLOCK,
+        first_day=event.start_date,
+        last_day=event.end_date,
+    )
+    for move in copies.moves:
+        move.talk.start, move.talk.end = move.new_start, move.new_end
+    released.model.released.bulk_update(
+        [move.talk for move in copies.moves], ["start", "end"], batch_size=500
+    )
+
+
 def event_change_zone(*, event, zone, keep, allow_outside=False):
     """Give ``event`` the time zone ``zone``, its talks keeping ``keep``; one transaction.
 
@@ -292,6 +313,7 @@ def event_change_zone(*, event, zone, keep, allow_outside=False):
                 talks.append(move.talk)
             # bulk_update sends no signals: the page cache is told below.
             event.talks.bulk_update(talks, ["start", "end", "updated"], batch_size=500)
+            _released_copies_keep_wall_clock(event, plan)
         event.time_zone = plan.to_zone.key
         event.__dict__.pop("tz", None)  # the cached zone of the instance
         event.save(update_fields=["time_zone", "updated"])

@@ -51,3 +51,5 @@ if not os.environ.get("CACHE_URL"):
 # Serve static files straight from the apps (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Before each request, release what tests changed, as an organiser would (tests/auto_release.py).
+MIDDLEWARE = ["tests.auto_release.ReleaseBeforeEachRequest", *MIDDLEWARE]  # noqa: F405

@@ -18,6 +18,7 @@ from conference.selectors import published_event
 from infrastructure.site_url import site_root
 from schedule import selectors
 from schedule.formats.frab.exporter import (
+    export_etag,
     render_schedule_json,
     render_schedule_xml,
     schedule_export_data,
@@ -27,13 +28,15 @@ from schedule.formats.ical.exporter import calendar_for_talks
 from speakers.selectors import speaker_at_event
 
 
-def _export_response(request, event_slug, *, render, content_type):
+def _export_response(request, event_slug, *, render, content_type, release_name=None):
     event = published_event(event_slug)
-    export = schedule_export_data(event, base_url=site_root(request))
+    release = selectors.release_named(event, release_name) if release_name else None
+    export = schedule_export_data(event, base_url=site_root(request), release=release)
     response = HttpResponse(render(export), content_type=content_type)
     # The validators the page cache answers conditional requests with (a 304 keeps them).
-    response.headers["ETag"] = quote_etag(export.version)
-    response.headers["Last-Modified"] = http_date(int(schedule_last_modified(event).timestamp()))
+    response.headers["ETag"] = quote_etag(export_etag(export))
+    changed = schedule_last_modified(event, release)
+    response.headers["Last-Modified"] = http_date(int(changed.timestamp()))
     response.headers["Access-Control-Allow-Origin"] = "*"
     # Browsers hide all but a few headers from scripts of other origins.
     response.headers["Access-Control-Expose-Headers"] = "ETag"
@@ -41,21 +44,26 @@ def _export_response(request, event_slug, *, render, content_type):
 
 
 @require_safe
-def schedule_xml(request, event_slug):
-    """The event's published schedule as c3voc schedule XML."""
+def schedule_xml(request, event_slug, release_name=None):
+    """The event's current release (or the one named) as c3voc schedule XML."""
     return _export_response(
         request,
         event_slug,
         render=render_schedule_xml,
         content_type="application/xml; charset=utf-8",
+        release_name=release_name,
     )
 
 
 @require_safe
-def schedule_json(request, event_slug):
-    """The event's published schedule as c3voc schedule.json."""
+def schedule_json(request, event_slug, release_name=None):
+    """The event's current release (or the one named) as c3voc schedule.json."""
     return _export_response(
-        request, event_slug, render=render_schedule_json, content_type="application/json"
+        request,
+        event_slug,
+        render=render_schedule_json,
+        content_type="application/json",
+        release_name=release_name,
     )
 
 
@@ -65,17 +73,21 @@ def _calendar_response(body, filename):
     return response
 
 
-def schedule_ics(request, event_slug):
+def schedule_ics(request, event_slug, release_name=None):
     """The event's calendar; ``?talks=<uuid>,<uuid>`` keeps only those talks (favourites).
 
     Cancelled talks stay in it, marked cancelled, so subscribed calendars learn of it.
+    A release's name gives that release's calendar instead of the current one.
     """
     event = published_event(event_slug)
+    release = selectors.release_named(event, release_name) if release_name else None
     talk_ids = (
         selectors.parse_talk_ids(request.GET.get("talks")) if "talks" in request.GET else None
     )
-    talks = selectors.calendar_talks(event, talk_ids=talk_ids)
+    talks = selectors.calendar_talks(event, talk_ids=talk_ids, release=release)
     name = event.name if talk_ids is None else f"{event.name}: my schedule"
+    if release is not None:
+        name = f"{name} (release {release.name})"
     body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}.ics")
 

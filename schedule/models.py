@@ -156,6 +156,9 @@ class Talk(models.Model):
         editable=False,
         related_name="talks",
     )
+    # A copy's working talk's primary key, kept when that talk is deleted: the id
+    # schedule apps know the talk by, the same in every release.
+    released_from = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     objects = WorkingTalkManager()
     released = ReleasedTalkManager()
@@ -216,6 +219,11 @@ class Talk(models.Model):
             errors["end"] = "The talk must end after it starts."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def stable_id(self):
+        """The talk's number in the exports: the working talk's, in each of its copies too."""
+        return self.released_from or self.pk
 
     @property
     def duration(self):

@@ -6,13 +6,30 @@ from collections import defaultdict
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Release, Talk, TalkSpeaker
 from schedule.search import Folded, folded_query
 
+# Pass as ``release`` to read the working schedule, as organisers preview it.
+WORKING = "working"
 
-def visible_talks(event):
+
+def schedule_version(event, release=None):
+    """The talks of one version of ``event``'s schedule, unfiltered.
+
+    ``release=None`` is what attendees see: the frozen copies of the event's
+    current release. A ``Release`` of the event gives that past release;
+    ``WORKING`` the talks organisers are editing.
+    """
+    if release == WORKING:
+        return Talk.objects.filter(event=event)
+    if release is None:
+        return Talk.released.current().filter(event=event)
+    return Talk.released.of(release).filter(event=event)
+
+
+def visible_talks(event, *, release=None):
     """The event's talks attendees may see, with rooms, tracks and speakers loaded."""
-    talks = Talk.objects.published().filter(event=event)
+    talks = schedule_version(event, release).published()
     return talks.select_related("room", "track").with_speakers()
 
 
@@ -27,10 +44,11 @@ def parse_talk_ids(value):
     return ids
 
 
-def calendar_talks(event, *, talk_ids=None):
+def calendar_talks(event, *, talk_ids=None, release=None):
     """Scheduled talks for the event's calendar: the visible ones and the cancelled ones."""
     talks = (
-        Talk.objects.filter(event=event, is_published=True, event__is_published=True)
+        schedule_version(event, release)
+        .filter(is_published=True, event__is_published=True)
         .scheduled()
         .select_related("room", "track")
         .with_speakers()
@@ -67,9 +85,11 @@ def talks_matching(talks, event, query):
     )
 
 
-def schedule_talks(event, *, day=None, room=None, track=None, query="", talk_ids=None):
+def schedule_talks(
+    event, *, day=None, room=None, track=None, query="", talk_ids=None, release=None
+):
     """Scheduled visible talks of ``event``, filtered as the schedule page asks, by time."""
-    talks = visible_talks(event).scheduled()
+    talks = visible_talks(event, release=release).scheduled()
     if day is not None:
         starts, ends = event.day_bounds(day)
         talks = talks.filter(start__gte=starts, start__lt=ends)
@@ -125,18 +145,25 @@ def _share_related(talks, field_name, objects):
         field.set_cached_value(talk, by_id.get(getattr(talk, field.attname)))
 
 
-def talk_for_page(event, slug):
+def talk_for_page(event, slug, *, release=None):
     """A visible talk of the event, with everything its page shows, or 404."""
-    return get_object_or_404(visible_talks(event), slug=slug)
+    return get_object_or_404(visible_talks(event, release=release), slug=slug)
 
 
 def talk_neighbours(talk):
     """The talks just before and after ``talk`` in its room (or in the event when roomless)."""
     if talk.start is None:
         return None, None
-    others = Talk.objects.published().scheduled().filter(event_id=talk.event_id)
+    # The neighbours come from the same version of the schedule as the talk.
+    same_version = Talk.released.of(talk.release_id) if talk.release_id else Talk.objects
+    others = same_version.published().scheduled().filter(event_id=talk.event_id)
     others = others.filter(room=talk.room) if talk.room_id else others.filter(room__isnull=True)
     others = others.exclude(pk=talk.pk).only("slug", "title", "start", "event_id")
     previous = others.filter(start__lt=talk.start).order_by("-start", "-pk").first()
     following = others.filter(start__gte=talk.start).order_by("start", "pk").first()
     return previous, following
+
+
+def release_named(event, name):
+    """The release of ``event`` called ``name``, or 404."""
+    return get_object_or_404(Release, event=event, name=name)

@@ -1,4 +1,4 @@
-"""sitemap.xml's talks: the page of every visible talk (published, not cancelled)."""
+"""sitemap.xml's talks: the page of every visible talk of each current release."""
 
 from django.urls import reverse
 
@@ -11,7 +11,8 @@ class TalkSitemap(Sitemap):
 
     def items(self):
         return (
-            Talk.objects.published()
+            Talk.released.current()
+            .published()
             .select_related("event")
             .only("slug", "updated", "event__slug")
             .order_by("-event__start_date", "event__slug", "slug")

@@ -10,7 +10,10 @@ from schedule.models import Talk, TalkSpeaker
 
 def _event_of_talk_speaker(talk_speaker):
     event_id = (
-        Talk.objects.filter(pk=talk_speaker.talk_id).values_list("event_id", flat=True).first()
+        # A release's copies too: their speakers' rows go when a speaker is deleted.
+        Talk._base_manager.filter(pk=talk_speaker.talk_id)
+        .values_list("event_id", flat=True)
+        .first()
     )
     return [event_slug(event_id) if event_id else None]
 

@@ -1,8 +1,11 @@
 """Public pages of talks: the schedule and a talk (their files are in ``export_views``)."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from conference.selectors import published_event
 from schedule import selectors
@@ -14,9 +17,29 @@ from schedule.timetable import build_timetable
 SCHEDULE_PARAMS = tuple(ScheduleFilterForm.base_fields)
 
 
-def schedule(request, event_slug):
-    """The schedule by day; ``?day=``, ``room``, ``track``, ``q`` and ``talks`` narrow it."""
+def schedule(request, event_slug, release_name=None):
+    """The schedule by day; ``?day=``, ``room``, ``track``, ``q`` and ``talks`` narrow it.
+
+    It shows the event's current release, or the past release named in the address.
+    """
     event = published_event(event_slug)
+    release = selectors.release_named(event, release_name) if release_name else None
+    return _schedule_page(request, event, release=release)
+
+
+@never_cache
+@login_required
+def working_schedule(request, event_slug):
+    """The working schedule as the next release would show it: for organisers only."""
+    if not request.user.has_perm("schedule.change_talk"):
+        raise PermissionDenied("Only organisers preview the working schedule.")
+    event = published_event(event_slug)
+    response = _schedule_page(request, event, release=selectors.WORKING)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _schedule_page(request, event, *, release):
     rooms, tracks = list(event.rooms.all()), list(event.tracks.all())
     form = ScheduleFilterForm(request.GET, event=event, rooms=rooms, tracks=tracks)
     filters = form.filters()
@@ -44,7 +67,7 @@ def schedule(request, event_slug):
     if runs_today and "day" not in request.GET and not is_filtered and talk_ids is None:
         filters["day"] = event.local_date(now)
     talks = selectors.schedule_page_talks(
-        event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, **filters
+        event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, release=release, **filters
     )
     days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))
     response = render(
@@ -64,6 +87,8 @@ def schedule(request, event_slug):
             "is_filtered": is_filtered,
             "is_my_schedule": talk_ids is not None,
             "talk_ids": request.GET.get("talks", ""),
+            "shown_release": release,
+            "is_working_preview": release == selectors.WORKING,
         },
     )
     response.page_cache_seconds = _seconds_this_page_stays_true(event, days, now)

@@ -18,8 +18,8 @@ from speakers.models import Speaker
 
 
 def visible_talks():
-    """Every talk attendees see, by the talks' own rule (``published()``)."""
-    return Speaker._meta.get_field("talks").related_model.objects.published()
+    """Every talk attendees see: in its event's current release, by the talks' own rule."""
+    return Speaker._meta.get_field("talks").related_model.released.current().published()
 
 
 def _in_programme_order(talks):
@@ -106,11 +106,13 @@ def speaker_own_talks(speaker):
     talks = speaker.talks.select_related("event", "room").order_by(
         "-event__start_date", "event__name", "event_id", F("start").asc(nulls_last=True), "title"
     )
-    # The rule of what attendees see is the talks' own (``published()``), not repeated here.
-    visible = set(speaker.talks.published().values_list("pk", flat=True))
+    # What attendees see is the current releases' copies of the talks (same UUIDs).
+    visible = set(
+        visible_talks().filter(talk_speakers__speaker=speaker).values_list("uuid", flat=True)
+    )
     by_event = {}
     for talk in talks:
-        talk.is_visible = talk.pk in visible
+        talk.is_visible = talk.uuid in visible
         group = by_event.get(talk.event_id)
         if group is None:
             group = by_event[talk.event_id] = OwnEventTalks(talk.event, [], False)

@@ -132,6 +132,17 @@ def cached_conf(db):
 
 
 @pytest.fixture(autouse=True)
+def _auto_release(request):
+    """Requests release pending edits first (tests/auto_release.py), unless the test
+    is about releasing and says ``@pytest.mark.manual_releases``."""
+    from tests import auto_release
+
+    auto_release.enabled = request.node.get_closest_marker("manual_releases") is None
+    yield
+    auto_release.enabled = True
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache, as a fresh deployment would."""
     from django.core.cache import cache

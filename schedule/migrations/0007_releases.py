@@ -23,7 +23,10 @@ def release_each_event_as_it_stands(apps, schema_editor):
         )
         talks = list(Talk.objects.filter(event=event, release__isnull=True, is_published=True))
         copies = Talk.objects.bulk_create(
-            Talk(**{name: getattr(talk, name) for name in fields} | {"release_id": release.pk})
+            Talk(
+                **{name: getattr(talk, name) for name in fields}
+                | {"release_id": release.pk, "released_from": talk.pk}
+            )
             for talk in talks
         )
         copy_of = {talk.pk: copy.pk for talk, copy in zip(talks, copies, strict=True)}
@@ -189,6 +192,11 @@ class Migration(migrations.Migration):
                 fields=("event",),
                 name="release_one_current_per_event",
             ),
+        ),
+        migrations.AddField(
+            model_name="talk",
+            name="released_from",
+            field=models.PositiveBigIntegerField(blank=True, editable=False, null=True),
         ),
         TalkEventTriggers.create(),
         migrations.RunPython(release_each_event_as_it_stands, forget_releases),

@@ -79,7 +79,7 @@ def _frozen_copy(talk, release):
         for field in Talk._meta.concrete_fields
         if not field.primary_key
     }
-    return Talk(**values | {"release_id": release.pk})
+    return Talk(**values | {"release_id": release.pk, "released_from": talk.pk})
 
 
 def freeze(release, talks):

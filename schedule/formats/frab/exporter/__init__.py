@@ -6,7 +6,8 @@ neutral structure; ``render_schedule_xml`` and ``render_schedule_json`` only
 give it a form, so the two files never disagree. The rules readers depend on
 (``shared/formats/README.md``) are kept in the structure, not in the renderers:
 
-- Identities are stable: a talk's id and guid are its primary key and UUID, a
+- Identities are stable: a talk's id and guid are its working talk's primary
+  key (``Talk.stable_id``, the same in every release) and its UUID, a
   speaker's its primary key and UUID, a room's guid is derived from the
   event's slug and the room's name.
 - Times are the venue's clock with its UTC offset; a day runs from midnight
@@ -22,13 +23,15 @@ give it a form, so the two files never disagree. The rules readers depend on
   without inventing a hall. That room's guid is its own
   (``schedule.formats.frab.rooms``), so that importing the file back creates
   no room: its talks stay roomless and the event gets the location.
-- The version is a hash of the content, so it changes whenever anything
-  shown changes and only then.
+- The version is the name of the release shown; the ETag is a hash of the
+  content (``export_etag``), so it changes whenever anything shown changes
+  and only then: names of rooms and speakers stay live between releases.
 """
 
 from schedule.formats.frab.exporter.data import (
     ScheduleExport,
     export_acronym,
+    export_etag,
     export_slug,
     room_guid,
     schedule_export_data,
@@ -40,6 +43,7 @@ from schedule.formats.frab.exporter.frab_xml import render_schedule_xml
 __all__ = [
     "ScheduleExport",
     "export_acronym",
+    "export_etag",
     "export_slug",
     "render_schedule_json",
     "render_schedule_xml",

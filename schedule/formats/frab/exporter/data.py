@@ -27,7 +27,7 @@ from schedule.formats.frab.rooms import (
 )
 from schedule.formats.ical.exporter import talk_url
 from schedule.importing.people import guid_of_external_id
-from schedule.models import Talk
+from schedule.models import Release, Talk
 from schedule.selectors import schedule_talks
 
 # Part of the version: bump it when the files change form while the data stays
@@ -162,9 +162,9 @@ def export_slug(talk, *, acronym):
     zeros to the four characters the XSD asks for after the acronym.
     """
     title = slugify(talk.title)[:SLUG_TITLE_LENGTH].strip("-_")
-    tail = "-".join(part for part in (str(talk.pk), title) if part)
+    tail = "-".join(part for part in (str(talk.stable_id), title) if part)
     if len(tail) < 4:
-        tail = "-".join(part for part in (f"{talk.pk:04d}", title) if part)
+        tail = "-".join(part for part in (f"{talk.stable_id:04d}", title) if part)
     return f"{acronym}-{tail}"
 
 
@@ -225,7 +225,7 @@ def _timeslot(talks):
 def _export_talk(talk, *, event, acronym, room_name, base_url):
     url = talk_url(talk, event=event, base_url=base_url)
     return ExportTalk(
-        id=talk.pk,
+        id=talk.stable_id,
         guid=talk.uuid,
         start=event.local_time(talk.start),
         end=event.local_time(talk.end),
@@ -287,22 +287,29 @@ def _export_days(event, talks, rooms):
     return tuple(days)
 
 
-def export_version(export):
-    """The first 12 hex digits of a SHA-256 of everything ``export`` shows but its version."""
-    content = dataclasses.asdict(dataclasses.replace(export, version=""))
+def export_etag(export):
+    """The first 12 hex digits of a SHA-256 of everything ``export`` shows, version included.
+
+    The version is the release's name, but rooms and speakers' names stay live
+    between releases, so the ETag follows the content, not the name alone.
+    """
+    content = dataclasses.asdict(export)
     payload = json.dumps([FORMAT_REVISION, content], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
-def schedule_export_data(event, *, base_url):
-    """What both exports show of ``event``'s published, scheduled talks; four queries.
+def schedule_export_data(event, *, base_url, release=None):
+    """What both exports show of a release of ``event`` (its current one by default).
 
-    ``base_url`` is the site's root, such as ``"https://example.org/"``; every
-    address in the exports is absolute on it.
+    Five queries. ``base_url`` is the site's root, such as
+    ``"https://example.org/"``; every address in the exports is absolute on it.
+    The version is the release's name.
     """
+    if release is None:
+        release = Release.objects.filter(event=event, is_current=True).first()
     rooms = list(event.rooms.all())
     tracks = list(event.tracks.all())
-    talks = list(schedule_talks(event))
+    talks = list(schedule_talks(event, release=release)) if release else []
     acronym = export_acronym(event)
     names = _room_names(event, rooms, has_roomless_talks=any(t.room_id is None for t in talks))
     export_rooms = {
@@ -323,8 +330,8 @@ def schedule_export_data(event, *, base_url):
         for talk in talks
     ]
     days = _export_days(event, exported, export_rooms)
-    export = ScheduleExport(
-        version="",
+    return ScheduleExport(
+        version=release.name if release else "",
         generator=GENERATOR_NAME,
         base_url=base_url,
         url=web_url(event.website) or urljoin(base_url, reverse("event_detail", args=[event.slug])),
@@ -345,19 +352,18 @@ def schedule_export_data(event, *, base_url):
         rooms=tuple(export_rooms.values()),
         days=days,
     )
-    return dataclasses.replace(export, version=export_version(export))
 
 
-def schedule_last_modified(event):
-    """The latest change to the event, its talks or their speakers; one query.
+def schedule_last_modified(event, release=None):
+    """The latest change to the event, the release's talks or their speakers; one query.
 
-    Cancelled and unpublished talks count, because cancelling or hiding a talk
-    changes the exports; speakers count, because renaming one does. Changes
-    that leave no row of their own to say so (a talk deleted, a room renamed,
-    a speaker taken off a talk) move the event's ``updated`` on
+    A release's talks are stamped when it is made; speakers count, because
+    renaming one changes the exports. Changes that leave no row of their own
+    to say so (a room renamed) move the event's ``updated`` on
     (infrastructure.page_cache.event_pages_changed).
     """
-    stamps = Talk.objects.filter(event=event).aggregate(
+    talks = Talk.released.of(release) if release else Talk.released.current()
+    stamps = talks.filter(event=event).aggregate(
         talks=Max("updated"), speakers=Max("speakers__updated")
     )
     return max(
