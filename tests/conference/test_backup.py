@@ -19,7 +19,8 @@ from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event, Room, Track
 from infrastructure.backup import restoring
 from infrastructure.page_cache import event_version
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Release, Talk, TalkSpeaker
+from schedule.releases.service import release_schedule
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import process_photo
 from speakers.services import speaker_photo_replace
@@ -117,9 +118,13 @@ def event(people):
         external_id="talk-42",
     )
     TalkFactory(event=event, title="Unscheduled", slug="unscheduled", start=None, end=None)
+    # What attendees see: the release's copies of the public talks.
+    release_schedule(
+        event, name="1", notify=False, allow_errors=True, released_at=utc(2012, 10, 1, 18, 0)
+    )
     # Stamps the exports show, with microseconds a lossy dump would drop.
-    for number, item in enumerate(Talk.objects.filter(event=event).order_by("pk")):
-        Talk.objects.filter(pk=item.pk).update(
+    for number, item in enumerate(Talk._base_manager.filter(event=event).order_by("pk")):
+        Talk._base_manager.filter(pk=item.pk).update(
             created=utc(2012, 9, 1, 8, 0, number, 123456),
             updated=utc(2012, 10, 1, 12, number, 56, 789012),
         )
@@ -156,7 +161,7 @@ def _plain(value):
 
 
 def rows(slug=SLUG):
-    """Every column of every row of the event and its speakers, ids included."""
+    """Every column of every row of the event, its releases and speakers, ids included."""
 
     def columns(obj):
         return {f.attname: _plain(f.value_from_object(obj)) for f in obj._meta.concrete_fields}
@@ -169,7 +174,20 @@ def rows(slug=SLUG):
         "tracks": [columns(track) for track in Track.objects.filter(event=event).order_by("pk")],
         "talks": [columns(item) for item in Talk.objects.filter(event=event).order_by("pk")],
         "talk_speakers": [
-            columns(link) for link in TalkSpeaker.objects.filter(talk__event=event).order_by("pk")
+            columns(link)
+            for link in TalkSpeaker.objects.filter(
+                talk__event=event, talk__release__isnull=True
+            ).order_by("pk")
+        ],
+        "releases": [columns(item) for item in Release.objects.filter(event=event).order_by("pk")],
+        "released_talks": [
+            columns(item) for item in Talk.released.filter(event=event).order_by("pk")
+        ],
+        "released_talk_speakers": [
+            columns(link)
+            for link in TalkSpeaker.objects.filter(
+                talk__event=event, talk__release__isnull=False
+            ).order_by("pk")
         ],
         "speakers": [columns(speaker) for speaker in speakers],
         "speaker_links": [
@@ -223,12 +241,15 @@ def refused(path, *args):
     return str(raised.value), err.getvalue().splitlines()
 
 
-MODELS = (Event, Room, Track, Talk, TalkSpeaker, Speaker, SpeakerLink)
+MODELS = (Event, Room, Track, Release, Talk, TalkSpeaker, Speaker, SpeakerLink)
 NOTHING = {model.__name__: [] for model in MODELS}
 
 
 def database_state():
-    return {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS}
+    # Every row: the talks' default manager leaves the releases' copies out.
+    return {
+        model.__name__: sorted(model._base_manager.values_list("pk", flat=True)) for model in MODELS
+    }
 
 
 def rewritten(source, target, *, data=None, manifest=None, members=None, fix_checksums=False):
@@ -281,7 +302,8 @@ def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, eve
 
     assert (out, err.splitlines()) == (
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
-        "6 talks, 8 talk speakers, 2 photos; 0 speakers already here reused.\n",
+        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, "
+        "2 photos; 0 speakers already here reused.\n",
         [ADA_NOT_LINKED],
     )
     assert event_version(SLUG) != version_before
@@ -334,8 +356,9 @@ def test_a_backup_restores_into_an_empty_database(client, tmp_path, event, peopl
     for path in ("/kvm-forum/schedule.xml", "/kvm-forum/schedule.json"):
         restored = parse_http_date(client.get(path)["Last-Modified"])
         assert restored >= parse_http_date(before[path][1]["Last-Modified"])
-    # The counters moved past the ids restored: the next talk gets a fresh one.
-    highest = max(Talk.objects.values_list("pk", flat=True))
+    # The counters moved past the ids restored, the releases' copies' too: the next
+    # talk gets a fresh one.
+    highest = max(Talk._base_manager.values_list("pk", flat=True))
     assert TalkFactory(event=Event.objects.get(slug=SLUG)).pk == highest + 1
 
 
@@ -392,7 +415,7 @@ def _ids_moved_by_a_thousand(data):
 
 def test_restored_ids_leave_room_for_new_rows(tmp_path, event):
     archive = back_up(tmp_path / "kvm-forum.zip")
-    highest = Talk.objects.order_by("-pk").first().pk
+    highest = Talk._base_manager.order_by("-pk").first().pk  # a release's copy
     wipe()
     # As if from a database that counted further: ids well beyond this one's sequences.
     moved = rewritten(
@@ -404,7 +427,8 @@ def test_restored_ids_leave_room_for_new_rows(tmp_path, event):
     added = TalkFactory(event=restored)
 
     assert restored.pk == event.pk + 1000
-    assert max(Talk.objects.exclude(pk=added.pk).values_list("pk", flat=True)) == highest + 1000
+    others = Talk._base_manager.exclude(pk=added.pk)
+    assert max(others.values_list("pk", flat=True)) == highest + 1000
     assert added.pk > highest + 1000
 
 
@@ -424,7 +448,7 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
     photos = sorted(f"photos/{name}" for name in (ada.photo.name, ada.photo_thumbnail.name))
     assert names == sorted(["data.json", "manifest.json", *photos])
     assert manifest["format"] == "conference-event-backup"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["app_version"] == "0.1.0"
     assert manifest["event"] == SLUG
     assert manifest["missing_photos"] == []
@@ -436,6 +460,9 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
         "speaker_links": 2,
         "talks": 6,
         "talk_speakers": 8,
+        "releases": 1,
+        "released_talks": 5,
+        "released_talk_speakers": 7,
         "photos": 2,
     }
     assert set(manifest["migrations"]) == {"conference", "schedule", "speakers"}
@@ -455,6 +482,34 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
         if link["talk"] == virtio["uuid"]
     ]
     assert virtio_speakers == [(str(people["bob"].uuid), 0), (str(ada.uuid), 1)]
+    assert "release" not in virtio
+    (release,) = data["releases"]
+    assert {name: release[name] for name in release if name != "id"} == {
+        "number": 1,
+        "name": "1",
+        "comment": "",
+        "released_at": "2012-10-01T18:00:00+00:00",
+        "released_by": None,
+        "is_current": True,
+    }
+    virtio_released = next(r for r in data["released_talks"] if r["uuid"] == virtio["uuid"])
+    assert (virtio_released["release"], virtio_released["room"], virtio_released["track"]) == (
+        1,
+        "hall-a",
+        "virt",
+    )
+    assert sorted(r["slug"] for r in data["released_talks"]) == [
+        "block-layer",
+        "cancelled-talk",
+        "migration-deep-dive",
+        "unscheduled",
+        "virtio-status",
+    ]
+    assert [
+        (link["speaker"], link["position"])
+        for link in data["released_talk_speakers"]
+        if (link["release"], link["talk"]) == (1, virtio["uuid"])
+    ] == virtio_speakers
     ada_record = next(record for record in data["speakers"] if record["slug"] == "ada-lovelace")
     assert (ada_record["uuid"], ada_record["user"], ada_record["photo"]) == (
         str(ada.uuid),
@@ -514,9 +569,9 @@ def _title_changed(data):
         ),
         ({"members": {"photos/extra.jpg": b"x"}}, ["photos/extra.jpg: in the archive but not "]),
         (
-            {"manifest": lambda m: m.update(format_version=2)},
+            {"manifest": lambda m: m.update(format_version=3)},
             [
-                "The archive is in backup format version 2, newer than the version 1 this "
+                "The archive is in backup format version 3, newer than the version 2 this "
                 "site reads: restore it with the version of the site that made it (0.1.0) "
                 "or a later one."
             ],
@@ -634,8 +689,8 @@ def test_an_existing_event_is_refused_without_replace(tmp_path, event):
 
     assert lines == [
         "An event with the slug “kvm-forum” exists already. Pass --replace to replace it (its "
-        "rooms, tracks and talks are deleted first; speakers stay), or --as NEW-SLUG to restore "
-        "the backup beside it."
+        "rooms, tracks, talks and releases are deleted first; speakers stay), or --as NEW-SLUG "
+        "to restore the backup beside it."
     ]
     assert rows() == rows_before
 
@@ -666,7 +721,8 @@ def test_restore_beside_another_event_reuses_the_shared_speaker(client, tmp_path
 
     assert out.endswith(
         ": 1 event, 2 rooms, 2 tracks, 3 speakers, 0 speaker links, 6 talks, "
-        "8 talk speakers, 0 photos; 1 speaker already here reused.\n"
+        "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, 0 photos; "
+        "1 speaker already here reused.\n"
     )
     assert Speaker.objects.count() == 4
     assert list(people["ada"].talks.order_by("title").values_list("title", flat=True)) == [
@@ -714,7 +770,8 @@ def test_a_dry_run_writes_nothing(tmp_path, event, people):
     assert out.splitlines() == [
         "Dry run: nothing was written.",
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
-        "6 talks, 8 talk speakers; 0 speakers already here reused.",
+        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers; "
+        "0 speakers already here reused.",
     ]
     assert database_state() == state
     assert stored_photos(people.values()) == {}
