@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import zipfile
+from unittest.mock import ANY
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -560,6 +561,10 @@ def _title_changed(data):
     data["talks"][0]["title"] = "Something else"
 
 
+def _virtio_copied_into_release_9(data):
+    next(r for r in data["released_talks"] if r["slug"] == "virtio-status")["release"] = 9
+
+
 @pytest.mark.parametrize(
     ("edit", "messages"),
     [
@@ -594,6 +599,10 @@ def _title_changed(data):
             {"data": lambda d: d["talks"][0].update(room=["hall-a"]), "fix_checksums": True},
             ["data.json: talks[0]: not a plain value: room."],
         ),
+        (
+            {"data": _virtio_copied_into_release_9, "fix_checksums": True},
+            ["talk virtio-status of release 9: release 9 is not in the backup."],
+        ),
     ],
     ids=[
         "changed-data",
@@ -602,6 +611,7 @@ def _title_changed(data):
         "unknown-field",
         "invalid-row",
         "not-a-plain-value",
+        "copy-of-no-release",
     ],
 )
 def test_a_tampered_or_newer_archive_is_refused_and_changes_nothing(
@@ -755,6 +765,193 @@ def test_restore_as_another_slug_makes_a_copy_with_new_uuids(client, tmp_path, e
     assert Speaker.objects.count() == 4
     assert exports(client) == original
     assert exports(client, "kvm-forum-copy")["/kvm-forum-copy/schedule.json"][0] == 200
+
+
+# Releases ----------------------------------------------------------------------------------
+
+
+def release_again_and_edit(event, people):
+    """A second release, "final", then edits not released yet: three schedules to keep."""
+    Talk.objects.filter(slug="block-layer").update(title="Block layer, revised")
+    Talk.objects.filter(slug="migration-deep-dive").update(room=Room.objects.get(slug="hall-a"))
+    release_schedule(
+        event,
+        name="final",
+        comment="Rooms fixed.",
+        by=UserFactory(username="organiser"),
+        notify=False,
+        allow_errors=True,
+        released_at=utc(2012, 10, 20, 9, 0),
+    )
+    Talk.objects.filter(slug="virtio-status").delete()
+    Talk.objects.filter(slug="block-layer").update(title="Block layer, third draft")
+    scheduled_talk(event, "Late addition", (11, 0), (11, 30), speakers=[people["dee"]])
+
+
+def schedules(slug=SLUG):
+    """The working schedule and each release's, as titles, rooms and speakers."""
+
+    def listed(talks):
+        return sorted(
+            (
+                talk.title,
+                talk.room.slug if talk.room else None,
+                *(link.speaker.slug for link in talk.talk_speakers.all()),
+            )
+            for talk in talks.select_related("room").with_speakers()
+        )
+
+    event = Event.objects.get(slug=slug)
+    found = {"working": listed(Talk.objects.filter(event=event))}
+    for release in event.releases.select_related("released_by").order_by("number"):
+        by = release.released_by.username if release.released_by else None
+        found[f"release {release.number} {release.name}"] = (
+            release.is_current,
+            release.comment,
+            by,
+            listed(Talk.released.of(release)),
+        )
+    return found
+
+
+RELEASE_1 = [
+    ("Block layer", "hall-b", "cy-obrien"),
+    ("Cancelled talk", "hall-a", "dee"),
+    ("Migration deep dive", None, "ada-lovelace", "bob-ng", "cy-obrien"),
+    ("Unscheduled", None),
+    ("Virtio status", "hall-a", "bob-ng", "ada-lovelace"),
+]
+THREE_SCHEDULES = {
+    "working": [
+        ("Block layer, third draft", "hall-b", "cy-obrien"),
+        ("Cancelled talk", "hall-a", "dee"),
+        ("Hidden talk", "hall-b", "ada-lovelace"),
+        ("Late addition", None, "dee"),
+        ("Migration deep dive", "hall-a", "ada-lovelace", "bob-ng", "cy-obrien"),
+        ("Unscheduled", None),
+    ],
+    "release 1 1": (False, "", None, RELEASE_1),
+    "release 2 final": (
+        True,
+        "Rooms fixed.",
+        "organiser",
+        [
+            ("Block layer, revised", "hall-b", "cy-obrien"),
+            *RELEASE_1[1:2],
+            ("Migration deep dive", "hall-a", "ada-lovelace", "bob-ng", "cy-obrien"),
+            *RELEASE_1[3:],
+        ],
+    ),
+}
+
+
+def test_two_releases_and_unreleased_edits_come_back_as_they_were(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    assert schedules() == THREE_SCHEDULES
+    rows_before = rows()
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    assert database_state()["Release"] == []
+
+    out, err = restore(archive)
+
+    assert out == (
+        "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
+        "6 talks, 7 talk speakers, 2 releases, 10 released talks, 14 released talk speakers, "
+        "2 photos; 0 speakers already here reused.\n"
+    )
+    assert err.splitlines() == [ADA_NOT_LINKED]
+    assert schedules() == THREE_SCHEDULES
+    for speaker in rows_before["speakers"]:
+        speaker["user_id"] = None
+    assert rows() == rows_before
+
+
+def test_a_release_by_someone_without_an_account_here_is_kept_without_them(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    get_user_model().objects.filter(username="organiser").delete()
+
+    _, err = restore(archive)
+
+    assert err.splitlines() == [
+        ADA_NOT_LINKED,
+        "release final: released by organiser, who has no account here; kept without.",
+    ]
+    assert schedules()["release 2 final"] == (True, "Rooms fixed.", None, ANY)
+
+
+def test_a_copy_gives_each_talk_one_new_uuid_in_every_release(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+
+    _, err = restore(archive, "--as", "kvm-forum-copy")
+
+    def uuids(slug):
+        """Each talk's UUIDs, in the working schedule and every release."""
+        found = {}
+        for talk in Talk._base_manager.filter(event__slug=slug):
+            found.setdefault(talk.slug, set()).add(talk.uuid)
+        return found
+
+    original, copy = uuids(SLUG), uuids("kvm-forum-copy")
+    # virtio-status is in the releases only: it was deleted after them.
+    assert err.splitlines()[0] == (
+        "7 talks get new UUIDs, theirs being taken by the event kvm-forum: calendars see "
+        "them as other talks."
+    )
+    assert sorted(copy) == sorted(original)
+    assert all(len(found) == 1 for found in [*original.values(), *copy.values()])
+    assert not set.union(*original.values()) & set.union(*copy.values())
+    assert schedules("kvm-forum-copy") == THREE_SCHEDULES
+
+
+def _before_releases(data):
+    for part in ("releases", "released_talks", "released_talk_speakers"):
+        del data[part]
+
+
+def _format_1(manifest):
+    manifest["format_version"] = 1
+    for part in ("releases", "released_talks", "released_talk_speakers"):
+        del manifest["counts"][part]
+
+
+def test_an_archive_from_before_releases_gets_its_public_talks_as_release_1(tmp_path, event):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    working = rows()["talks"]
+    wipe()
+    older = rewritten(
+        archive,
+        tmp_path / "format-1.zip",
+        data=_before_releases,
+        manifest=_format_1,
+        fix_checksums=True,
+    )
+
+    out, err = restore(older)
+
+    assert "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, " in out
+    assert err.splitlines() == [
+        ADA_NOT_LINKED,
+        "The backup was made before schedule releases: the public talks of its schedule are "
+        "now its release “1”.",
+    ]
+    assert schedules() == {
+        "working": [
+            *RELEASE_1[:2],
+            ("Hidden talk", "hall-b", "ada-lovelace"),
+            *RELEASE_1[2:],
+        ],
+        "release 1 1": (True, "", None, RELEASE_1),
+    }
+    assert rows()["talks"] == working
+    # The copies are the talks as backed up, stamps and all, but for their own ids.
+    copies = {
+        row["uuid"]: {**row, "id": None, "release_id": None} for row in rows()["released_talks"]
+    }
+    assert copies == {row["uuid"]: {**row, "id": None} for row in working if row["is_published"]}
 
 
 # All or nothing ----------------------------------------------------------------------------
