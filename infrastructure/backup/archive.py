@@ -9,9 +9,9 @@ An archive is a zip file holding:
   today the event, its rooms, tracks and working talks, the speakers of its
   talks with their links, which speaker gives which talk in which
   position, and the event's schedule releases with the talks (and their
-  speakers) each release froze. Records point at each other by natural keys (slugs, UUIDs, a
-  user's username), never by database ids, so an archive restores into any
-  database. A record keeps its old primary key under ``"id"`` only so that a
+  speakers) each release froze. Records point at each other by natural
+  keys (slugs, UUIDs, a release's number, a user's username), never by
+  database ids, so an archive restores into any database. A record keeps its old primary key under ``"id"`` only so that a
   restore can keep it where it is free, because the schedule exports number
   talks and persons by primary key. ``created`` and ``updated`` are restored
   exactly, because calendars and exports show them;
