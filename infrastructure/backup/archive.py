@@ -11,10 +11,11 @@ An archive is a zip file holding:
   position, and the event's schedule releases with the talks (and their
   speakers) each release froze. Records point at each other by natural
   keys (slugs, UUIDs, a release's number, a user's username), never by
-  database ids, so an archive restores into any database. A record keeps its old primary key under ``"id"`` only so that a
-  restore can keep it where it is free, because the schedule exports number
-  talks and persons by primary key. ``created`` and ``updated`` are restored
-  exactly, because calendars and exports show them;
+  database ids, so an archive restores into any database. A record keeps
+  its old primary key under ``"id"`` only so that a restore can keep it
+  where it is free, because the schedule exports number talks (the
+  releases' copies too) and persons by primary key. ``created`` and
+  ``updated`` are restored exactly, because calendars and exports show them;
 - ``photos/<storage name>``: the files of the rows that have some (the
   speakers' photos and thumbnails).
 
