@@ -13,8 +13,8 @@ def _restore_event(restore):
     if existing is not None and not restore.replace:
         raise BackupError(
             f"An event with the slug “{restore.slug}” exists already. Pass --replace to "
-            "replace it (its rooms, tracks and talks are deleted first; speakers stay), "
-            "or --as NEW-SLUG to restore the backup beside it."
+            "replace it (its rooms, tracks, talks and releases are deleted first; speakers "
+            "stay), or --as NEW-SLUG to restore the backup beside it."
         )
     if existing is not None:
         existing.delete()

@@ -6,14 +6,16 @@ An archive is a zip file holding:
   app's applied migrations, when and of which event it was made, how many of
   each thing it holds, and the SHA-256 and size of every other member;
 - ``data.json``: one part per section the apps register (``sections.py``);
-  today the event, its rooms, tracks and talks, the speakers of its
-  talks with their links, and which speaker gives which talk in which
-  position. Records point at each other by natural keys (slugs, UUIDs, a
-  user's username), never by database ids, so an archive restores into any
-  database. A record keeps its old primary key under ``"id"`` only so that a
-  restore can keep it where it is free, because the schedule exports number
-  talks and persons by primary key. ``created`` and ``updated`` are restored
-  exactly, because calendars and exports show them;
+  today the event, its rooms, tracks and working talks, the speakers of its
+  talks with their links, which speaker gives which talk in which
+  position, and the event's schedule releases with the talks (and their
+  speakers) each release froze. Records point at each other by natural
+  keys (slugs, UUIDs, a release's number, a user's username), never by
+  database ids, so an archive restores into any database. A record keeps
+  its old primary key under ``"id"`` only so that a restore can keep it
+  where it is free, because the schedule exports number talks (the
+  releases' copies too) and persons by primary key. ``created`` and
+  ``updated`` are restored exactly, because calendars and exports show them;
 - ``photos/<storage name>``: the files of the rows that have some (the
   speakers' photos and thumbnails).
 
@@ -28,7 +30,11 @@ from django.db.migrations.recorder import MigrationRecorder
 from infrastructure.backup.sections import app_labels
 
 FORMAT = "conference-event-backup"
-FORMAT_VERSION = 1  # Bump when the archive changes form; restores refuse newer versions.
+# Bump when the archive changes form; restores refuse newer versions and read older ones,
+# a section added later (``Section.since``) being absent from them.
+#  1: the event, rooms, tracks, talks, talk speakers, speakers, speaker links, photos.
+#  2: the schedule's releases, released talks and released talk speakers as well.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 DATA = "data.json"
 PHOTOS = "photos/"

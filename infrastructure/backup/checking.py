@@ -2,7 +2,8 @@
 
 The format version and every member's SHA-256 and size are checked first, then
 ``data.json``'s shape: every part a list of records, with only fields and
-plain values this site knows, as many as the manifest counts.
+plain values this site knows, as many as the manifest counts. An archive of
+an older format version lacks the parts added since (``Section.since``).
 """
 
 import hashlib
@@ -89,14 +90,23 @@ def checked_data(archive, manifest):
         raise BackupError(f"{DATA} is not valid JSON: {error}.") from None
     if not isinstance(data, dict) or not isinstance(data.get(sections.EVENT), dict):
         raise BackupError(f"{DATA} holds no event.")
+    version = manifest["format_version"]
     problems = []
     for section in sections.sections():
         part = section.part
+        if section.since > version:
+            data.pop(part, None)  # not in that version: a restore reads it as absent
+            continue
         records = [data[sections.EVENT]] if part == sections.EVENT else data.get(part)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             problems.append(f"{DATA}: {part} is not a list of records.")
             continue
-        known = {"id", *(f.name for f in plain_fields(section.model)), *section.relations}
+        known = {
+            "id",
+            *(f.name for f in plain_fields(section.model)),
+            *section.relations,
+            *section.extra_keys,
+        }
         known -= {"event"}  # a record's event is the archive's
         for index, record in enumerate(records):
             if unknown := sorted(set(record) - known):

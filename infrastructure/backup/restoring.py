@@ -77,7 +77,13 @@ def event_restore(*, path, as_slug=None, replace=False, dry_run=False):
         result.warnings += migration_warnings(manifest)
         try:
             with transaction.atomic():
-                restore = Restore(data, slug=slug, copy=as_slug is not None, result=result)
+                restore = Restore(
+                    data,
+                    slug=slug,
+                    copy=as_slug is not None,
+                    result=result,
+                    format_version=manifest["format_version"],
+                )
                 photos = _checked_files(archive, restore.run(replace=replace), result)
                 if dry_run:
                     transaction.set_rollback(True)

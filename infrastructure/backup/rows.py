@@ -7,6 +7,7 @@ they are free, and ``created`` and ``updated`` are put back as the archive
 has them.
 """
 
+import contextlib
 import uuid
 from pathlib import PurePosixPath
 
@@ -35,11 +36,13 @@ class Restore:
 
     ``made`` holds, by part, what a section leaves for the later ones (the
     event, rooms by slug, speakers by UUID...); ``replace`` and ``copy`` are
-    the restore's options (``copy``: under another slug than the archive's).
+    the restore's options (``copy``: under another slug than the archive's);
+    ``format_version`` is the archive's, which a section added since lacks.
     """
 
-    def __init__(self, data, *, slug, copy, result):
+    def __init__(self, data, *, slug, copy, result, format_version):
         self.data, self.slug, self.copy, self.result = data, slug, copy, result
+        self.format_version = format_version
         self.replace = False
         self.made = {}
         self.problems = []
@@ -75,9 +78,7 @@ class Restore:
         obj = model(**values, **relations)
         if keep_id:
             obj.pk = record["id"]
-        stamps = {f.attname: values[f.attname] for f in stamp_fields(model) if f.attname in values}
-        if stamps:
-            self.stamps.append((obj, stamps))
+        self.keep_stamps(obj, record)
         return obj
 
     def clean(self, obj, *, what):
@@ -103,7 +104,8 @@ class Restore:
         free = (
             all(type(pk) is int and pk > 0 for pk in ids)
             and len(set(ids)) == len(ids)
-            and not model.objects.filter(pk__in=ids).exists()
+            # Every row, not the default manager's: one may leave some out.
+            and not model._base_manager.filter(pk__in=ids).exists()
         )
         if free and ids:
             self.kept_ids.append((model, max(ids)))
@@ -131,6 +133,17 @@ class Restore:
             if not _safe_storage_name(getattr(obj, name).name):
                 self.problems.append(f"{what}: {name}: the file name is not safe to store.")
 
+    def keep_stamps(self, obj, record):
+        """``obj`` gets the ``created`` and ``updated`` of the archive's ``record`` once in."""
+        stamps = {}
+        for column in stamp_fields(type(obj)):
+            # A value that does not parse is reported by row(), for the record's own row.
+            with contextlib.suppress(ValidationError):
+                if column.name in record:
+                    stamps[column.attname] = column.to_python(record[column.name])
+        if stamps:
+            self.stamps.append((obj, stamps))
+
     def put_back_stamps(self):
         """``created`` and ``updated`` as the archive has them; saving set them to now."""
         by_model = {}
@@ -141,7 +154,8 @@ class Restore:
             by_model[type(obj)][0].append(obj)
             by_model[type(obj)][1].update(stamps)
         for model, (objs, attnames) in by_model.items():
-            model.objects.bulk_update(objs, sorted(attnames))  # sends no signal, sets no stamp
+            # Sends no signal, sets no stamp; every row, not only the default manager's.
+            model._base_manager.bulk_update(objs, sorted(attnames))
 
     def advance_sequences(self):
         """Move PostgreSQL's id sequences past the ids kept, never back.

@@ -30,6 +30,10 @@ class Section:
       ``files`` the restore writes.
     - ``files``: file fields whose files go into the archive (``photos/``);
       ``file_problem(payload)`` says why a file's bytes are refused, or None.
+    - ``extra_keys``: what ``keys(row)`` writes besides the model's relations
+      (the release of a released talk's speaker), which a record may hold.
+    - ``since``: the format version that added the part; an archive older than
+      that lacks it, and its restore finds no ``restore.data[part]``.
     """
 
     part: str
@@ -41,6 +45,8 @@ class Section:
     after: tuple = ()
     files: tuple = ()
     file_problem: Callable = lambda payload: None
+    extra_keys: frozenset = frozenset()
+    since: int = 1
 
 
 _sections = {}

@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import zipfile
+from unittest.mock import ANY
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,7 +20,8 @@ from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event, Room, Track
 from infrastructure.backup import restoring
 from infrastructure.page_cache import event_version
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Release, Talk, TalkSpeaker
+from schedule.releases.service import release_schedule
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import process_photo
 from speakers.services import speaker_photo_replace
@@ -117,9 +119,13 @@ def event(people):
         external_id="talk-42",
     )
     TalkFactory(event=event, title="Unscheduled", slug="unscheduled", start=None, end=None)
+    # What attendees see: the release's copies of the public talks.
+    release_schedule(
+        event, name="1", notify=False, allow_errors=True, released_at=utc(2012, 10, 1, 18, 0)
+    )
     # Stamps the exports show, with microseconds a lossy dump would drop.
-    for number, item in enumerate(Talk.objects.filter(event=event).order_by("pk")):
-        Talk.objects.filter(pk=item.pk).update(
+    for number, item in enumerate(Talk._base_manager.filter(event=event).order_by("pk")):
+        Talk._base_manager.filter(pk=item.pk).update(
             created=utc(2012, 9, 1, 8, 0, number, 123456),
             updated=utc(2012, 10, 1, 12, number, 56, 789012),
         )
@@ -156,7 +162,7 @@ def _plain(value):
 
 
 def rows(slug=SLUG):
-    """Every column of every row of the event and its speakers, ids included."""
+    """Every column of every row of the event, its releases and speakers, ids included."""
 
     def columns(obj):
         return {f.attname: _plain(f.value_from_object(obj)) for f in obj._meta.concrete_fields}
@@ -169,7 +175,20 @@ def rows(slug=SLUG):
         "tracks": [columns(track) for track in Track.objects.filter(event=event).order_by("pk")],
         "talks": [columns(item) for item in Talk.objects.filter(event=event).order_by("pk")],
         "talk_speakers": [
-            columns(link) for link in TalkSpeaker.objects.filter(talk__event=event).order_by("pk")
+            columns(link)
+            for link in TalkSpeaker.objects.filter(
+                talk__event=event, talk__release__isnull=True
+            ).order_by("pk")
+        ],
+        "releases": [columns(item) for item in Release.objects.filter(event=event).order_by("pk")],
+        "released_talks": [
+            columns(item) for item in Talk.released.filter(event=event).order_by("pk")
+        ],
+        "released_talk_speakers": [
+            columns(link)
+            for link in TalkSpeaker.objects.filter(
+                talk__event=event, talk__release__isnull=False
+            ).order_by("pk")
         ],
         "speakers": [columns(speaker) for speaker in speakers],
         "speaker_links": [
@@ -223,12 +242,15 @@ def refused(path, *args):
     return str(raised.value), err.getvalue().splitlines()
 
 
-MODELS = (Event, Room, Track, Talk, TalkSpeaker, Speaker, SpeakerLink)
+MODELS = (Event, Room, Track, Release, Talk, TalkSpeaker, Speaker, SpeakerLink)
 NOTHING = {model.__name__: [] for model in MODELS}
 
 
 def database_state():
-    return {model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in MODELS}
+    # Every row: the talks' default manager leaves the releases' copies out.
+    return {
+        model.__name__: sorted(model._base_manager.values_list("pk", flat=True)) for model in MODELS
+    }
 
 
 def rewritten(source, target, *, data=None, manifest=None, members=None, fix_checksums=False):
@@ -281,7 +303,8 @@ def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, eve
 
     assert (out, err.splitlines()) == (
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
-        "6 talks, 8 talk speakers, 2 photos; 0 speakers already here reused.\n",
+        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, "
+        "2 photos; 0 speakers already here reused.\n",
         [ADA_NOT_LINKED],
     )
     assert event_version(SLUG) != version_before
@@ -334,8 +357,9 @@ def test_a_backup_restores_into_an_empty_database(client, tmp_path, event, peopl
     for path in ("/kvm-forum/schedule.xml", "/kvm-forum/schedule.json"):
         restored = parse_http_date(client.get(path)["Last-Modified"])
         assert restored >= parse_http_date(before[path][1]["Last-Modified"])
-    # The counters moved past the ids restored: the next talk gets a fresh one.
-    highest = max(Talk.objects.values_list("pk", flat=True))
+    # The counters moved past the ids restored, the releases' copies' too: the next
+    # talk gets a fresh one.
+    highest = max(Talk._base_manager.values_list("pk", flat=True))
     assert TalkFactory(event=Event.objects.get(slug=SLUG)).pk == highest + 1
 
 
@@ -392,7 +416,7 @@ def _ids_moved_by_a_thousand(data):
 
 def test_restored_ids_leave_room_for_new_rows(tmp_path, event):
     archive = back_up(tmp_path / "kvm-forum.zip")
-    highest = Talk.objects.order_by("-pk").first().pk
+    highest = Talk._base_manager.order_by("-pk").first().pk  # a release's copy
     wipe()
     # As if from a database that counted further: ids well beyond this one's sequences.
     moved = rewritten(
@@ -404,7 +428,8 @@ def test_restored_ids_leave_room_for_new_rows(tmp_path, event):
     added = TalkFactory(event=restored)
 
     assert restored.pk == event.pk + 1000
-    assert max(Talk.objects.exclude(pk=added.pk).values_list("pk", flat=True)) == highest + 1000
+    others = Talk._base_manager.exclude(pk=added.pk)
+    assert max(others.values_list("pk", flat=True)) == highest + 1000
     assert added.pk > highest + 1000
 
 
@@ -424,7 +449,7 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
     photos = sorted(f"photos/{name}" for name in (ada.photo.name, ada.photo_thumbnail.name))
     assert names == sorted(["data.json", "manifest.json", *photos])
     assert manifest["format"] == "conference-event-backup"
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 2
     assert manifest["app_version"] == "0.1.0"
     assert manifest["event"] == SLUG
     assert manifest["missing_photos"] == []
@@ -436,6 +461,9 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
         "speaker_links": 2,
         "talks": 6,
         "talk_speakers": 8,
+        "releases": 1,
+        "released_talks": 5,
+        "released_talk_speakers": 7,
         "photos": 2,
     }
     assert set(manifest["migrations"]) == {"conference", "schedule", "speakers"}
@@ -455,6 +483,34 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
         if link["talk"] == virtio["uuid"]
     ]
     assert virtio_speakers == [(str(people["bob"].uuid), 0), (str(ada.uuid), 1)]
+    assert "release" not in virtio
+    (release,) = data["releases"]
+    assert {name: release[name] for name in release if name != "id"} == {
+        "number": 1,
+        "name": "1",
+        "comment": "",
+        "released_at": "2012-10-01T18:00:00+00:00",
+        "released_by": None,
+        "is_current": True,
+    }
+    virtio_released = next(r for r in data["released_talks"] if r["uuid"] == virtio["uuid"])
+    assert (virtio_released["release"], virtio_released["room"], virtio_released["track"]) == (
+        1,
+        "hall-a",
+        "virt",
+    )
+    assert sorted(r["slug"] for r in data["released_talks"]) == [
+        "block-layer",
+        "cancelled-talk",
+        "migration-deep-dive",
+        "unscheduled",
+        "virtio-status",
+    ]
+    assert [
+        (link["speaker"], link["position"])
+        for link in data["released_talk_speakers"]
+        if (link["release"], link["talk"]) == (1, virtio["uuid"])
+    ] == virtio_speakers
     ada_record = next(record for record in data["speakers"] if record["slug"] == "ada-lovelace")
     assert (ada_record["uuid"], ada_record["user"], ada_record["photo"]) == (
         str(ada.uuid),
@@ -505,6 +561,10 @@ def _title_changed(data):
     data["talks"][0]["title"] = "Something else"
 
 
+def _virtio_copied_into_release_9(data):
+    next(r for r in data["released_talks"] if r["slug"] == "virtio-status")["release"] = 9
+
+
 @pytest.mark.parametrize(
     ("edit", "messages"),
     [
@@ -514,9 +574,9 @@ def _title_changed(data):
         ),
         ({"members": {"photos/extra.jpg": b"x"}}, ["photos/extra.jpg: in the archive but not "]),
         (
-            {"manifest": lambda m: m.update(format_version=2)},
+            {"manifest": lambda m: m.update(format_version=3)},
             [
-                "The archive is in backup format version 2, newer than the version 1 this "
+                "The archive is in backup format version 3, newer than the version 2 this "
                 "site reads: restore it with the version of the site that made it (0.1.0) "
                 "or a later one."
             ],
@@ -539,6 +599,10 @@ def _title_changed(data):
             {"data": lambda d: d["talks"][0].update(room=["hall-a"]), "fix_checksums": True},
             ["data.json: talks[0]: not a plain value: room."],
         ),
+        (
+            {"data": _virtio_copied_into_release_9, "fix_checksums": True},
+            ["talk virtio-status of release 9: release 9 is not in the backup."],
+        ),
     ],
     ids=[
         "changed-data",
@@ -547,6 +611,7 @@ def _title_changed(data):
         "unknown-field",
         "invalid-row",
         "not-a-plain-value",
+        "copy-of-no-release",
     ],
 )
 def test_a_tampered_or_newer_archive_is_refused_and_changes_nothing(
@@ -634,8 +699,8 @@ def test_an_existing_event_is_refused_without_replace(tmp_path, event):
 
     assert lines == [
         "An event with the slug “kvm-forum” exists already. Pass --replace to replace it (its "
-        "rooms, tracks and talks are deleted first; speakers stay), or --as NEW-SLUG to restore "
-        "the backup beside it."
+        "rooms, tracks, talks and releases are deleted first; speakers stay), or --as NEW-SLUG "
+        "to restore the backup beside it."
     ]
     assert rows() == rows_before
 
@@ -666,7 +731,8 @@ def test_restore_beside_another_event_reuses_the_shared_speaker(client, tmp_path
 
     assert out.endswith(
         ": 1 event, 2 rooms, 2 tracks, 3 speakers, 0 speaker links, 6 talks, "
-        "8 talk speakers, 0 photos; 1 speaker already here reused.\n"
+        "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, 0 photos; "
+        "1 speaker already here reused.\n"
     )
     assert Speaker.objects.count() == 4
     assert list(people["ada"].talks.order_by("title").values_list("title", flat=True)) == [
@@ -701,6 +767,193 @@ def test_restore_as_another_slug_makes_a_copy_with_new_uuids(client, tmp_path, e
     assert exports(client, "kvm-forum-copy")["/kvm-forum-copy/schedule.json"][0] == 200
 
 
+# Releases ----------------------------------------------------------------------------------
+
+
+def release_again_and_edit(event, people):
+    """A second release, "final", then edits not released yet: three schedules to keep."""
+    Talk.objects.filter(slug="block-layer").update(title="Block layer, revised")
+    Talk.objects.filter(slug="migration-deep-dive").update(room=Room.objects.get(slug="hall-a"))
+    release_schedule(
+        event,
+        name="final",
+        comment="Rooms fixed.",
+        by=UserFactory(username="organiser"),
+        notify=False,
+        allow_errors=True,
+        released_at=utc(2012, 10, 20, 9, 0),
+    )
+    Talk.objects.filter(slug="virtio-status").delete()
+    Talk.objects.filter(slug="block-layer").update(title="Block layer, third draft")
+    scheduled_talk(event, "Late addition", (11, 0), (11, 30), speakers=[people["dee"]])
+
+
+def schedules(slug=SLUG):
+    """The working schedule and each release's, as titles, rooms and speakers."""
+
+    def listed(talks):
+        return sorted(
+            (
+                talk.title,
+                talk.room.slug if talk.room else None,
+                *(link.speaker.slug for link in talk.talk_speakers.all()),
+            )
+            for talk in talks.select_related("room").with_speakers()
+        )
+
+    event = Event.objects.get(slug=slug)
+    found = {"working": listed(Talk.objects.filter(event=event))}
+    for release in event.releases.select_related("released_by").order_by("number"):
+        by = release.released_by.username if release.released_by else None
+        found[f"release {release.number} {release.name}"] = (
+            release.is_current,
+            release.comment,
+            by,
+            listed(Talk.released.of(release)),
+        )
+    return found
+
+
+RELEASE_1 = [
+    ("Block layer", "hall-b", "cy-obrien"),
+    ("Cancelled talk", "hall-a", "dee"),
+    ("Migration deep dive", None, "ada-lovelace", "bob-ng", "cy-obrien"),
+    ("Unscheduled", None),
+    ("Virtio status", "hall-a", "bob-ng", "ada-lovelace"),
+]
+THREE_SCHEDULES = {
+    "working": [
+        ("Block layer, third draft", "hall-b", "cy-obrien"),
+        ("Cancelled talk", "hall-a", "dee"),
+        ("Hidden talk", "hall-b", "ada-lovelace"),
+        ("Late addition", None, "dee"),
+        ("Migration deep dive", "hall-a", "ada-lovelace", "bob-ng", "cy-obrien"),
+        ("Unscheduled", None),
+    ],
+    "release 1 1": (False, "", None, RELEASE_1),
+    "release 2 final": (
+        True,
+        "Rooms fixed.",
+        "organiser",
+        [
+            ("Block layer, revised", "hall-b", "cy-obrien"),
+            *RELEASE_1[1:2],
+            ("Migration deep dive", "hall-a", "ada-lovelace", "bob-ng", "cy-obrien"),
+            *RELEASE_1[3:],
+        ],
+    ),
+}
+
+
+def test_two_releases_and_unreleased_edits_come_back_as_they_were(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    assert schedules() == THREE_SCHEDULES
+    rows_before = rows()
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    assert database_state()["Release"] == []
+
+    out, err = restore(archive)
+
+    assert out == (
+        "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
+        "6 talks, 7 talk speakers, 2 releases, 10 released talks, 14 released talk speakers, "
+        "2 photos; 0 speakers already here reused.\n"
+    )
+    assert err.splitlines() == [ADA_NOT_LINKED]
+    assert schedules() == THREE_SCHEDULES
+    for speaker in rows_before["speakers"]:
+        speaker["user_id"] = None
+    assert rows() == rows_before
+
+
+def test_a_release_by_someone_without_an_account_here_is_kept_without_them(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    get_user_model().objects.filter(username="organiser").delete()
+
+    _, err = restore(archive)
+
+    assert err.splitlines() == [
+        ADA_NOT_LINKED,
+        "release final: released by organiser, who has no account here; kept without.",
+    ]
+    assert schedules()["release 2 final"] == (True, "Rooms fixed.", None, ANY)
+
+
+def test_a_copy_gives_each_talk_one_new_uuid_in_every_release(tmp_path, event, people):
+    release_again_and_edit(event, people)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+
+    _, err = restore(archive, "--as", "kvm-forum-copy")
+
+    def uuids(slug):
+        """Each talk's UUIDs, in the working schedule and every release."""
+        found = {}
+        for talk in Talk._base_manager.filter(event__slug=slug):
+            found.setdefault(talk.slug, set()).add(talk.uuid)
+        return found
+
+    original, copy = uuids(SLUG), uuids("kvm-forum-copy")
+    # virtio-status is in the releases only: it was deleted after them.
+    assert err.splitlines()[0] == (
+        "7 talks get new UUIDs, theirs being taken by the event kvm-forum: calendars see "
+        "them as other talks."
+    )
+    assert sorted(copy) == sorted(original)
+    assert all(len(found) == 1 for found in [*original.values(), *copy.values()])
+    assert not set.union(*original.values()) & set.union(*copy.values())
+    assert schedules("kvm-forum-copy") == THREE_SCHEDULES
+
+
+def _before_releases(data):
+    for part in ("releases", "released_talks", "released_talk_speakers"):
+        del data[part]
+
+
+def _format_1(manifest):
+    manifest["format_version"] = 1
+    for part in ("releases", "released_talks", "released_talk_speakers"):
+        del manifest["counts"][part]
+
+
+def test_an_archive_from_before_releases_gets_its_public_talks_as_release_1(tmp_path, event):
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    working = rows()["talks"]
+    wipe()
+    older = rewritten(
+        archive,
+        tmp_path / "format-1.zip",
+        data=_before_releases,
+        manifest=_format_1,
+        fix_checksums=True,
+    )
+
+    out, err = restore(older)
+
+    assert "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, " in out
+    assert err.splitlines() == [
+        ADA_NOT_LINKED,
+        "The backup was made before schedule releases: the public talks of its schedule are "
+        "now its release “1”.",
+    ]
+    assert schedules() == {
+        "working": [
+            *RELEASE_1[:2],
+            ("Hidden talk", "hall-b", "ada-lovelace"),
+            *RELEASE_1[2:],
+        ],
+        "release 1 1": (True, "", None, RELEASE_1),
+    }
+    assert rows()["talks"] == working
+    # The copies are the talks as backed up, stamps and all, but for their own ids.
+    copies = {
+        row["uuid"]: {**row, "id": None, "release_id": None} for row in rows()["released_talks"]
+    }
+    assert copies == {row["uuid"]: {**row, "id": None} for row in working if row["is_published"]}
+
+
 # All or nothing ----------------------------------------------------------------------------
 
 
@@ -714,7 +967,8 @@ def test_a_dry_run_writes_nothing(tmp_path, event, people):
     assert out.splitlines() == [
         "Dry run: nothing was written.",
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
-        "6 talks, 8 talk speakers; 0 speakers already here reused.",
+        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers; "
+        "0 speakers already here reused.",
     ]
     assert database_state() == state
     assert stored_photos(people.values()) == {}

@@ -19,8 +19,19 @@ def test_the_apps_register_the_archives_parts_in_the_order_a_restore_creates_the
         "speaker_links",
         "talks",
         "talk_speakers",
+        "releases",
+        "released_talks",
+        "released_talk_speakers",
     ]
     assert sections.app_labels() == ["conference", "schedule", "speakers"]
+    # Parts an archive of format version 1 lacks.
+    assert {
+        section.part: section.since for section in sections.sections() if section.since > 1
+    } == {
+        "releases": 2,
+        "released_talks": 2,
+        "released_talk_speakers": 2,
+    }
 
 
 def test_a_section_registered_before_the_parts_it_needs_stops_the_start(monkeypatch):

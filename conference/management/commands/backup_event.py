@@ -7,8 +7,9 @@ from infrastructure.backup import BackupError, event_backup
 
 class Command(BaseCommand):
     help = (
-        "Write one event (rooms, tracks, talks, their speakers and links) and the speakers' "
-        "photos to a versioned zip archive that restore_event reads back into any database."
+        "Write one event (rooms, tracks, talks, schedule releases, speakers and links) and the "
+        "speakers' photos to a versioned zip archive that restore_event reads back into any "
+        "database."
     )
 
     def add_arguments(self, parser):

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="Delete an event with the same slug (its rooms, tracks, talks) first.",
+            help="Delete an event with the same slug (its rooms, tracks, talks, releases) first.",
         )
         parser.add_argument(
             "--dry-run",
