@@ -140,3 +140,8 @@ def talk_neighbours(talk):
     previous = others.filter(start__lt=talk.start).order_by("-start", "-pk").first()
     following = others.filter(start__gte=talk.start).order_by("start", "pk").first()
     return previous, following
+
+
+def current_release(event):
+    """The release attendees see of ``event`` (its latest), or None before the first."""
+    return event.releases.filter(is_current=True).first()

@@ -64,6 +64,7 @@ def schedule(request, event_slug):
             "is_filtered": is_filtered,
             "is_my_schedule": talk_ids is not None,
             "talk_ids": request.GET.get("talks", ""),
+            "release": selectors.current_release(event),
         },
     )
     response.page_cache_seconds = _seconds_this_page_stays_true(event, days, now)

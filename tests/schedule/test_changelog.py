@@ -268,3 +268,36 @@ def test_changelog_queries_do_not_grow_with_talks_or_releases(
     found = sections(content)
     assert len(found) == release_count
     assert len(lines(found[f"release-{release_count}"])) == talk_count
+
+
+# The schedule page names its release ---------------------------------------------
+
+
+def test_schedule_page_names_its_release_and_links_the_changelog(client, two_releases):
+    content = client.get("/kvm/schedule/?day=all").content.decode()
+
+    stamp = re.search(r'<p class="release-stamp[^"]*">(.*?)</p>', content, re.S).group(1)
+    assert text(stamp) == "Release final, 5 November 2012 09:30 CET (Europe/Madrid). What changed"
+    assert links(stamp) == [("/kvm/schedule/changelog/", "What changed")]
+
+
+def test_schedule_page_names_the_new_release_once_made(client, event, rooms):
+    talk = scheduled_talk(event, "Storage", (10, 0), (10, 30), room=rooms[0])
+    release_schedule(event, released_at=FIRST_RELEASE_AT)
+    before = client.get("/kvm/schedule/?day=all").content.decode()
+    talk.room = rooms[1]
+    talk.save()
+    release_schedule(
+        event, name="1.1", released_at=datetime.datetime(2012, 11, 6, 17, 5, tzinfo=datetime.UTC)
+    )
+
+    after = client.get("/kvm/schedule/?day=all").content.decode()
+
+    assert "Release 1, 1 November 2012 14:00 CET (Europe/Madrid)." in text(before)
+    assert "Release 1.1, 6 November 2012 18:05 CET (Europe/Madrid)." in text(after)
+
+
+def test_schedule_page_of_an_event_never_released_names_no_release(client, event):
+    content = client.get("/kvm/schedule/").content.decode()
+
+    assert 'class="release-stamp' not in content
