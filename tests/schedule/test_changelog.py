@@ -301,3 +301,27 @@ def test_schedule_page_of_an_event_never_released_names_no_release(client, event
     content = client.get("/kvm/schedule/").content.decode()
 
     assert 'class="release-stamp' not in content
+
+
+def test_changelog_spells_out_kind_track_and_detail_changes(client, event, rooms):
+    track = TrackFactory(event=event, name="Virtualisation")
+    workshop = scheduled_talk(event, "Hands on", (9, 0), (10, 0), room=rooms[0])
+    described = scheduled_talk(event, "Storage", (11, 0), (11, 30), room=rooms[0])
+    release_schedule(event)
+    workshop.kind = Talk.Kind.WORKSHOP
+    workshop.track = track
+    workshop.save()
+    described.abstract = "Now with an abstract."
+    described.do_not_record = True
+    described.save()
+    release_schedule(event)
+
+    content = client.get("/kvm/schedule/changelog/").content.decode()
+
+    latest = sections(content)["release-2"]
+    assert headings(latest) == ["Changed (1)", "Details updated (1)"]
+    assert lines(latest) == [
+        "Hands on: Wed 7 Nov, 09:00–10:00 CET, Room A"
+        " Kind: Talk → Workshop Track: no track → Virtualisation",
+        "Storage: Wed 7 Nov, 11:00–11:30 CET, Room A Updated: abstract, recording",
+    ]
