@@ -121,7 +121,7 @@ def _shown(talk, name):
 def _line(change, paths):
     fields = tuple(change.fields)
     line = ChangelogLine(kind=change.kind, before=change.before, after=change.after, fields=fields)
-    if change.after is not None and change.kind != ChangeKind.WITHDRAWN:
+    if change.after is not None:  # a withdrawn talk has no page to go to
         line.path = paths.get(change.after.uuid, "")
     if change.before is not None and change.after is not None:
         line.differences = [
