@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from conference.models import Event, Room, Track
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
+from schedule.releases.changes import ChangeKind
 from speakers.models import Speaker
 
 
@@ -257,3 +258,37 @@ class TalkSpeaker(models.Model):
 
     def __str__(self):
         return f"{self.speaker} at {self.talk}"
+
+
+class ReleaseChange(models.Model):
+    """One talk's change in a release, stored when the release is made.
+
+    The public changelog and feed read these rows instead of comparing every
+    pair of releases: ``before`` is the talk's copy in the release before
+    (none when new), ``after`` its copy in this release (none when withdrawn).
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="changes")
+    position = models.PositiveIntegerField(help_text="The order the changelog lists it in.")
+    kind = models.CharField(
+        max_length=20, choices=[(kind.value, kind.name.title()) for kind in ChangeKind]
+    )
+    fields = models.JSONField(default=list, blank=True, help_text="Which frozen fields differ.")
+    # An older release's copy; kept null if that release is ever deleted.
+    before = models.ForeignKey(
+        Talk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    after = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["release_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "position"], name="release_change_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.release}: {self.kind}"

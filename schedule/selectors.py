@@ -167,3 +167,8 @@ def talk_neighbours(talk):
 def release_named(event, name):
     """The release of ``event`` called ``name``, or 404."""
     return get_object_or_404(Release, event=event, name=name)
+
+
+def current_release(event):
+    """The release attendees see of ``event`` (its latest), or None before the first."""
+    return event.releases.filter(is_current=True).first()

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from infrastructure.page_cache import cached_page
-from schedule import export_views, views
+from schedule import changelog_views, export_views, views
 
 app_name = "schedule"
 
@@ -12,6 +12,12 @@ urlpatterns = [
         "schedule/",
         cached_page(views.schedule, params=views.SCHEDULE_PARAMS, keep_blank=["talks"]),
         name="schedule",
+    ),
+    path("schedule/changelog/", cached_page(changelog_views.changelog), name="changelog"),
+    path(
+        "schedule/feed.xml",
+        cached_page(changelog_views.ChangelogFeed()),
+        name="changelog_feed",
     ),
     path(
         "schedule.ics",

@@ -69,6 +69,10 @@ def _schedule_page(request, event, *, release):
     talks = selectors.schedule_page_talks(
         event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, release=release, **filters
     )
+    if release is None:
+        shown_release = selectors.current_release(event)
+    else:
+        shown_release = None if release == selectors.WORKING else release
     days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))
     response = render(
         request,
@@ -87,7 +91,7 @@ def _schedule_page(request, event, *, release):
             "is_filtered": is_filtered,
             "is_my_schedule": talk_ids is not None,
             "talk_ids": request.GET.get("talks", ""),
-            "shown_release": release,
+            "release": shown_release,
             "is_working_preview": release == selectors.WORKING,
         },
     )

@@ -17,6 +17,7 @@ from conference.models import Event
 from infrastructure.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems, talks_for_checks
 from schedule.models import Release, Talk, TalkSpeaker
+from schedule.releases.changelog import release_changes_record
 from schedule.releases.changes import NOTIFIED_KINDS, schedule_changes
 from schedule.releases.notify import queue_release_mails
 
@@ -140,7 +141,8 @@ def release_schedule(
             raise ReleaseRefused(
                 f"Another release of {event.name} was made at the same moment; try again."
             ) from error
-        freeze(release, plan.working)
+        copies = freeze(release, plan.working)
+        release_changes_record(release=release, changes=plan.changes, copies=copies)
         if notify:
             queue_release_mails(release, plan)
         event_pages_changed(event.slug)
