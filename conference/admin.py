@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -89,7 +89,14 @@ class EventAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(talk_count=Count("talks"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                # The working talks: a release's frozen copies are not more talks.
+                talk_count=Count("talks", filter=Q(talks__release__isnull=True))
+            )
+        )
         return queryset.order_by("-start_date", "name")
 
     @admin.display(description="talks", ordering="talk_count")

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -82,7 +82,10 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return queryset.annotate(talk_count=Count("talks", distinct=True)).order_by("name")
+        return queryset.annotate(
+            # The working talks: a release's frozen copies are not more talks.
+            talk_count=Count("talks", distinct=True, filter=Q(talks__release__isnull=True))
+        ).order_by("name")
 
     @admin.display(description="talks", ordering="talk_count")
     def talk_count(self, speaker):

@@ -50,3 +50,11 @@ class ReleaseBeforeEachRequest:
                     while len(log) > length:
                         log.pop()
         return self.get_response(request)
+
+
+def released_export_data(event, *, base_url):
+    """``schedule_export_data`` of ``event`` once its pending edits are released."""
+    from schedule.formats.frab.exporter import schedule_export_data
+
+    release_pending()
+    return schedule_export_data(event, base_url=base_url)

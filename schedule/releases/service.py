@@ -86,6 +86,11 @@ def _frozen_copy(talk, release):
 def freeze(release, talks):
     """Copy ``talks`` (``talk_speakers`` prefetched) into ``release``, speakers and all."""
     copies = Talk.released.bulk_create([_frozen_copy(talk, release) for talk in talks])
+    # A copy tells when its talk last changed, as the talk does (Last-Modified, the
+    # calendars' stamps, the sitemap): bulk_create stamps it now, bulk_update does not.
+    for talk, copy in zip(talks, copies, strict=True):
+        copy.created, copy.updated = talk.created, talk.updated
+    Talk.released.bulk_update(copies, ["created", "updated"], batch_size=500)
     TalkSpeaker.objects.bulk_create(
         TalkSpeaker(talk=copy, speaker_id=link.speaker_id, position=link.position)
         for talk, copy in zip(talks, copies, strict=True)

@@ -948,10 +948,15 @@ def test_an_archive_from_before_releases_gets_its_public_talks_as_release_1(tmp_
     }
     assert rows()["talks"] == working
     # The copies are the talks as backed up, stamps and all, but for their own ids.
+    released = rows()["released_talks"]
     copies = {
-        row["uuid"]: {**row, "id": None, "release_id": None} for row in rows()["released_talks"]
+        row["uuid"]: {**row, "id": None, "release_id": None, "released_from": None}
+        for row in released
     }
     assert copies == {row["uuid"]: {**row, "id": None} for row in working if row["is_published"]}
+    # Each copy keeps its working talk's id: the exports' talk number.
+    working_ids = {row["uuid"]: row["id"] for row in working}
+    assert all(row["released_from"] == working_ids[row["uuid"]] for row in released)
 
 
 # All or nothing ----------------------------------------------------------------------------

@@ -152,6 +152,8 @@ Talk.objects.create(
     event=event, title="Still readable", slug="still-readable", is_published=True,
     start=start, end=start + datetime.timedelta(hours=1),
 )
+from schedule.releases.service import release_schedule
+release_schedule(event)
 with connection.cursor() as cursor:
     cursor.execute("PRAGMA journal_mode")
     journal_mode = cursor.fetchone()[0]

@@ -88,7 +88,8 @@ def site(tmp_path):
             " time_zone='Europe/Madrid');"
             "start = datetime.datetime(2030, 5, 6, 8, 0, tzinfo=datetime.UTC);"
             "Talk.objects.create(event=e, title='Before the edit', slug='the-talk',"
-            " start=start, end=start + datetime.timedelta(minutes=30), is_published=True)",
+            " start=start, end=start + datetime.timedelta(minutes=30), is_published=True);"
+            "from schedule.releases.service import release_schedule; release_schedule(e)",
         )
         port = free_port()
         gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2"]
@@ -132,7 +133,9 @@ def edit_from_another_process(manage):
         "shell",
         "-c",
         "from schedule.models import Talk;"
-        "talk = Talk.objects.get(slug='the-talk'); talk.title = 'After the edit'; talk.save()",
+        "talk = Talk.objects.get(slug='the-talk'); talk.title = 'After the edit'; talk.save();"
+        # Attendees see it once it is released, as an organiser does next.
+        "from schedule.releases.service import release_schedule; release_schedule(talk.event)",
     )
 
 

@@ -17,6 +17,7 @@ from PIL import Image
 from conference.admin_site import ORGANISERS_GROUP
 from speakers.models import Speaker
 from speakers.services import speakers_invite
+from tests.auto_release import release_pending
 from tests.factories import (
     EventFactory,
     RoomFactory,
@@ -157,6 +158,7 @@ def test_invitation_names_the_events_and_the_talks_the_speaker_is_invited_for(db
     )
     TalkFactory(event=EventFactory(name="Gone Fest"), is_cancelled=True, speakers=[avi])
     TalkFactory(event=kvm, title="Someone else's talk")
+    release_pending()
 
     speakers_invite(speakers=[avi], base_url="http://testserver/")
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from conference.models import Event, Room, Track
 from infrastructure.page_cache import SITE, event_version
-from schedule.formats.frab.exporter import render_schedule_xml, schedule_export_data
+from schedule.formats.frab.exporter import render_schedule_xml
 from schedule.formats.frab.importer import frab_import
 from schedule.importing.errors import ImportFileError
 from schedule.importing.writer import (
@@ -21,6 +21,7 @@ from schedule.importing.writer import (
 from schedule.models import Talk, TalkSpeaker
 from schedule.services.generate import event_generate
 from speakers.models import Speaker
+from tests.auto_release import released_export_data
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory
 
 BASE_URL = "https://conference.example.org/"
@@ -40,7 +41,7 @@ def generated_export(tmp_path, *, days, rooms, slots):
     event_generate(slug="generated", days=days, rooms=rooms, slots=slots)
     event = Event.objects.get(slug="generated")
     path = tmp_path / "generated.schedule.xml"
-    path.write_bytes(render_schedule_xml(schedule_export_data(event, base_url=BASE_URL)))
+    path.write_bytes(render_schedule_xml(released_export_data(event, base_url=BASE_URL)))
     speakers = list(Speaker.objects.all())
     for speaker in speakers:
         speaker.uuid = uuid.uuid4()

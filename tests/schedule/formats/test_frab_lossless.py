@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from conference.models import Event
-from schedule.formats.frab.exporter import render_schedule_xml, schedule_export_data
+from schedule.formats.frab.exporter import render_schedule_xml
 from schedule.formats.frab.importer import frab_import
 from schedule.importing.results import Outcome
+from tests.auto_release import released_export_data
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "frab"
 SAMPLE_FILES = [
@@ -44,7 +45,7 @@ TALK_TEXTS = (
 
 def export(slug):
     event = Event.objects.get(slug=slug)
-    return render_schedule_xml(schedule_export_data(event, base_url=BASE_URL))
+    return render_schedule_xml(released_export_data(event, base_url=BASE_URL))
 
 
 def talk_texts(data):

@@ -14,11 +14,11 @@ from conference.models import Event
 from schedule.formats.frab.exporter import (
     render_schedule_json,
     render_schedule_xml,
-    schedule_export_data,
 )
 from schedule.formats.frab.importer import frab_import
 from schedule.importing.results import Outcome
 from schedule.models import Talk
+from tests.auto_release import released_export_data
 from tests.factories import (
     EventFactory,
     RoomFactory,
@@ -39,7 +39,7 @@ IDENTIFYING_ATTRIBUTES = {"event": ("id", "guid"), "person": ("id", "guid"), "ro
 
 
 def export_xml(event):
-    return render_schedule_xml(schedule_export_data(event, base_url=BASE_URL))
+    return render_schedule_xml(released_export_data(event, base_url=BASE_URL))
 
 
 def without_identifiers(data):
@@ -183,7 +183,7 @@ def test_round_trip_of_an_event_with_rooms_keeps_everything_but_identifiers(tmp_
 def test_round_trip_through_schedule_json_keeps_everything_but_identifiers(tmp_path):
     event = roomy_event()
     path = tmp_path / "exported.schedule.json"
-    path.write_bytes(render_schedule_json(schedule_export_data(event, base_url=BASE_URL)))
+    path.write_bytes(render_schedule_json(released_export_data(event, base_url=BASE_URL)))
 
     result = frab_import(path=path, event_slug="round-trip")
 
