@@ -4,42 +4,8 @@ import django.db.models.deletion
 import uuid
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
 
 from schedule.db_triggers import TalkEventTriggers
-
-
-def release_each_event_as_it_stands(apps, schema_editor):
-    """Each event's public schedule so far becomes its release "1"."""
-    Event = apps.get_model("conference", "Event")
-    Release = apps.get_model("schedule", "Release")
-    Talk = apps.get_model("schedule", "Talk")
-    TalkSpeaker = apps.get_model("schedule", "TalkSpeaker")
-    fields = [f.attname for f in Talk._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    for event in Event.objects.order_by("pk"):
-        release = Release.objects.create(
-            event=event, number=1, name="1", released_at=now, is_current=True
-        )
-        talks = list(Talk.objects.filter(event=event, release__isnull=True, is_published=True))
-        copies = Talk.objects.bulk_create(
-            Talk(
-                **{name: getattr(talk, name) for name in fields}
-                | {"release_id": release.pk, "released_from": talk.pk}
-            )
-            for talk in talks
-        )
-        copy_of = {talk.pk: copy.pk for talk, copy in zip(talks, copies, strict=True)}
-        TalkSpeaker.objects.bulk_create(
-            TalkSpeaker(
-                talk_id=copy_of[link.talk_id], speaker_id=link.speaker_id, position=link.position
-            )
-            for link in TalkSpeaker.objects.filter(talk_id__in=copy_of)
-        )
-
-
-def forget_releases(apps, schema_editor):
-    apps.get_model("schedule", "Talk").objects.filter(release__isnull=False).delete()
 
 
 class Migration(migrations.Migration):
@@ -199,5 +165,4 @@ class Migration(migrations.Migration):
             field=models.PositiveBigIntegerField(blank=True, editable=False, null=True),
         ),
         TalkEventTriggers.create(),
-        migrations.RunPython(release_each_event_as_it_stands, forget_releases),
     ]

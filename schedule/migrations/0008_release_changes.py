@@ -4,34 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def record_first_releases(apps, schema_editor):
-    """Each event's first release (made by 0007) lists its talks as new, or cancelled."""
-    Release = apps.get_model("schedule", "Release")
-    ReleaseChange = apps.get_model("schedule", "ReleaseChange")
-    Talk = apps.get_model("schedule", "Talk")
-    for release in Release.objects.filter(number=1, changes__isnull=True).order_by("pk"):
-        copies = sorted(
-            Talk.objects.filter(release=release),
-            # The order the changelog lists changes in: by time, the unscheduled last.
-            key=lambda talk: (
-                talk.start is None,
-                talk.start.timestamp() if talk.start else 0,
-                talk.title.casefold(),
-                str(talk.uuid),
-            ),
-        )
-        ReleaseChange.objects.bulk_create(
-            ReleaseChange(
-                release=release,
-                position=position,
-                kind="cancelled" if talk.is_cancelled else "new",
-                fields=[],
-                after=talk,
-            )
-            for position, talk in enumerate(copies)
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("schedule", "0007_releases"),
@@ -109,5 +81,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(record_first_releases, migrations.RunPython.noop),
     ]

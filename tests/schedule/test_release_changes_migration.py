@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("schedule", "0007_releases")]
-AFTER = [("schedule", "0008_release_changes")]
+BEFORE = [("schedule", "0008_release_changes")]
+AFTER = [("schedule", "0009_first_releases")]
 
 
 def migrated(targets):
