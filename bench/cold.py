@@ -1,7 +1,8 @@
 """Cold: the first request for a page after an organiser's edit, and whether it shows it.
 
 A talk's title gets a fresh mark through the ORM in another process (as an
-edit in the admin would), then the page is fetched once and timed. With a
+edit in the admin would) and the schedule is released (as the organiser does
+next: attendees see releases), then the page is fetched once and timed. With a
 cache every worker shares, the page must show the mark at once.
 """
 
@@ -23,7 +24,7 @@ class ColdResult:
 
 
 def edit_a_talk(env, slug):
-    """Change the first talk's title in another process, as an organiser's edit would.
+    """Change the first talk's title in another process and release it, as an organiser would.
 
     Returns the mark now in the title (plain text, which HTML and the exports
     leave as it is).
@@ -33,7 +34,9 @@ def edit_a_talk(env, slug):
         "from schedule.models import Talk; "
         f"talk = Talk.objects.filter(event__slug={slug!r}).order_by('start', 'pk').first(); "
         f"talk.title = talk.title.split({EDIT_MARK!r})[0] + {mark!r}; "
-        "talk.save()"
+        "talk.save(); "
+        "from schedule.releases.service import release_schedule; "
+        "release_schedule(talk.event, notify=False)"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
