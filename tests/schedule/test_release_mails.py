@@ -405,3 +405,14 @@ def test_times_in_the_mail_read_as_the_venues_clocks_show_them(start, end, words
 
 def test_a_talk_without_a_time_is_to_be_announced():
     assert time_span_words(talk_at(None, None), MADRID) == "time to be announced"
+
+
+def test_a_superuser_sees_the_waiting_mails_in_the_admin(superuser_client, event, rooms, talks):
+    move(talks["networking"], hours=1)
+    release_schedule(event, name="2")
+
+    page = superuser_client.get("/admin/mailer/message/").content.decode()
+
+    assert '<td class="field-show_to">bob@example.org</td>' in page
+    assert '<td class="field-subject">KVM Forum: your talks in schedule release “2”</td>' in page
+    assert '<td class="field-priority">medium</td>' in page
