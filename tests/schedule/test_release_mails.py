@@ -138,7 +138,7 @@ def test_a_speakers_one_mail_lists_all_their_changes_with_venue_times_and_links(
     assert message.body == (
         "Hello Ada Lovelace,\n"
         "\n"
-        "KVM Forum has released schedule “1.1” (Sat 20 Oct 2012, 18:30 CEST), "
+        "KVM Forum has released schedule “1.1” (Sat 20 Oct 2012, 18:30 CEST),\n"
         "and it changes 3 talks of yours.\n"
         "\n"
         "The organisers write:\n"
