@@ -1,6 +1,7 @@
 """Speakers hear what a schedule release changed for them: one mail each, through the outbox."""
 
 import datetime
+import re
 import smtplib
 import zoneinfo
 from types import SimpleNamespace
@@ -17,6 +18,9 @@ from schedule.releases import service
 from schedule.releases.notify import queue_release_mails, time_span_words
 from schedule.releases.service import plan_release, release_schedule
 from tests.factories import RoomFactory, SpeakerFactory, UserFactory, scheduled_talk, venue_time
+
+# The releases here are the tests' own: no request releases pending edits first.
+pytestmark = pytest.mark.manual_releases
 
 SITE = "https://conference.example.org"
 MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
@@ -170,6 +174,21 @@ def test_a_speakers_one_mail_lists_all_their_changes_with_venue_times_and_links(
         "\n"
         "Conference\n"
     )
+
+
+def test_the_links_in_the_mail_open_the_moved_talk_and_its_calendar(client, event, rooms, talks):
+    move(talks["networking"], hours=1)
+    release_schedule(event, name="2")
+    body = sent_mails()["bob@example.org"].body
+    links = dict(re.findall(rf"  (Talk page|Calendar): {SITE}(\S+)", body))
+
+    page = client.get(links["Talk page"]).content.decode()
+    calendar = client.get(links["Calendar"]).content.decode()
+
+    assert links == {"Talk page": "/kvm/talks/networking/", "Calendar": "/kvm/talks/networking.ics"}
+    assert '<h1 class="d-flex align-items-start gap-2">Networking ' in page
+    assert "DTSTART;TZID=Europe/Madrid:20121107T100000\r\n" in calendar  # the new time
+    assert "SUMMARY:Networking" in calendar
 
 
 def test_a_move_reads_in_the_venues_zone_whatever_zone_it_was_saved_in(event, rooms, talks):
