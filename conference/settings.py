@@ -8,6 +8,7 @@ is asked for, and with DEBUG off a real ``SECRET_KEY`` is required.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "sesame",
     "simple_history",
+    "mailer",
     "bootstrap",
     "infrastructure",
     "conference",
@@ -147,6 +149,18 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="conference@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail a person waits for (sign-in links, invitations, decisions) goes out at
+# once through EMAIL_BACKEND above. Mail the site sends in bulk (speakers told
+# what a schedule release changed) waits in the database instead, in
+# django-mailer's outbox, until `manage.py send_mail` (deploy/conference-mail.timer)
+# hands it to the same backend: an SMTP server that is down defers it there,
+# and `manage.py retry_deferred` puts it back in line, so nothing is lost.
+MAILER_EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+# send_mail holds a lock file so that two runs (cron's, a person's) never send
+# one message twice; the app's own directory is read-only under systemd.
+MAILER_LOCK_PATH = env.str(
+    "MAILER_LOCK_PATH", default=str(Path(tempfile.gettempdir()) / "conference-send_mail")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -53,3 +53,8 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Before each request, release what tests changed, as an organiser would (tests/auto_release.py).
 MIDDLEWARE = ["tests.auto_release.ReleaseBeforeEachRequest", *MIDDLEWARE]  # noqa: F405
+# The outbox's sender (manage.py send_mail) delivers to the test outbox,
+# django.core.mail.outbox, like every direct mail; tests run side by side, and
+# the lock file of one would make another's send_mail skip its turn.
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILER_USE_FILE_LOCK = False

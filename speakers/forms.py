@@ -64,8 +64,9 @@ class SpeakerProfileForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
 
     class Meta:
         model = Speaker
-        fields = ["name", "affiliation", "bio", "website"]
+        fields = ["name", "affiliation", "bio", "website", "notify_schedule_changes"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 8})}
+        labels = {"notify_schedule_changes": "Email me when my talks move"}
         help_texts = {
             "bio": "Markdown: blank lines make paragraphs; *emphasis*, lists and "
             "[links](https://example.org) work, in at most "

@@ -372,3 +372,37 @@ def test_the_redis_backend_reuses_one_client_and_keeps_djangos_behaviour(shared_
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
     cache.delete_many(["page", "a", "b"])
     assert cache.get("page", "gone") == "gone"
+
+
+# -- The outbox's timers -----------------------------------------------------
+
+
+def systemd_unit(name):
+    import configparser
+
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read_string((PROJECT / "deploy" / name).read_text())
+    return unit
+
+
+@pytest.mark.parametrize(
+    ("timer", "every", "command"),
+    [
+        ("conference-mail.timer", "1min", "send_mail"),
+        ("conference-mail-retry.timer", "20min", "retry_deferred"),
+    ],
+)
+def test_the_timers_send_the_outbox_every_minute_and_retry_every_20(timer, every, command):
+    from django.core.management import get_commands
+
+    timer_unit = systemd_unit(timer)
+    service = systemd_unit(timer_unit["Timer"]["Unit"])
+    main = systemd_unit("conference.service")
+
+    assert timer_unit["Timer"]["OnUnitActiveSec"] == every
+    assert service["Service"]["ExecStart"].split()[-2:] == ["manage.py", command]
+    assert get_commands()[command] == "mailer"
+    # The same user, checkout and settings as the site itself.
+    for key in ("User", "WorkingDirectory", "EnvironmentFile"):
+        assert service["Service"][key] == main["Service"][key]

@@ -109,6 +109,7 @@ SPEAKER_FORM = {
 }
 NEW_SPEAKER_FORM = {**SPEAKER_FORM, "name": "Eve", "slug": "eve"}
 AXES_MODELS = ["axes/accessattempt", "axes/accesslog", "axes/accessfailurelog"]
+MAILER_MODELS = ["mailer/message", "mailer/messagelog", "mailer/dontsendentry"]
 
 # (method, url, data, {role: expected})
 TABLE = [
@@ -287,6 +288,9 @@ TABLE = [
         ("GET", f"/admin/{model}/add/", None, staff_only(organiser=403, superuser=403))
         for model in AXES_MODELS
     ],
+    # The outbox (django-mailer): the superuser's, like the mail server's settings.
+    ("GET", "/admin/mailer/", None, staff_only(organiser=404)),
+    *[("GET", f"/admin/{model}/", None, staff_only(organiser=403)) for model in MAILER_MODELS],
     # Personal API tokens: each organiser makes their own in the admin.
     ("GET", "/admin/api/apitoken/", None, staff_only(organiser=200)),
     ("GET", "/admin/api/apitoken/add/", None, staff_only(organiser=200)),

@@ -46,7 +46,7 @@ def settings_as_seen(**env):
         "'engine': s.DATABASES['default']['ENGINE'],"
         "'name': str(s.DATABASES['default']['NAME']),"
         "'host': s.DATABASES['default'].get('HOST', ''),"
-        "'email': s.EMAIL_BACKEND,"
+        "'email': s.EMAIL_BACKEND, 'outbox_sends_with': s.MAILER_EMAIL_BACKEND,"
         "'cache': s.CACHES['default']['BACKEND'],"
         "'cache_location': s.CACHES['default'].get('LOCATION'),"
         "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'tz': s.USE_TZ}))",
@@ -70,6 +70,7 @@ def test_defaults_are_sqlite_console_email_and_a_cache_every_process_shares():
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["name"] == str(PROJECT / "db.sqlite3")
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["outbox_sends_with"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert seen["cache_location"] == str(PROJECT / ".cache" / "pages")
     assert seen["debug"] is True
@@ -87,7 +88,9 @@ def test_database_email_and_cache_urls_are_read_from_the_environment():
     assert seen["engine"] == "django.db.backends.postgresql"
     assert seen["name"] == "conference"
     assert seen["host"] == "db.internal"
+    # Sign-in links go straight out; the outbox (release mails) sends to the same server.
     assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert seen["outbox_sends_with"] == "django.core.mail.backends.smtp.EmailBackend"
     assert seen["cache"] == "infrastructure.cache.RedisCache"
     assert seen["debug"] is False
     assert seen["hosts"] == ["conference.example.org"]

@@ -8,7 +8,7 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
-from infrastructure.site_url import checked_site_url
+from infrastructure.site_url import checked_site_url, site_root_without_request
 from tests.factories import EventFactory, SpeakerFactory, TalkFactory
 
 HOSTS = ["conference.example.org", "kvm.example.net"]
@@ -151,3 +151,20 @@ def test_deploy_check_asks_for_site_url_when_any_host_name_is_accepted(
     ids = [message.id for message in run_checks(include_deployment_checks=True)]
 
     assert ("conference.W001" in ids) is warned
+
+
+@pytest.mark.parametrize(
+    ("site_url", "debug", "allowed_hosts", "root"),
+    [
+        ("https://conference.example.org", False, ["*"], "https://conference.example.org/"),
+        ("", False, [".example.org", "kvm.example.net"], "https://kvm.example.net/"),
+        ("", False, ["*"], "http://127.0.0.1:8000/"),
+        ("", True, ["localhost", "127.0.0.1"], "http://127.0.0.1:8000/"),
+    ],
+)
+def test_links_in_mails_queued_by_a_command_name_site_url_else_the_named_host(
+    settings, site_url, debug, allowed_hosts, root
+):
+    settings.SITE_URL, settings.DEBUG, settings.ALLOWED_HOSTS = site_url, debug, allowed_hosts
+
+    assert site_root_without_request() == root

@@ -61,6 +61,8 @@ def profile_data(speaker, /, **changes):
         "affiliation": speaker.affiliation,
         "bio": speaker.bio,
         "website": speaker.website,
+        # A browser sends a ticked checkbox and leaves an unticked one out.
+        **({"notify_schedule_changes": "on"} if speaker.notify_schedule_changes else {}),
         "links-TOTAL_FORMS": "0",
         "links-INITIAL_FORMS": "0",
         "links-MIN_NUM_FORMS": "0",
@@ -408,6 +410,31 @@ def test_extra_fields_in_the_profile_form_change_nothing_else(client, signed_in_
     assert signed_in_speaker.slug == "avi-kivity"
     assert signed_in_speaker.user.username == "avi"
     assert other.bio == "Block layer."
+
+
+def test_speaker_turns_schedule_mails_off_and_on_again_from_their_profile(
+    client, signed_in_speaker
+):
+    page = client.get("/accounts/profile/").content.decode()
+    checkbox = re.search(r'<input[^>]*name="notify_schedule_changes"[^>]*>', page).group(0)
+    assert "checked" in checkbox
+    assert "Email me when my talks move" in page
+    assert "One mail per schedule release that adds, cancels or moves a talk of yours." in page
+
+    data = profile_data(signed_in_speaker)
+    del data["notify_schedule_changes"]  # unticked: the browser sends nothing
+    response = client.post("/accounts/profile/", data)
+    signed_in_speaker.refresh_from_db()
+    page = client.get("/accounts/profile/").content.decode()
+    checkbox = re.search(r'<input[^>]*name="notify_schedule_changes"[^>]*>', page).group(0)
+
+    assert response["Location"] == "/accounts/profile/"
+    assert signed_in_speaker.notify_schedule_changes is False
+    assert "checked" not in checkbox
+
+    client.post("/accounts/profile/", profile_data(signed_in_speaker, notify_schedule_changes="on"))
+    signed_in_speaker.refresh_from_db()
+    assert signed_in_speaker.notify_schedule_changes is True
 
 
 def test_speaker_cannot_edit_another_speakers_links(client, signed_in_speaker):
