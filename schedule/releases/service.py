@@ -10,7 +10,7 @@ refusal, never a mix of the two.
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from conference.models import Event
@@ -87,10 +87,12 @@ def freeze(release, talks):
     """Copy ``talks`` (``talk_speakers`` prefetched) into ``release``, speakers and all."""
     copies = Talk.released.bulk_create([_frozen_copy(talk, release) for talk in talks])
     # A copy tells when its talk last changed, as the talk does (Last-Modified, the
-    # calendars' stamps, the sitemap): bulk_create stamps it now, bulk_update does not.
-    for talk, copy in zip(talks, copies, strict=True):
-        copy.created, copy.updated = talk.created, talk.updated
-    Talk.released.bulk_update(copies, ["created", "updated"], batch_size=500)
+    # calendars' stamps, the sitemap); bulk_create stamped it now.
+    original = Talk.objects.filter(pk=OuterRef("released_from"))
+    Talk.released.filter(release=release).update(
+        created=Subquery(original.values("created")[:1]),
+        updated=Subquery(original.values("updated")[:1]),
+    )
     TalkSpeaker.objects.bulk_create(
         TalkSpeaker(talk=copy, speaker_id=link.speaker_id, position=link.position)
         for talk, copy in zip(talks, copies, strict=True)
