@@ -2,43 +2,13 @@ import pytest
 from django.core.management import CommandError
 
 from schedule.models import Release, Talk
-from schedule.releases.service import release_schedule
-from tests.factories import RoomFactory, SpeakerFactory, scheduled_talk, venue_time
-
-
-@pytest.fixture
-def released_event(event):
-    """KVM Forum released as “1”: “Keynote” in Hall at 09:00, “Storage” and “Network” later."""
-    hall = RoomFactory(event=event, name="Hall")
-    RoomFactory(event=event, name="Annex")
-    ada = SpeakerFactory(name="Ada", email="ada@example.org", bio="Ada's bio.")
-    bob = SpeakerFactory(name="Bob", email="", bio="Bob's bio.")
-    scheduled_talk(event, "Keynote", (9, 0), (9, 30), room=hall, speakers=[ada])
-    scheduled_talk(event, "Storage", (10, 0), (10, 30), room=hall, speakers=[bob])
-    scheduled_talk(event, "Network", (11, 0), (11, 30), room=hall, speakers=[bob])
-    release_schedule(event, notify=False)
-    return event
-
-
-def _edit_the_working_schedule(event):
-    """Keynote moves to Annex at 10:00, Storage to 11:30, Network is cancelled, one is new."""
-    annex = event.rooms.get(name="Annex")
-    Talk.objects.filter(title="Keynote").update(
-        room=annex,
-        start=venue_time(event, 2012, 11, 7, 10, 0),
-        end=venue_time(event, 2012, 11, 7, 10, 30),
-    )
-    Talk.objects.filter(title="Storage").update(
-        start=venue_time(event, 2012, 11, 7, 11, 30), end=venue_time(event, 2012, 11, 7, 12, 0)
-    )
-    Talk.objects.filter(title="Network").update(is_cancelled=True)
-    scheduled_talk(event, "Lightning", (12, 0), (12, 15), room=annex, speakers=[])
+from tests.factories import venue_time
 
 
 def test_release_lists_the_changes_grouped_and_makes_the_release_current(
-    released_event, run_command
+    released_event, run_command, edit_working_schedule
 ):
-    _edit_the_working_schedule(released_event)
+    edit_working_schedule(released_event)
     Talk.objects.filter(title="Storage").update(start=None, end=None)
 
     output, _ = run_command(
@@ -112,8 +82,8 @@ def test_a_release_without_changes_is_refused_with_the_services_message(
     assert Release.objects.count() == 1
 
 
-def test_a_taken_name_is_refused(released_event, run_command):
-    _edit_the_working_schedule(released_event)
+def test_a_taken_name_is_refused(released_event, run_command, edit_working_schedule):
+    edit_working_schedule(released_event)
 
     with pytest.raises(CommandError) as refused:
         run_command("release_schedule", "--event", "kvm", "--name", "1")
@@ -123,8 +93,10 @@ def test_a_taken_name_is_refused(released_event, run_command):
     assert Release.objects.count() == 1
 
 
-def test_dry_run_reports_the_release_and_writes_nothing(released_event, run_command):
-    _edit_the_working_schedule(released_event)
+def test_dry_run_reports_the_release_and_writes_nothing(
+    released_event, run_command, edit_working_schedule
+):
+    edit_working_schedule(released_event)
     before = list(Talk.released.values_list("pk", "title", "start", "room"))
 
     output, _ = run_command("release_schedule", "--event", "kvm", "--dry-run", "--name", "final")
@@ -137,8 +109,8 @@ def test_dry_run_reports_the_release_and_writes_nothing(released_event, run_comm
     assert list(Talk.released.values_list("pk", "title", "start", "room")) == before
 
 
-def test_no_notify_says_nobody_is_told(released_event, run_command):
-    _edit_the_working_schedule(released_event)
+def test_no_notify_says_nobody_is_told(released_event, run_command, edit_working_schedule):
+    edit_working_schedule(released_event)
 
     output, _ = run_command("release_schedule", "--event", "kvm", "--no-notify")
 
@@ -148,8 +120,10 @@ def test_no_notify_says_nobody_is_told(released_event, run_command):
     )
 
 
-def test_warnings_are_listed_one_by_one_with_verbosity_2(released_event, run_command):
-    _edit_the_working_schedule(released_event)
+def test_warnings_are_listed_one_by_one_with_verbosity_2(
+    released_event, run_command, edit_working_schedule
+):
+    edit_working_schedule(released_event)
 
     output, _ = run_command("release_schedule", "--event", "kvm", "--dry-run", verbosity=2)
 
