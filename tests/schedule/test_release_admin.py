@@ -1,5 +1,6 @@
 """The admin's "Release schedule" page of an event, and the read-only list of releases."""
 
+import datetime
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from schedule.models import Release, Talk
-from tests.factories import UserFactory, venue_time
+from tests.factories import SpeakerFactory, TalkFactory, TrackFactory, UserFactory, venue_time
 
 
 def page_url(event):
@@ -246,3 +247,26 @@ def test_the_release_list_is_read_only_with_its_talk_count(
     assert 'name="_save"' not in content
     assert delete.status_code == 403
     assert Release.objects.count() == 2
+
+
+@pytest.mark.parametrize("talk_count", [5, 50])
+def test_the_page_makes_the_same_queries_whatever_the_number_of_changes(
+    organiser_client, released_event, talk_count, django_assert_max_num_queries
+):
+    hall = released_event.rooms.get(name="Hall")
+    speaker = SpeakerFactory(bio="A bio.", email="someone@example.org")
+    for number in range(talk_count):
+        start = venue_time(released_event, 2012, 11, 8, 9, 0) + datetime.timedelta(minutes=number)
+        TalkFactory(
+            event=released_event,
+            room=hall,
+            start=start,
+            end=start + datetime.timedelta(minutes=1),
+            speakers=[speaker],
+            track=TrackFactory(event=released_event),
+        )
+
+    with django_assert_max_num_queries(13):
+        response = organiser_client.get(page_url(released_event))
+
+    assert len(texts(response, "release-new")) == talk_count
