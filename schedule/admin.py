@@ -223,9 +223,13 @@ class ReleaseAdmin(admin.ModelAdmin):
         # Where to make the next one: the events' "Release schedule" pages.
         links = []
         if request.user.has_perm(RELEASE_PERMISSION):
+            events = Event.objects.order_by("-start_date", "name")
+            chosen = request.GET.get("event__id__exact", "")
+            if chosen.isdecimal():
+                events = events.filter(pk=chosen)
             links = [
                 (event.name, reverse("admin:schedule_release_schedule", args=[event.pk]))
-                for event in Event.objects.order_by("-start_date", "name")
+                for event in events
             ]
         extra_context = {**(extra_context or {}), "release_links": links}
         return super().changelist_view(request, extra_context)

@@ -8,7 +8,14 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from schedule.models import Release, Talk
-from tests.factories import SpeakerFactory, TalkFactory, TrackFactory, UserFactory, venue_time
+from tests.factories import (
+    EventFactory,
+    SpeakerFactory,
+    TalkFactory,
+    TrackFactory,
+    UserFactory,
+    venue_time,
+)
 
 
 def page_url(event):
@@ -242,6 +249,14 @@ def test_the_release_list_is_read_only_with_its_talk_count(
     assert f'<a href="{page_url(released_event)}">Release schedule: KVM Forum</a>' in (
         listing.content.decode()
     )
+    EventFactory(name="Other Conf")
+    filtered = organiser_client.get(
+        reverse("admin:schedule_release_changelist") + f"?event__id__exact={released_event.pk}"
+    ).content.decode()
+    unfiltered = organiser_client.get(reverse("admin:schedule_release_changelist")).content.decode()
+    assert "Release schedule: Other Conf" in unfiltered
+    assert "Release schedule: Other Conf" not in filtered
+    assert "Release schedule: KVM Forum" in filtered
     content = detail.content.decode()
     assert "Rooms settled." in content
     assert 'name="_save"' not in content
