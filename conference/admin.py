@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -32,6 +34,17 @@ class TrackInline(admin.TabularInline):
     form = TrackForm
     prepopulated_fields = {"slug": ("name",)}
     extra = 0
+
+
+@dataclass(frozen=True)
+class EventLink:
+    label: str
+    url_name: str  # takes the event's id
+    permission: str  # shown only to whom has it
+
+
+# The pages of an event that the apps above this one add: add_event_link().
+EVENT_LINKS = []
 
 
 @admin.register(Event)
@@ -88,15 +101,21 @@ class EventAdmin(admin.ModelAdmin):
                     self.message_user(request, note, messages.WARNING)
         super().save_model(request, obj, form, change)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        links = []
+        if str(object_id).isdecimal():
+            links = [
+                (link.label, reverse(link.url_name, args=[object_id]))
+                for link in EVENT_LINKS
+                if request.user.has_perm(link.permission)
+            ]
+        extra_context = {**(extra_context or {}), "event_links": links}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .annotate(
-                # The working talks: a release's frozen copies are not more talks.
-                talk_count=Count("talks", filter=Q(talks__release__isnull=True))
-            )
-        )
+        # The working talks only: a schedule release keeps frozen copies of them.
+        working = Count("talks", filter=Q(talks__release__isnull=True))
+        queryset = super().get_queryset(request).annotate(talk_count=working)
         return queryset.order_by("-start_date", "name")
 
     @admin.display(description="talks", ordering="talk_count")
@@ -141,3 +160,13 @@ def add_event_actions(*actions):
     this app imports none of them.
     """
     EventAdmin.actions = [*EventAdmin.actions, *actions]
+
+
+def add_event_link(*, label, url_name, permission):
+    """Link the event's change page to a page of the event that another app serves.
+
+    ``url_name`` is reversed with the event's id; the link is shown to users
+    with ``permission``. The apps above this one add theirs (``schedule``:
+    release the schedule), so this app imports none of them.
+    """
+    EVENT_LINKS.append(EventLink(label=label, url_name=url_name, permission=permission))

@@ -1,15 +1,18 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 
-from conference.admin import add_event_actions
+from conference.admin import add_event_actions, add_event_link
 from conference.models import Event
 from schedule.admin_actions import EVENT_ACTIONS, TALK_ACTIONS
 from schedule.board import board_urls
 from schedule.clashes import schedule_problems
 from schedule.forms import TalkAdminForm
-from schedule.models import Talk, TalkSpeaker
+from schedule.models import Release, Talk, TalkSpeaker
+from schedule.releases.admin_views import PERMISSION as RELEASE_PERMISSION
+from schedule.releases.admin_views import release_urls
 from schedule.speaker_choice import (
     EventSpeakerSelect,
     SpeakerChoiceField,
@@ -17,6 +20,11 @@ from schedule.speaker_choice import (
 )
 
 add_event_actions(*EVENT_ACTIONS)
+add_event_link(
+    label="Release schedule",
+    url_name="admin:schedule_release_schedule",
+    permission=RELEASE_PERMISSION,
+)
 
 
 class TalkSpeakerInline(admin.TabularInline):
@@ -170,3 +178,58 @@ class TalkAdmin(admin.ModelAdmin):
     @admin.display(description="speakers")
     def speaker_names(self, talk):
         return ", ".join(link.speaker.name for link in talk.talk_speakers.all())
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    """Past releases, read only: a release is made on its event's "Release schedule" page."""
+
+    list_display = ["name", "event", "released_at", "released_by", "talk_count", "is_current"]
+    list_filter = ["event"]
+    list_select_related = ["event", "released_by"]
+    fields = [
+        "event",
+        "name",
+        "number",
+        "released_at",
+        "released_by",
+        "comment",
+        "talk_count",
+        "is_current",
+    ]
+    readonly_fields = fields
+    ordering = ["event", "-number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return release_urls(self.admin_site) + super().get_urls()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(talk_count=Count("talks"))
+
+    @admin.display(description="talks", ordering="talk_count")
+    def talk_count(self, release):
+        return release.talk_count
+
+    def changelist_view(self, request, extra_context=None):
+        # Where to make the next one: the events' "Release schedule" pages.
+        links = []
+        if request.user.has_perm(RELEASE_PERMISSION):
+            events = Event.objects.order_by("-start_date", "name")
+            chosen = request.GET.get("event__id__exact", "")
+            if chosen.isdecimal():
+                events = events.filter(pk=chosen)
+            links = [
+                (event.name, reverse("admin:schedule_release_schedule", args=[event.pk]))
+                for event in events
+            ]
+        extra_context = {**(extra_context or {}), "release_links": links}
+        return super().changelist_view(request, extra_context)

@@ -56,6 +56,8 @@ class ImportResult:
     #: The clashes ``schedule_warnings`` list, and whether the schedule has more.
     clashes: int = 0
     more_clashes: bool = False
+    #: What became of the release the command made after the import (``Released as “2”.``).
+    release_note: str = ""
 
     def add_schedule_warnings(self, warnings, *, clashes, more=False):
         """Report ``warnings`` about the schedule after the import: ``clashes`` of them, or more."""
@@ -115,17 +117,19 @@ class ImportResult:
 
         ``detail`` is whether every warning was printed (``-v 2``); when some
         were printed as one line for a group, the line says how to see each.
+        It ends with ``release_note`` when the import was released.
         """
         told = f"{self._counts_told()} into {self.event_slug}"
         warnings = f"{self._warnings_told()}{self._where_to_see_them(detail=detail)}"
         if self.dry_run:
             return f"Dry run: would import {told} with {warnings}."
+        release = f" {self.release_note}" if self.release_note else ""
         if not self.changed:
             return (
                 f"Nothing changed: {self.event_slug} already had the file's "
-                f"{self._counts_told()}; {warnings}."
+                f"{self._counts_told()}; {warnings}.{release}"
             )
-        return f"Imported {told} with {warnings}."
+        return f"Imported {told} with {warnings}.{release}"
 
     def _counts_told(self):
         """``34 talks (1 skipped), 2 rooms, 30 speakers``: what the file brought, part by part.

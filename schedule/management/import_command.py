@@ -13,19 +13,26 @@ The report always ends with one line a person can act on: what was imported
 and with how many warnings (``ImportResult.closing_line``), or why nothing
 was, naming the option that would let the file through when one would
 (``refusal_line``).
+
+Unless ``--no-release`` (or ``--dry-run``), the import is released in the
+same transaction (``release_after_load``): attendees see what was loaded, and
+the closing line names the release, or says that nothing new was released.
 """
 
 import argparse
 import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from conference.models import Event
 from infrastructure.command_output import write_result
 from schedule.importing.fetch import FetchError
 from schedule.importing.limits import LIMIT_OPTIONS, ImportLimits
 from schedule.importing.results import counted
 from schedule.importing.strict import WarningsRefused, import_strictly
 from schedule.management.url_option import add_url_arguments, file_or_url, read_from
+from schedule.releases.loaded import release_after_load
 
 _SIZE = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>[kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -147,12 +154,23 @@ class ImportCommand(BaseCommand):
                 "the schedule's clashes are still only reported."
             ),
         )
+        parser.add_argument(
+            "--no-release",
+            dest="release",
+            action="store_false",
+            help=(
+                "Load into the working schedule only; attendees keep seeing the current "
+                "release until release_schedule makes the next one."
+            ),
+        )
         add_limit_arguments(parser)
 
     def run_import(self, *, path, event_slug, dry_run, limits, zone=None):
         raise NotImplementedError
 
-    def handle(self, *args, file, event_slug, dry_run, strict=False, zone=None, **options):
+    def handle(
+        self, *args, file, event_slug, dry_run, strict=False, zone=None, release=True, **options
+    ):
         limits = limits_from_options(options)
         file, url = file_or_url(file, options)
         source = file or url
@@ -162,12 +180,21 @@ class ImportCommand(BaseCommand):
                 path=path, event_slug=event_slug, dry_run=dry_run, limits=limits, zone=zone
             )
 
-        try:
-            with read_from(file, url, limits=limits, timeout=options["timeout"]) as path:
+        def attempt_and_release(path):
+            # One transaction: attendees never see a loaded schedule without its release.
+            with transaction.atomic():
                 if strict:
                     result = import_strictly(lambda: attempt(path), source=source)
                 else:
                     result = attempt(path)
+                if release and not dry_run:
+                    event = Event.objects.get(slug=event_slug)
+                    result.release_note = release_after_load(event=event)
+            return result
+
+        try:
+            with read_from(file, url, limits=limits, timeout=options["timeout"]) as path:
+                result = attempt_and_release(path)
         except FetchError as error:
             raise CommandError(
                 f"cannot read {error}; nothing was imported.", returncode=1

@@ -26,6 +26,16 @@ class ReleaseRefused(Exception):
     """The release was not made; the message says why, for the organiser."""
 
 
+class NothingToRelease(ReleaseRefused):
+    """Refused because attendees already see this schedule: not a failure for an importer."""
+
+
+def nothing_changed_message(plan):
+    """Why a plan without changes is refused, for the organiser."""
+    since = f"release “{plan.previous.name}”" if plan.previous else "the event began"
+    return f"Nothing changed since {since}: attendees already see this schedule."
+
+
 @dataclass
 class ReleasePlan:
     event: object
@@ -74,6 +84,11 @@ def plan_release(event):
     )
 
 
+def next_release_number(event):
+    """The number the event's next release gets: one more than its last, 1 for the first."""
+    return (Release.objects.filter(event=event).aggregate(last=Max("number"))["last"] or 0) + 1
+
+
 def _frozen_copy(talk, release):
     values = {
         field.attname: getattr(talk, field.attname)
@@ -117,18 +132,13 @@ def release_schedule(
         event = Event.objects.select_for_update().get(pk=event.pk)
         plan = plan_release(event)
         if not plan.changes:
-            since = f"release “{plan.previous.name}”" if plan.previous else "the event began"
-            raise ReleaseRefused(
-                f"Nothing changed since {since}: attendees already see this schedule."
-            )
+            raise NothingToRelease(nothing_changed_message(plan))
         if plan.errors and not allow_errors:
             raise ReleaseRefused(
                 f"The schedule has {len(plan.errors)} clash-rule error(s), the first: "
                 f"{plan.errors[0].message} Fix them, or release anyway."
             )
-        number = (
-            Release.objects.filter(event=event).aggregate(last=Max("number"))["last"] or 0
-        ) + 1
+        number = next_release_number(event)
         name = (name or "").strip() or str(number)
         if Release.objects.filter(event=event, name=name).exists():
             raise ReleaseRefused(f"{event.name} already has a release named “{name}”.")

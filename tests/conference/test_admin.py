@@ -47,6 +47,8 @@ def test_organisers_group_has_exactly_the_programme_permissions(db):
     } | {
         ("proposals", f"view_{model}") for model in ["review", "reviewscore", "proposalstatechange"]
     }
+    # Schedule releases: made on the event's page, past ones only read.
+    expected |= {("schedule", "add_release"), ("schedule", "view_release")}
     assert granted == expected
     assert not group.permissions.filter(content_type__app_label="auth").exists()
 

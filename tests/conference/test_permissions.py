@@ -330,6 +330,17 @@ TABLE = [
     ("GET", "/admin/schedule/talk/board/999999/", None, staff_only(organiser=404, superuser=404)),
     ("GET", BOARD + "/move/", None, staff_only(organiser=405, superuser=405)),
     ("GET", BOARD + "/swap/", None, staff_only(organiser=405, superuser=405)),
+    # Releasing the schedule: its page per event, and the past releases, read only.
+    ("GET", "/admin/schedule/release/", None, staff_only(organiser=200)),
+    ("GET", "/admin/schedule/release/event/{event}/", None, staff_only(organiser=200)),
+    (
+        "GET",
+        "/admin/schedule/release/event/999999/",
+        None,
+        staff_only(organiser=404, superuser=404),
+    ),
+    # A post without the stamp of the changes it was shown is answered by the form.
+    ("POST", "/admin/schedule/release/event/{event}/", {"name": "x"}, staff_only(organiser=200)),
     (
         "POST",
         BOARD + "/move/",

@@ -65,3 +65,47 @@ def http_files():
     yield served, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def released_event(event):
+    """KVM Forum released as “1”: “Keynote” (Ada) in Hall at 09:00, then “Storage” and
+    “Network” (Bob, who has no email) at 10:00 and 11:00."""
+    from schedule.releases.service import release_schedule
+    from tests.factories import RoomFactory, SpeakerFactory, scheduled_talk
+
+    hall = RoomFactory(event=event, name="Hall")
+    RoomFactory(event=event, name="Annex")
+    ada = SpeakerFactory(name="Ada", email="ada@example.org", bio="Ada's bio.")
+    bob = SpeakerFactory(name="Bob", email="", bio="Bob's bio.")
+    scheduled_talk(event, "Keynote", (9, 0), (9, 30), room=hall, speakers=[ada])
+    scheduled_talk(event, "Storage", (10, 0), (10, 30), room=hall, speakers=[bob])
+    scheduled_talk(event, "Network", (11, 0), (11, 30), room=hall, speakers=[bob])
+    release_schedule(event, notify=False)
+    return event
+
+
+@pytest.fixture
+def edit_working_schedule():
+    """``edit_working_schedule(event)`` of ``released_event``: four changes, one speaker to tell.
+
+    Keynote moves to Annex at 10:00, Storage to 11:30, Network is cancelled,
+    and “Lightning” (no speaker) is new at 12:00 in Annex.
+    """
+    from tests.factories import scheduled_talk, venue_time
+
+    def edit(event):
+        annex = event.rooms.get(name="Annex")
+        Talk.objects.filter(title="Keynote").update(
+            room=annex,
+            start=venue_time(event, 2012, 11, 7, 10, 0),
+            end=venue_time(event, 2012, 11, 7, 10, 30),
+        )
+        Talk.objects.filter(title="Storage").update(
+            start=venue_time(event, 2012, 11, 7, 11, 30),
+            end=venue_time(event, 2012, 11, 7, 12, 0),
+        )
+        Talk.objects.filter(title="Network").update(is_cancelled=True)
+        scheduled_talk(event, "Lightning", (12, 0), (12, 15), room=annex, speakers=[])
+
+    return edit

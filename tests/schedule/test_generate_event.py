@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from conference.models import Event
 from schedule.clashes import schedule_problems
-from schedule.models import Talk
+from schedule.models import Release, Talk
 from schedule.services.generate import EventGenerateError, event_generate
 from speakers.models import Speaker
 from tests.factories import SpeakerFactory, TalkFactory
@@ -253,8 +253,29 @@ def test_generate_event_command_prints_the_summary():
 
     assert stdout.getvalue() == (
         "Event demo: 1 day from 2031-01-06 in Europe/Madrid, 2 rooms, 6 tracks, 6 talks, "
-        "7 speakers (8 talk speakers), seed 9.\n"
+        "7 speakers (8 talk speakers), seed 9. Released as “1”.\n"
     )
+    assert list(Talk.released.current().values_list("event__slug", flat=True)) == ["demo"] * 6
+
+
+@pytest.mark.django_db
+def test_generate_event_command_releases_nothing_with_no_release():
+    call_command(
+        "generate_event",
+        "--slug",
+        "draft",
+        "--days",
+        "1",
+        "--rooms",
+        "2",
+        "--slots",
+        "1",
+        "--no-release",
+        stdout=StringIO(),
+    )
+
+    assert Talk.objects.filter(event__slug="draft").count() == 2
+    assert not Release.objects.filter(event__slug="draft").exists()
 
 
 @pytest.mark.django_db

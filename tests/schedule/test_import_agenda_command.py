@@ -22,7 +22,7 @@ SUMMARY_UNCHANGED = (
 # The report's last line for the 2012 file, whose 34 zone warnings print as one line.
 IMPORTED = (
     "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings "
-    "(run with -v 2 to see each)."
+    "(run with -v 2 to see each). Released as “1”."
 )
 # The options that import the agenda as a new event.
 NEW_KVM_FORUM = ("--event", "kvm-forum-2012", "--timezone", "Europe/Madrid")
@@ -69,7 +69,8 @@ def test_import_agenda_lists_each_zone_warning_at_verbosity_2(run_command):
 
     assert stdout == (
         f"{SUMMARY_CREATED}\n"
-        "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings (see above).\n"
+        "Imported 34 talks, 30 speakers into kvm-forum-2012 with 34 warnings (see above). "
+        "Released as “1”.\n"
     )
     warnings = stderr.splitlines()
     assert len(warnings) == 34
@@ -103,7 +104,8 @@ def test_import_agenda_says_nothing_changed_on_a_second_run(run_command):
 
     assert stdout == (
         f"{SUMMARY_UNCHANGED}\nNothing changed: kvm-forum-2012 already had the file's 34 talks, "
-        "30 speakers; 34 warnings (run with -v 2 to see each).\n"
+        "30 speakers; 34 warnings (run with -v 2 to see each). "
+        "No new release: attendees already see this schedule.\n"
     )
 
 
@@ -255,7 +257,7 @@ def test_import_agenda_strict_imports_a_file_without_warnings(tmp_path, run_comm
     stdout, stderr = run_command("import_agenda", str(path), *NEW_KVM_FORUM, "--strict")
 
     assert stdout.splitlines()[-1] == (
-        "Imported 1 talk, 1 speaker into kvm-forum-2012 with no warnings."
+        "Imported 1 talk, 1 speaker into kvm-forum-2012 with no warnings. Released as “1”."
     )
     assert stderr == ""
     assert Talk.objects.get().title == "Opening"

@@ -27,6 +27,8 @@ IMPORTED = (
     "Imported 215 talks, 14 rooms, 7 tracks, 263 speakers into 39c3 with no warnings "
     "and 6 clashes in the schedule (see above)."
 )
+# What a first import (not a dry run) adds to it: attendees see it as release “1”.
+RELEASED = " Released as “1”."
 BROKEN_MESSAGES = [
     f'{BROKEN}:16: event 1 "Duration in words": duration "half an hour": expected HH:MM or '
     "HH:MM:SS",
@@ -51,7 +53,7 @@ def failure(*args):
 def test_import_frab_prints_the_summary_and_the_clashes(run_command):
     stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3")
 
-    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}{RELEASED}\n"
     warnings = stderr.splitlines()
     assert len(warnings) == 6
     assert warnings[0] == (
@@ -70,7 +72,8 @@ def test_import_frab_says_nothing_changed_on_a_second_run(run_command):
 
     assert stdout == (
         f"{SUMMARY_UNCHANGED}\nNothing changed: 39c3 already had the file's 215 talks, 14 rooms, "
-        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above).\n"
+        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above). "
+        "No new release: attendees already see this schedule.\n"
     )
 
 
@@ -221,7 +224,7 @@ def test_import_frab_strict_imports_a_file_without_warnings(tmp_path, run_comman
     stdout, stderr = run_command("import_frab", str(path), "--event", "small", "--strict")
 
     assert stdout.splitlines()[-1] == (
-        "Imported 1 talk, 1 room, 1 speaker into small with no warnings."
+        "Imported 1 talk, 1 room, 1 speaker into small with no warnings. Released as “1”."
     )
     assert stderr == ""
     assert Talk.objects.get().title == "A talk"
@@ -232,7 +235,7 @@ def test_import_frab_strict_imports_a_file_whose_schedule_clashes(run_command):
     # The hub's file has no warning: its six clashes are the schedule's, reported, not refused.
     stdout, stderr = run_command("import_frab", str(HUB_39C3), "--event", "39c3", "--strict")
 
-    assert stdout.splitlines()[-1] == IMPORTED
+    assert stdout.splitlines()[-1] == IMPORTED + RELEASED
     assert len(stderr.splitlines()) == 6
     assert Talk.objects.filter(event__slug="39c3").count() == 215
 
@@ -358,10 +361,11 @@ def test_import_frab_reads_a_published_schedule_by_url_and_syncs_on_a_second_run
     first, _ = run_command("import_frab", "--url", url, "--event", "39c3")
     second, _ = run_command("import_frab", "--url", url, "--event", "39c3", "--timeout", "5")
 
-    assert first == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
+    assert first == f"{SUMMARY_CREATED}\n{IMPORTED}{RELEASED}\n"
     assert second == (
         f"{SUMMARY_UNCHANGED}\nNothing changed: 39c3 already had the file's 215 talks, 14 rooms, "
-        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above).\n"
+        "7 tracks, 263 speakers; no warnings and 6 clashes in the schedule (see above). "
+        "No new release: attendees already see this schedule.\n"
     )
 
 

@@ -23,6 +23,8 @@ SUMMARY_UNCHANGED = (
 IMPORTED = (
     "Imported 3 talks (1 skipped), 2 rooms, 2 speakers into small-conf with 1 warning (see above)."
 )
+# What a first import (not a dry run) adds to it: attendees see it as release “1”.
+RELEASED = " Released as “1”."
 SKIPPED_WARNING = (
     f'{SMALL_CONF}:57: event "Social day" lasts whole days (DTSTART is a date), so it is not '
     "a talk; skipped"
@@ -38,7 +40,7 @@ BROKEN_MESSAGES = [
 def test_import_ics_prints_summary_and_warnings(run_command):
     stdout, stderr = run_command("import_ics", str(SMALL_CONF), "--event", "small-conf")
 
-    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n"
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}{RELEASED}\n"
     assert stderr == f"{SKIPPED_WARNING}\n"
     assert Talk.objects.filter(event__slug="small-conf").count() == 3
 
@@ -51,7 +53,8 @@ def test_import_ics_says_nothing_changed_on_a_second_run(run_command):
 
     assert stdout == (
         f"{SUMMARY_UNCHANGED}\nNothing changed: small-conf already had the file's 3 talks "
-        "(1 skipped), 2 rooms, 2 speakers; 1 warning (see above).\n"
+        "(1 skipped), 2 rooms, 2 speakers; 1 warning (see above). "
+        "No new release: attendees already see this schedule.\n"
     )
 
 
@@ -72,7 +75,9 @@ def test_import_ics_timezone_option_wins_over_the_file(run_command):
         "import_ics", str(SMALL_CONF), "--event", "small-conf", "--timezone", "Europe/Paris"
     )
 
-    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}\n".replace("Europe/Brussels", "Europe/Paris")
+    assert stdout == f"{SUMMARY_CREATED}\n{IMPORTED}{RELEASED}\n".replace(
+        "Europe/Brussels", "Europe/Paris"
+    )
     assert Event.objects.get().time_zone == "Europe/Paris"
 
 
@@ -180,7 +185,9 @@ def test_import_ics_strict_imports_a_file_without_warnings(tmp_path, run_command
 
     stdout, stderr = run_command("import_ics", str(path), "--event", "small", "--strict")
 
-    assert stdout.splitlines()[-1] == "Imported 1 talk into small with no warnings."
+    assert stdout.splitlines()[-1] == (
+        "Imported 1 talk into small with no warnings. Released as “1”."
+    )
     assert stderr == ""
     assert Talk.objects.get().title == "Opening"
 

@@ -4,7 +4,9 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from schedule.releases.loaded import release_after_load
 from schedule.services.generate import EventGenerateError, event_generate
 
 
@@ -46,23 +48,37 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete an existing event of that slug (and its generated speakers) first.",
         )
+        parser.add_argument(
+            "--no-release",
+            dest="release",
+            action="store_false",
+            help="Leave the programme in the working schedule; attendees see no talk yet.",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         try:
-            result = event_generate(
-                slug=options["slug"],
-                days=options["days"],
-                rooms=options["rooms"],
-                slots=options["slots"],
-                seed=options["seed"],
-                start_date=options["start_date"],
-                time_zone=options["timezone"],
-                replace=options["replace"],
-            )
+            with transaction.atomic():
+                result, release_note = self._generate(options)
         except EventGenerateError as error:
             raise CommandError(str(error), returncode=1) from None
         if options["verbosity"] >= 1:
-            self.stdout.write(result.summary())
+            self.stdout.write(" ".join(filter(None, [result.summary(), release_note])))
         if options["verbosity"] >= 2:
             self.stdout.write(f"Generated in {time.perf_counter() - started:.2f} s.")
+
+    def _generate(self, options):
+        """The generated event's result, and what became of its release ("" when none asked)."""
+        result = event_generate(
+            slug=options["slug"],
+            days=options["days"],
+            rooms=options["rooms"],
+            slots=options["slots"],
+            seed=options["seed"],
+            start_date=options["start_date"],
+            time_zone=options["timezone"],
+            replace=options["replace"],
+        )
+        if not options["release"]:
+            return result, ""
+        return result, release_after_load(event=result.event)

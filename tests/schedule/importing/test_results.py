@@ -62,8 +62,34 @@ def result(**values):
             False,
             "Imported 0 talks into kvm-forum-2012 with no warnings.",
         ),
+        # The command released the import: the line ends with what became of it.
+        (
+            {"talks_created": 1, "release_note": "Released as “2”."},
+            False,
+            "Imported 1 talk into kvm-forum-2012 with no warnings. Released as “2”.",
+        ),
+        (
+            {
+                "event_outcome": Outcome.UNCHANGED,
+                "talks_unchanged": 1,
+                "release_note": "No new release: attendees already see this schedule.",
+            },
+            False,
+            "Nothing changed: kvm-forum-2012 already had the file's 1 talk; no warnings. "
+            "No new release: attendees already see this schedule.",
+        ),
     ],
-    ids=["clean", "one-warning", "grouped", "grouped-v2", "dry-run", "unchanged", "no-talks"],
+    ids=[
+        "clean",
+        "one-warning",
+        "grouped",
+        "grouped-v2",
+        "dry-run",
+        "unchanged",
+        "no-talks",
+        "released",
+        "not-released",
+    ],
 )
 def test_closing_line_says_what_was_imported_and_how_many_warnings(values, detail, line):
     assert result(**values).closing_line(detail=detail) == line
