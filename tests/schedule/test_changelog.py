@@ -18,6 +18,10 @@ from tests.factories import (
     venue_time,
 )
 
+# About releasing itself: requests release nothing by themselves (tests/auto_release.py).
+pytestmark = pytest.mark.manual_releases
+
+
 FIRST_RELEASE_AT = datetime.datetime(2012, 11, 1, 13, 0, tzinfo=datetime.UTC)
 SECOND_RELEASE_AT = datetime.datetime(2012, 11, 5, 8, 30, tzinfo=datetime.UTC)
 

@@ -6,6 +6,10 @@ import pytest
 
 from schedule.models import Release, Talk
 
+# About releasing itself: requests release nothing by themselves (tests/auto_release.py).
+pytestmark = pytest.mark.manual_releases
+
+
 AGENDA = Path("schedule/data/kvm-forum-2012-agenda.txt")
 # What ``make setup`` (and so ``make run``) runs.
 MAKE_SETUP = (

@@ -17,6 +17,9 @@ from tests.factories import (
     venue_time,
 )
 
+# About releasing itself: requests release nothing by themselves (tests/auto_release.py).
+pytestmark = pytest.mark.manual_releases
+
 
 def page_url(event):
     return reverse("admin:schedule_release_schedule", args=[event.pk])

@@ -4,6 +4,9 @@ from django.core.management import CommandError
 from schedule.models import Release, Talk
 from tests.factories import venue_time
 
+# About releasing itself: requests release nothing by themselves (tests/auto_release.py).
+pytestmark = pytest.mark.manual_releases
+
 
 def test_release_lists_the_changes_grouped_and_makes_the_release_current(
     released_event, run_command, edit_working_schedule
