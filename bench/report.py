@@ -75,7 +75,9 @@ def number(value, digits=0):
     return f"{value:,.{digits}f}"
 
 
-def report(*, args, pages, static, cold, facts, machine, tool, cache, generated_in, command):
+def report(
+    *, args, pages, static, cold, facts, machine, tool, cache, generated_in, command, release=None
+):
     rates = [run.per_second for run in static.runs]
     lines = [
         f"# Benchmark: {facts['talks']} talks, {facts['speakers']} speakers, "
@@ -107,6 +109,14 @@ def report(*, args, pages, static, cold, facts, machine, tool, cache, generated_
             f"{', '.join(f'{ms:,.0f}' for ms in cold.milliseconds)} ms "
             f"(median {statistics.median(cold.milliseconds):,.0f} ms); "
             f"the page showed the new title: {fresh}."
+        )
+        lines.append("")
+    if release:
+        lines.append(
+            f"Release: releasing the {release['talks']}-talk event with every talk moved an "
+            f"hour took {release['seconds']:.2f} s: {release['changes']} changes frozen and "
+            f"recorded, {release['mails']} speaker mails queued in the outbox, in one "
+            "transaction (`bench/release_timing.py`)."
         )
         lines.append("")
     lines += [

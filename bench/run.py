@@ -42,8 +42,10 @@ the thread-based load generator), ``cold.py`` (step 5) and ``report.py``
 """
 
 import argparse
+import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -60,6 +62,7 @@ from load import (
 from pages import Page, probe_pages, write_static_copy
 from processes import (
     LOCAL_REDIS_CACHE_URL,
+    PROJECT,
     RESULTS,
     BenchError,
     bench_environment,
@@ -156,6 +159,21 @@ def parse_arguments(argv):
 # -- The run -----------------------------------------------------------------
 
 
+def measure_release(env, slug):
+    """``bench/release_timing.py`` on the bench's event: its JSON line as a dict."""
+    finished = subprocess.run(
+        [sys.executable, "bench/release_timing.py", "--slug", slug],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if finished.returncode != 0:
+        raise BenchError(f"releasing the event failed:\n{finished.stderr}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_arguments(argv)
@@ -206,6 +224,9 @@ def main(argv=None):
             page.ratio = page.load.per_second / ((before.per_second + after.per_second) / 2)
             before = after
         cold = measure_cold(env, port, args.slug, pages[0].path, args.cold_repeats)
+    # Last, as it moves every talk of the event (an hour later) and releases that.
+    print("  releasing the event with every talk moved", flush=True)
+    release = measure_release(env, args.slug)
 
     table = report(
         args=args,
@@ -217,6 +238,7 @@ def main(argv=None):
         tool=tool,
         cache=cache,
         generated_in=generated_in,
+        release=release,
         command=command,
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)

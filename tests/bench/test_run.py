@@ -66,3 +66,11 @@ def test_bench_measures_every_page_against_the_static_file(tmp_path):
     assert cold
     if redis_answers():  # shared by the workers, so an edit reaches them all
         assert cold.group(1) == "yes"
+    released = re.search(
+        r"^Release: releasing the 4-talk event with every talk moved an hour took [0-9.]+ s: "
+        r"4 changes frozen and recorded, (\d+) speaker mails queued",
+        table,
+        re.M,
+    )
+    assert released
+    assert int(released.group(1)) == 4  # one per speaker: the bench's 4 talks have 4 speakers
