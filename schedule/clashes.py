@@ -74,14 +74,13 @@ class Problem:
         return any(other.pk == talk.pk for other in self.talks)
 
 
-def talks_for_checks(event):
-    """All talks of ``event`` with what the rules read: rooms and ordered speakers."""
-    return list(
-        Talk.objects.filter(event=event)
-        .select_related("room", "event")
-        .with_speakers()
-        .order_by("start", "pk")
-    )
+def talks_for_checks(event, *, only=None):
+    """All talks of ``event`` (or those ``only``, a ``Q``, selects) with what the rules
+    read: rooms and ordered speakers."""
+    talks = Talk.objects.filter(event=event)
+    if only is not None:
+        talks = talks.filter(only)
+    return list(talks.select_related("room", "event").with_speakers().order_by("start", "pk"))
 
 
 def _speakers(talk):
@@ -263,12 +262,17 @@ _CLASH_RULES_IN_ORDER = (outside_event, room_overlaps, speaker_overlaps)
 WARNING_RULES = (roomless_in_parallel, long_talks, speakers_without_bio, published_without_speaker)
 
 
-def schedule_problems(event, talks=None):
-    """Every error, then every warning, of ``event`` (``talks`` from ``talks_for_checks``)."""
+def schedule_problems(event, talks=None, *, usual=None):
+    """Every error, then every warning, of ``event`` (``talks`` from ``talks_for_checks``).
+
+    ``usual`` is the event's usual slot when ``talks`` are only some of its
+    talks (``usual_slot`` of them all): what counts as long is the event's.
+    """
     talks = talks_for_checks(event) if talks is None else talks
     problems = []
     for rule in CLASH_RULES + WARNING_RULES:
-        problems.extend(rule(talks, event))
+        found = rule(talks, event, usual=usual) if rule is long_talks else rule(talks, event)
+        problems.extend(found)
     return sorted(problems, key=lambda problem: (not problem.is_error, problem.code))
 
 

@@ -10,9 +10,12 @@ width in lanes; every card carries its clash problems as text.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db.models import Q
 
 from conference.models import Event, Room
-from schedule.clashes import schedule_problems, talks_for_checks
+from schedule.clashes import schedule_problems, talks_for_checks, usual_slot
 from schedule.models import Talk
 
 STEP = datetime.timedelta(minutes=15)
@@ -168,13 +171,43 @@ def _place(cards, columns, opening):
         _share_lanes(column_cards)
 
 
+def _talks_on_the_board(event, day):
+    """The talks a board of ``day`` shows or checks its cards against.
+
+    The day's (and any running into it across midnight), the unscheduled
+    ones and those outside the event's days: no rule finds a problem between
+    a talk of this day and one of another (they never share a moment), so a
+    30-room event's other days need not be loaded at all.
+    """
+    day_start, day_end = event.day_bounds(day)
+    event_start, _ = event.day_bounds(event.days[0])
+    _, event_end = event.day_bounds(event.days[-1])
+    return talks_for_checks(
+        event,
+        only=Q(start__lt=day_end, end__gt=day_start)
+        | Q(start__isnull=True)
+        | Q(start__lt=event_start)
+        | Q(start__gte=event_end),
+    )
+
+
+def _every_scheduled_talk(event):
+    """Each scheduled talk's times and kind, without a model per talk: the day links
+    count them and the usual slot (what counts as long) is the whole event's."""
+    rows = Talk.objects.filter(event=event, start__isnull=False).values_list(
+        "start", "end", "kind", "is_cancelled"
+    )
+    return [SimpleNamespace(start=s, end=e, kind=k, is_cancelled=c) for s, e, k, c in rows]
+
+
 def board_for_day(event, day):
     """The board of ``event`` on ``day``, its talks' problems marked, in a few queries."""
-    talks = talks_for_checks(event)
+    talks = _talks_on_the_board(event, day)
+    everything = _every_scheduled_talk(event)
     rooms = list(event.rooms.all())
     tracks = {track.pk: track for track in event.tracks.all()}
     errors, warnings = {}, {}
-    for problem in schedule_problems(event, talks):
+    for problem in schedule_problems(event, talks, usual=usual_slot(everything)):
         for talk in problem.talks:
             found = errors if problem.is_error else warnings
             found.setdefault(talk.pk, []).append(problem)
@@ -209,7 +242,7 @@ def board_for_day(event, day):
         is_later_day = event.local_date(moment) != day
         rows.append(BoardRow(moment=local, grid_row=row, is_later_day=is_later_day))
         moment += STEP
-    per_day = Counter(card.day for card in cards if card.day)
+    per_day = Counter(event.local_date(talk.start) for talk in everything)
     return Board(
         event=event,
         day=day,

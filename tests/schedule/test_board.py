@@ -380,7 +380,8 @@ def test_board_queries_do_not_grow_with_talks(
         )
     TalkFactory(event=event, start=None, end=None)
 
-    with django_assert_num_queries(10):
+    # The day's talks are loaded with their speakers; the other days' only as times.
+    with django_assert_num_queries(11):
         response = organiser_client.get(board_url(event))
 
     assert len(response.context["board"].cards) == len(range(0, talk_count, 3))
@@ -401,7 +402,7 @@ def test_board_queries_do_not_grow_with_rooms(
             speakers=[SpeakerFactory()],
         )
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = organiser_client.get(board_url(event))
 
     content = response.content.decode()
@@ -909,3 +910,27 @@ def test_talks_swap_across_events_raises(event, rooms):
 
     with pytest.raises(BoardError, match="are talks of different events"):
         talks_swap(first=talk, second=other, seen_first=talk.updated, seen_second=other.updated)
+
+
+def test_a_days_board_marks_what_the_whole_events_rules_find_for_its_talks(
+    organiser_client, event, rooms
+):
+    # Loaded by day, the board must still see a clash across midnight, judge a
+    # talk's length by the whole event's usual slot and count every day's talks.
+    for hour in (9, 10, 11):
+        talk_at(event, f"Usual {hour}", rooms["B"], 7, hour, 0)
+    late = talk_at(event, "Late night", rooms["A"], 7, 23, 30, minutes=60)
+    early = talk_at(event, "Past midnight", rooms["A"], 8, 0, 0)
+    long_one = talk_at(event, "Very long", rooms["B"], 8, 9, 0, minutes=120)
+
+    response = organiser_client.get(board_url(event, "2012-11-08"))
+
+    board = response.context["board"]
+    cards = {card.talk.title: card for card in board.cards}
+    assert set(cards) == {"Past midnight", "Very long"}
+    assert cards["Past midnight"].errors == [
+        f"“{early.title}” is in Room A at the same time as “{late.title}” (Wed 07 Nov 23:30–00:30)."
+    ]
+    assert "“Very long” runs 120 minutes; the usual slot is 30." in cards["Very long"].warnings
+    assert [(link.date.day, link.talk_count) for link in board.days] == [(7, 4), (8, 2), (9, 0)]
+    assert long_one.pk in {card.talk.pk for card in board.cards}
