@@ -253,3 +253,55 @@ def test_prose_is_set_at_a_reading_width(page, kvm_forum):
         page.goto(path)
         width = page.locator(selector).bounding_box()["width"]
         assert 400 < width <= 760, f"{selector} on {path} is {width}px wide"
+
+
+@pytest.fixture
+def thirty_rooms(db):
+    """One day of 30 rooms × 6 slots, more than fit at 1280 px."""
+    event_generate(slug="wide", days=1, rooms=30, slots=6, seed=2)
+    return "/wide/schedule/"
+
+
+def test_a_wide_grid_keeps_room_names_and_times_in_view_as_it_scrolls(page, thirty_rooms):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(thirty_rooms)
+    grid = page.locator(".timetable-wide")
+    box = grid.bounding_box()
+    assert box["width"] <= 1280  # the page does not scroll sideways: the grid does
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    grid.evaluate("grid => grid.scrollTo(grid.scrollWidth, grid.scrollHeight / 2)")
+
+    box = grid.bounding_box()
+    rooms = page.locator(".timetable-room")
+    visible_room = rooms.nth(rooms.count() - 1).bounding_box()
+    assert abs(visible_room["y"] - box["y"]) <= 2  # the names stay at the grid's top
+    times = page.locator(".timetable-time")
+    shown = [times.nth(n).bounding_box() for n in range(times.count())]
+    in_view = [t for t in shown if box["y"] < t["y"] < box["y"] + box["height"]]
+    assert in_view
+    assert all(abs(t["x"] - box["x"]) <= 2 for t in in_view)  # the times stay at its left
+
+
+def test_card_titles_break_between_words_only(page, thirty_rooms):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(thirty_rooms)
+
+    style = page.locator(".talk-card").first.evaluate(
+        "card => [getComputedStyle(card).overflowWrap, getComputedStyle(card).wordBreak]"
+    )
+    # Each word of a title is as wide as its card allows: no word was cut in two.
+    widest = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('.talk-card .talk-title a')].map(a => {
+            const range = document.createRange();
+            let cut = 0;
+            for (const match of a.textContent.matchAll(/\\S+/g)) {
+                range.setStart(a.firstChild, match.index);
+                range.setEnd(a.firstChild, match.index + match[0].length);
+                if (range.getClientRects().length > 1) cut += 1;
+            }
+            return cut;
+        }))"""
+    )
+    assert style == ["break-word", "normal"]
+    assert widest == 0
