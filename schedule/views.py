@@ -64,8 +64,11 @@ def _schedule_page(request, event, *, release):
     # shows every day). The page then expires by the minute or at the venue's
     # midnight (``_seconds_this_page_stays_true``), so it never shows yesterday.
     runs_today = event.local_date(now) in event.days
-    if runs_today and "day" not in request.GET and not is_filtered and talk_ids is None:
-        filters["day"] = event.local_date(now)
+    opens_on_a_day = "day" not in request.GET and not is_filtered and talk_ids is None
+    if opens_on_a_day and len(event.days) > 1:
+        # One day, not every day at once (a 100-room event's days are megabytes):
+        # the venue's today while the event runs, else its first day.
+        filters["day"] = event.local_date(now) if runs_today else event.days[0]
     talks = selectors.schedule_page_talks(
         event, rooms=rooms, tracks=tracks, talk_ids=talk_ids, release=release, **filters
     )
@@ -87,7 +90,7 @@ def _schedule_page(request, event, *, release):
             "talk_count": len(talks),
             "selected_day": filters["day"],
             # Without a day, a running event's unfiltered schedule shows today only.
-            "all_days_value": ALL_DAYS if runs_today and not is_filtered else None,
+            "all_days_value": ALL_DAYS if not is_filtered and len(event.days) > 1 else None,
             "is_filtered": is_filtered,
             "is_my_schedule": talk_ids is not None,
             "talk_ids": request.GET.get("talks", ""),

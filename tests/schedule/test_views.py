@@ -22,7 +22,7 @@ def titles(response):
 
 
 def test_schedule_of_the_2012_agenda_shows_every_talk_by_day(client, kvm_forum):
-    response = client.get("/kvm-forum-2012/schedule/")
+    response = client.get("/kvm-forum-2012/schedule/", {"day": "all"})
 
     content = response.content.decode()
     days = response.context["days"]
@@ -210,7 +210,7 @@ def test_day_whose_talks_all_clash_lists_each_of_them(client, clashconf):
 
 
 def test_all_days_page_shows_clashing_talks_beside_placed_ones(client, clashconf):
-    response = client.get("/clashconf/schedule/")
+    response = client.get("/clashconf/schedule/", {"day": "all"})
 
     content = response.content.decode()
     assert "Wednesday 7 November" in content
@@ -337,12 +337,24 @@ def test_running_event_search_looks_through_every_day(client, kvm_forum):
     assert "oVirt Node Architecture Design and Roadmpa" in titles(response)  # on the first
 
 
-def test_schedule_before_the_event_shows_every_day(client, kvm_forum):
+def test_schedule_before_the_event_opens_on_its_first_day_with_every_day_a_click_away(
+    client, kvm_forum
+):
     with time_machine.travel(datetime.datetime(2012, 11, 1, 12, 0, tzinfo=datetime.UTC)):
         content = client.get("/kvm-forum-2012/schedule/").content.decode()
+        every_day = client.get("/kvm-forum-2012/schedule/", {"day": "all"}).content.decode()
 
-    assert len(day_headings(content)) == 3
+    assert day_headings(content) == ["Wednesday 7 November"]
+    assert 'href="?day=all">All days</a>' in content
     assert 'class="now-panel' not in content
+    assert len(day_headings(every_day)) == 3
+
+
+def test_schedule_after_the_event_opens_on_its_first_day_too(client, kvm_forum):
+    with time_machine.travel(datetime.datetime(2013, 1, 1, 12, 0, tzinfo=datetime.UTC)):
+        content = client.get("/kvm-forum-2012/schedule/").content.decode()
+
+    assert day_headings(content) == ["Wednesday 7 November"]
 
 
 def test_cached_schedule_of_a_running_event_turns_to_the_next_day_at_the_venues_midnight(
