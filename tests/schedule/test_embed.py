@@ -92,7 +92,7 @@ def test_a_change_of_the_origins_reaches_the_cached_embed_page(client, conf):
 
 @pytest.mark.parametrize(
     "path",
-    ["/kvm/", "/kvm/schedule/", "/kvm/talks/keynote/", "/kvm/speakers/", "/"],
+    ["/kvm/", "/kvm/now/", "/kvm/schedule/", "/kvm/talks/keynote/", "/kvm/speakers/", "/"],
 )
 def test_every_other_page_still_refuses_framing_when_the_event_allows_embedding(client, conf, path):
     allow(conf, "https://www.example.org")
