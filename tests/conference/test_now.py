@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from schedule.releases.service import release_schedule
 from tests.factories import EventFactory, RoomFactory, TalkFactory, venue_time
 
 UTC = datetime.UTC
@@ -264,3 +265,23 @@ def test_now_page_queries_do_not_grow_with_rooms_and_talks(
         content = client.get("/big/now/").content.decode()
 
     assert len(lanes(content)) == rooms
+
+
+def test_event_page_links_to_the_now_page_while_the_event_runs(client, running_conf):
+    running = get_now(client, NINE_FIFTEEN, "/runconf/")
+    over = get_now(client, at(2012, 12, 1, 12, 0), "/runconf/")
+
+    assert 'href="/runconf/now/">On now, room by room</a>' in running
+    assert "/runconf/now/" not in over
+
+
+@pytest.mark.manual_releases
+def test_now_page_shows_the_released_schedule_not_the_organisers_edits(client, running_conf):
+    release_schedule(running_conf, notify=False, allow_errors=True)
+    talk = running_conf.talks.get(title="Schedulers", release__isnull=True)
+    talk.title = "Schedulers, renamed before release"
+    talk.save()
+
+    content = get_now(client, NINE_FIFTEEN)
+
+    assert lanes(content)[1] == "Hall Now 09:00–10:00 Schedulers Next Nothing more today"
