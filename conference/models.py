@@ -120,6 +120,10 @@ class Event(models.Model):
     embed_origins = models.TextField(
         "sites that may embed the schedule",
         blank=True,
+        # In the database too: rows written by code that predates the column
+        # (an older migration's models) get none.
+        default="",
+        db_default="",
         validators=[validate_embed_origins],
         help_text=(
             "One origin per line, e.g. https://www.example.org or https://example.org:8443. "
