@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from conference.forms import KEEP_LABELS, EventAdminForm
 from conference.models import Event, Room, Track
 from conference.services import event_change_zone
+from infrastructure.site_url import absolute_url
 
 
 class ColourInput(forms.TextInput):
@@ -83,6 +84,16 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
         ("About", {"fields": ["description", "website"]}),
+        (
+            "Embedding",
+            {
+                "fields": ["embed_origins"],
+                "description": (
+                    "Other sites can show the schedule in a frame: list them below, "
+                    "then paste the snippet shown under this form into their pages."
+                ),
+            },
+        ),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -109,8 +120,29 @@ class EventAdmin(admin.ModelAdmin):
                 for link in EVENT_LINKS
                 if request.user.has_perm(link.permission)
             ]
-        extra_context = {**(extra_context or {}), "event_links": links}
+        extra_context = {
+            **(extra_context or {}),
+            "event_links": links,
+            "embed_snippet": self._embed_snippet(request, object_id),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _embed_snippet(request, object_id):
+        """The ``<iframe>`` an organiser pastes into an allowed site's page, or None."""
+        if not str(object_id).isdecimal():
+            return None
+        event = Event.objects.filter(pk=object_id).only("name", "slug").first()
+        if event is None:
+            return None
+        # Named, not imported: the embeddable schedule is the schedule app's page.
+        address = absolute_url(request, reverse("schedule:schedule_embed", args=[event.slug]))
+        return format_html(
+            '<iframe src="{}" title="Schedule of {}" width="100%" height="600" '
+            'loading="lazy" style="border: 0"></iframe>',
+            address,
+            event.name,
+        )
 
     def get_queryset(self, request):
         # The working talks only: a schedule release keeps frozen copies of them.

@@ -65,6 +65,7 @@ class EventAdminForm(EditLockForm, forms.ModelForm):
             "location",
             "description",
             "website",
+            "embed_origins",
         ]
 
     def __init__(self, *args, **kwargs):

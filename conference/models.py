@@ -1,6 +1,7 @@
 """Events and the places (rooms) and themes (tracks) a programme is built from."""
 
 import datetime
+import re
 import zoneinfo
 from functools import cached_property
 
@@ -40,6 +41,39 @@ def validate_event_slug(value):
             "“%(value)s” is taken by the site's own pages; choose another slug.",
             code="reserved_slug",
             params={"value": value},
+        )
+
+
+# One origin a page of the site may be framed by: a scheme, a host name or
+# IPv4 address, an optional port; nothing else, so that no line can add a
+# source, a wildcard or a directive to the Content-Security-Policy header.
+_EMBED_ORIGIN = re.compile(
+    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+
+
+def embed_origin_lines(value):
+    """The origins of an ``embed_origins`` text as written: its lines, trimmed, blanks dropped,
+    lower case, a trailing slash taken off."""
+    lines = (line.strip().lower().removesuffix("/") for line in (value or "").splitlines())
+    return [line for line in lines if line]
+
+
+def validate_embed_origins(value):
+    """Refuse a line of ``embed_origins`` that is not ``http(s)://host[:port]``, naming it."""
+    wrong = []
+    for line in embed_origin_lines(value):
+        match = _EMBED_ORIGIN.fullmatch(line)
+        if match is None or int(match["port"] or 1) not in range(1, 65536):
+            wrong.append(line)
+    if wrong:
+        raise ValidationError(
+            "Not an origin: %(lines)s. Write one origin per line as https://host or "
+            "https://host:port (e.g. https://www.example.org), without a path, a wildcard "
+            "or quotes.",
+            code="invalid_embed_origin",
+            params={"lines": ", ".join(f"“{line}”" for line in wrong)},
         )
 
 
@@ -83,6 +117,20 @@ class Event(models.Model):
         help_text="The venue's IANA time zone; every time of the event is shown in it.",
     )
     website = models.URLField(blank=True)
+    embed_origins = models.TextField(
+        "sites that may embed the schedule",
+        blank=True,
+        # In the database too: rows written by code that predates the column
+        # (an older migration's models) get none.
+        default="",
+        db_default="",
+        validators=[validate_embed_origins],
+        help_text=(
+            "One origin per line, e.g. https://www.example.org or https://example.org:8443. "
+            "Only these sites may show the embeddable schedule in a frame; "
+            "with none, no site can."
+        ),
+    )
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published events are shown to attendees."
     )
@@ -108,8 +156,15 @@ class Event(models.Model):
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def embed_origin_list(self):
+        """The origins that may frame the event's embeddable schedule, without repeats."""
+        return list(dict.fromkeys(embed_origin_lines(self.embed_origins)))
+
     def clean(self):
         super().clean()
+        if self.embed_origins:
+            self.embed_origins = "\n".join(self.embed_origin_list)
         if self.start_date and self.end_date and self.start_date <= self.end_date:
             try:
                 tz = zoneinfo.ZoneInfo(self.time_zone)

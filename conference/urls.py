@@ -41,6 +41,7 @@ urlpatterns = [
         else []
     ),
     path("<slug:event_slug>/", cached_page(views.event_detail), name="event_detail"),
+    path("<slug:event_slug>/now/", cached_page(views.event_now), name="event_now"),
     path("<slug:event_slug>/", include("schedule.urls")),
     path("<slug:event_slug>/speakers/", include("speakers.urls")),
 ]

@@ -17,7 +17,7 @@ from django.template import loader
 from django.utils import timezone
 
 from conference.models import Event
-from conference.selectors import on_now, published_event, published_events
+from conference.selectors import RUNNING, now_board, on_now, published_event, published_events
 
 
 def home(request):
@@ -45,6 +45,24 @@ def event_detail(request, event_slug):
         # Its first day may begin at the venue's next midnight.
         _, next_day = event.day_bounds(event.local_date(now))
         response.page_cache_seconds = _seconds_until(next_day, now)
+    return response
+
+
+def event_now(request, event_slug):
+    """Each room's talk on now and the next one, at the venue's clock; before or after
+    the event, its first or last talks."""
+    event = published_event(event_slug)
+    now = timezone.now()
+    board = now_board(event, now=now)
+    response = render(
+        request, "conference/event_now.html", {"event": event, "nav": "now", "board": board}
+    )
+    seconds = [_seconds_until(board.changes_at, now)] if board.changes_at else []
+    if board.phase == RUNNING:
+        # The page prints the venue's clock: true to the minute.
+        seconds.append(60 - board.clock.second)
+    if seconds:
+        response.page_cache_seconds = min(seconds)
     return response
 
 

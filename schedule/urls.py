@@ -13,6 +13,7 @@ urlpatterns = [
         cached_page(views.schedule, params=views.SCHEDULE_PARAMS, keep_blank=["talks"]),
         name="schedule",
     ),
+    path("schedule/embed/", cached_page(views.schedule_embed), name="schedule_embed"),
     path("schedule/changelog/", cached_page(changelog_views.changelog), name="changelog"),
     path(
         "schedule/feed.xml",

@@ -1,5 +1,9 @@
 """Public pages of talks: the schedule and a talk (their files are in ``export_views``)."""
 
+from itertools import groupby
+
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -126,3 +130,27 @@ def talk_detail(request, event_slug, talk_slug):
             "next_talk": following,
         },
     )
+
+
+def schedule_embed(request, event_slug):
+    """The schedule as a compact page that the sites the event names may show in a frame.
+
+    Its Content-Security-Policy names those sites (``frame-ancestors``) and it
+    carries no X-Frame-Options; with none named, nothing may frame it, as any
+    other page of the site. The policy is written here rather than by the CSP
+    middleware so that the page cache stores it with the page; a change of the
+    sites saves the event, which replaces its pages' version.
+    """
+    event = published_event(event_slug)
+    rooms, tracks = list(event.rooms.all()), list(event.tracks.all())
+    talks = selectors.schedule_page_talks(event, rooms=rooms, tracks=tracks)
+    days = [
+        (date, list(day_talks))
+        for date, day_talks in groupby(talks, key=lambda talk: event.local_date(talk.start))
+    ]
+    response = render(request, "schedule/schedule_embed.html", {"event": event, "days": days})
+    origins = event.embed_origin_list
+    response[CSP_HEADER] = build_policy(replace={"frame-ancestors": origins or ["'none'"]})
+    if origins:
+        response.xframe_options_exempt = True
+    return response

@@ -41,7 +41,14 @@ STORED_HEADERS = (
     "Access-Control-Allow-Origin",
     "Access-Control-Expose-Headers",
     "Content-Language",
+    # Only a page whose view wrote its own policy has one here (the embeddable
+    # schedule, which names who may frame it); the others get the site's from
+    # the CSP middleware, on the way out, as every response does.
+    "Content-Security-Policy",
 )
+# A 304 carries these too: browsers replace their stored copy's policy with
+# the one a 304 brings, so a 304 without it would get the site's default.
+REVALIDATED_HEADERS = ("Access-Control-", "Content-Security-Policy")
 
 
 def _accepts_gzip(request):
@@ -71,6 +78,8 @@ class _Entry:
     last_modified_seconds: int
     headers: tuple  # (name, value) pairs of STORED_HEADERS
     expires: float  # when it stops being true, as time.time() counts
+    # The view let other sites frame the page (Django's ``xframe_options_exempt``).
+    xframe_options_exempt: bool = False
     plain: bytes | None = field(default=None, repr=False)
 
     @property
@@ -160,7 +169,7 @@ def _response(request, entry):
     if conditional and _not_modified(request, entry):
         response = HttpResponseNotModified()
         for name, value in entry.headers:
-            if name.startswith("Access-Control-"):
+            if name.startswith(REVALIDATED_HEADERS):
                 response[name] = value
     elif _accepts_gzip(request):
         response = HttpResponse(entry.gzipped)
@@ -171,6 +180,8 @@ def _response(request, entry):
         response = HttpResponse(entry.body)
         for name, value in entry.headers:
             response[name] = value
+    if entry.xframe_options_exempt:
+        response.xframe_options_exempt = True
     response["ETag"] = entry.etag
     response["Last-Modified"] = entry.last_modified
     response["Vary"] = "Accept-Encoding"
@@ -201,6 +212,7 @@ def _store(key, response, *, asked_at):
         headers=tuple((name, response[name]) for name in STORED_HEADERS if name in response),
         # Counted from before the view looked at the clock, so never past what it meant.
         expires=asked_at + seconds,
+        xframe_options_exempt=getattr(response, "xframe_options_exempt", False),
         plain=body,
     )
     shared.set(key, entry, seconds)

@@ -1010,3 +1010,13 @@ def test_a_photo_name_taken_by_another_file_is_stored_beside_it(tmp_path, event,
     assert restored.photo.name != ada.photo.name
     assert restored.photo.read() == original[ada.photo.name]
     assert default_storage.open(ada.photo.name).read() == b"someone else's file"
+
+
+def test_the_sites_that_may_embed_the_schedule_come_back(tmp_path, event):
+    Event.objects.filter(slug=SLUG).update(embed_origins="https://www.example.org")
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    Event.objects.filter(slug=SLUG).update(embed_origins="")
+
+    restore(archive, "--replace")
+
+    assert Event.objects.get(slug=SLUG).embed_origin_list == ["https://www.example.org"]
