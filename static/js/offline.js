@@ -1,0 +1,79 @@
+// Offline use, on every page: registers the service worker (static/sw.js)
+// once the page has loaded, so the first visit waits for nothing of it; asks
+// it to keep the links this page marks with data-offline-keep (an event's
+// schedule days, star list and exports); and on a copy the worker answered
+// with while offline, says since when and reloads once the network is back.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var RETRY_MS = 30 * 1000;
+
+  // A saved copy ----------------------------------------------------------
+
+  var notice = document.querySelector("[data-offline-notice]");
+  var savedAt = notice && notice.dataset.savedAt ? new Date(notice.dataset.savedAt) : null;
+
+  function reload() {
+    window.location.reload();
+  }
+
+  if (savedAt && !isNaN(savedAt.getTime())) {
+    var time = notice.querySelector("[data-offline-time]");
+    time.setAttribute("datetime", savedAt.toISOString());
+    // In the viewer's own clock: when they last had the page, on their phone.
+    time.textContent = new Intl.DateTimeFormat("en-GB", {
+      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
+    }).format(savedAt);
+    notice.hidden = false;
+    window.addEventListener("online", reload);
+    // A network that is up for the browser may still not reach the site: ask now and then.
+    window.setInterval(function () {
+      fetch(window.location.href, {method: "HEAD", cache: "no-store"}).then(function (response) {
+        if (response.ok) {
+          reload();
+        }
+      }, function () {});
+    }, RETRY_MS);
+  }
+
+  // The worker ------------------------------------------------------------
+
+  var workerUrl = script && script.dataset.serviceWorker;
+  if (!workerUrl || !("serviceWorker" in navigator) || savedAt) {
+    return;
+  }
+
+  function keptUrls() {
+    var urls = [window.location.href];
+    document.querySelectorAll("[data-offline-keep]").forEach(function (link) {
+      urls.push(new URL(link.getAttribute("href"), window.location.href).href);
+    });
+    return urls.filter(function (url, index) { return urls.indexOf(url) === index; });
+  }
+
+  function keep(urls) {
+    if (navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({type: "keep", urls: urls});
+    }
+  }
+
+  // A star changes the star list's address (static/js/event.js, whose handler runs first).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-star]")) {
+      keep(Array.prototype.map.call(document.querySelectorAll("[data-my-schedule]"), function (link) {
+        return link.href;
+      }));
+    }
+  });
+
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register(workerUrl, {scope: "/"}).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      registration.active.postMessage({type: "keep", urls: keptUrls()});
+    }).catch(function () {
+      // No worker (private browsing, an old browser): the site works online as before.
+    });
+  });
+})();
