@@ -8,6 +8,7 @@ worker keeps, and when it answers from what it kept, is said in ``sw.js``.
 
 import functools
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -46,7 +47,7 @@ def deploy_version():
     starts a fresh cache and drops the old one (``activate`` in ``sw.js``).
     """
     digest = hashlib.sha256(_service_worker_source())
-    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())
     return digest.hexdigest()[:12]

@@ -9,9 +9,10 @@
 // of <time>" (static/js/offline.js shows the notice and reloads once the
 // network is back).
 //
-// Kept: same-origin GETs the server calls public (Cache-Control: public,
-// which the page cache and the static files say and a signed-in person's
-// pages do not). Never kept: the admin, accounts, the API, anything else.
+// Kept: same-origin GETs of the site's static files, and of pages the server
+// calls public (Cache-Control: public, which the page cache says and a
+// signed-in person's pages do not). Never kept: the admin, accounts, the API,
+// anything else.
 "use strict";
 
 var CACHE_PREFIX = "conference-offline-";
@@ -47,10 +48,14 @@ function mayKeep(url, method) {
   return !NEVER_KEPT.some(function (prefix) { return address.pathname.indexOf(prefix) === 0; });
 }
 
+var STATIC_PREFIX = "/static/";
+
+// The site's own static files are public whoever asks; a page is when the server says so.
 function isPublic(response) {
   var control = (response.headers.get("Cache-Control") || "").toLowerCase();
+  var isStatic = new URL(response.url).pathname.indexOf(STATIC_PREFIX) === 0;
   return response.status === 200 && response.type === "basic" &&
-    /\bpublic\b/.test(control) && !/\b(private|no-store)\b/.test(control);
+    (isStatic || /\bpublic\b/.test(control)) && !/\b(private|no-store)\b/.test(control);
 }
 
 function save(url, response) {

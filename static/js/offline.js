@@ -45,7 +45,12 @@
   }
 
   function keptUrls() {
+    // The page itself and its styles and scripts: on a first visit they came
+    // before the worker did.
     var urls = [window.location.href];
+    document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (file) {
+      urls.push(file.href || file.src);
+    });
     document.querySelectorAll("[data-offline-keep]").forEach(function (link) {
       urls.push(new URL(link.getAttribute("href"), window.location.href).href);
     });
