@@ -131,8 +131,22 @@ function keep(url) {
   });
 }
 
+// Whether the site answers: asked by a saved page before it reloads itself.
+function probe(url, port) {
+  return fetch(url, {method: "HEAD", cache: "no-store", credentials: "same-origin"}).then(
+    function (response) { return response.ok; },
+    function () { return false; }
+  ).then(function (reachable) {
+    port.postMessage({reachable: reachable});
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
+  if (data.type === "probe" && event.ports.length && mayKeep(String(data.url), "GET")) {
+    event.waitUntil(probe(String(data.url), event.ports[0]));
+    return;
+  }
   if (data.type !== "keep" || !Array.isArray(data.urls)) {
     return;
   }

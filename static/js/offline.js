@@ -8,14 +8,38 @@
 
   var script = document.currentScript;
   var RETRY_MS = 30 * 1000;
+  var QUICK_RETRY_MS = 1000;
+  var QUICK_TRIES = 5;
 
   // A saved copy ----------------------------------------------------------
 
   var notice = document.querySelector("[data-offline-notice]");
   var savedAt = notice && notice.dataset.savedAt ? new Date(notice.dataset.savedAt) : null;
 
-  function reload() {
-    window.location.reload();
+  // Whether the site answers, asked of the worker: its network is the one the
+  // reload goes through, and it may come back a moment after the page's.
+  function whenReachable(then) {
+    var controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!controller) {
+      return;
+    }
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function (message) {
+      then(Boolean(message.data && message.data.reachable));
+    };
+    controller.postMessage({type: "probe", url: window.location.href}, [channel.port2]);
+  }
+
+  // Soon after the network is back (a few quick tries), then now and then:
+  // a network that is up for the browser may still not reach the site.
+  function refreshWhenBack(quickTries) {
+    whenReachable(function (reachable) {
+      if (reachable) {
+        window.location.reload();
+      } else if (quickTries > 0) {
+        window.setTimeout(function () { refreshWhenBack(quickTries - 1); }, QUICK_RETRY_MS);
+      }
+    });
   }
 
   if (savedAt && !isNaN(savedAt.getTime())) {
@@ -26,15 +50,8 @@
       weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
     }).format(savedAt);
     notice.hidden = false;
-    window.addEventListener("online", reload);
-    // A network that is up for the browser may still not reach the site: ask now and then.
-    window.setInterval(function () {
-      fetch(window.location.href, {method: "HEAD", cache: "no-store"}).then(function (response) {
-        if (response.ok) {
-          reload();
-        }
-      }, function () {});
-    }, RETRY_MS);
+    window.addEventListener("online", function () { refreshWhenBack(QUICK_TRIES); });
+    window.setInterval(function () { refreshWhenBack(0); }, RETRY_MS);
   }
 
   // The worker ------------------------------------------------------------
