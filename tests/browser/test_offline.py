@@ -15,6 +15,11 @@ NOTICE = "[data-offline-notice]"
 
 
 @pytest.fixture
+def browser_context_options():
+    return {"service_workers": "allow"}
+
+
+@pytest.fixture
 def event_with_talks(db):
     event = EventFactory(slug="devconf", name="DevConf")
     speaker = SpeakerFactory(name="Ada Lovelace", slug="ada-lovelace")
