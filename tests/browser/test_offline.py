@@ -68,11 +68,15 @@ def wait_until_kept(page, paths):
 
 def test_schedule_and_talk_work_offline_and_refresh_when_back(page, event_with_talks):
     schedule_url, talk_url = "/devconf/schedule/", "/devconf/talks/engines-that-weave/"
+    speaker_url = "/devconf/speakers/ada-lovelace/"
     page.goto(schedule_url)
     wait_until_kept(page, KEPT_WITH_THE_SCHEDULE)
     # The talk page, opened while online, is kept as it is read.
     page.goto(talk_url)
     wait_until_kept(page, [talk_url])
+    page.goto(speaker_url)
+    wait_until_kept(page, [speaker_url])
+    page.goto(talk_url)
     assert page.locator(NOTICE).is_hidden()
 
     page.context.set_offline(True)
@@ -80,6 +84,9 @@ def test_schedule_and_talk_work_offline_and_refresh_when_back(page, event_with_t
     assert page.locator("h1").inner_text().startswith("Engines that weave")
     assert page.locator(NOTICE).is_visible()
     assert page.locator(NOTICE).inner_text().startswith("Offline, as of ")
+    page.goto(speaker_url)
+    assert page.locator("h1").inner_text() == "Ada Lovelace"
+    assert page.locator(NOTICE).is_visible()
     page.goto(schedule_url)
     assert "Engines that weave" in page.locator(".talk-card").first.inner_text()
     assert page.locator(NOTICE).is_visible()
