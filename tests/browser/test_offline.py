@@ -139,3 +139,16 @@ def test_nothing_of_the_admin_is_kept(page, event_with_talks):
     )
     assert [path for path in kept if path.startswith(("/admin/", "/accounts/"))] == []
     assert "/devconf/schedule/" in kept
+
+
+def test_with_the_network_up_a_reload_shows_the_server_and_not_the_copy(page, event_with_talks):
+    page.goto("/devconf/schedule/")
+    wait_until_kept(page, KEPT_WITH_THE_SCHEDULE)
+    talk = Talk.objects.get(slug="engines-that-weave", release=None)
+    talk.title = "Engines that weave, moved"
+    talk.save()
+
+    page.reload()
+
+    assert "Engines that weave, moved" in page.locator(".talk-card").first.inner_text()
+    assert page.locator(NOTICE).is_hidden()
