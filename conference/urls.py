@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conference import views
+from conference import offline, views
 from conference.sitemaps import EventPagesSitemap
 from infrastructure.page_cache import cached_page
 from schedule.sitemaps import TalkSitemap
@@ -30,6 +30,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),
+    # At the root: a service worker controls only the pages under its own path.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.web_manifest, name="web_manifest"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("speakers.account_urls")),

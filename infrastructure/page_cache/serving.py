@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from infrastructure.page_cache import shared
@@ -254,6 +255,9 @@ def cached_page(view, *, params=(), keep_blank=()):
         if key is None or response.status_code != 200 or response.streaming:
             return response
         if request.GET and not query_variant_admitted(slug, _address(request)):
+            # Not stored here, yet as public as a stored page: browsers (and
+            # the offline worker, static/sw.js) may keep it as they keep those.
+            patch_cache_control(response, public=True, no_cache=True)
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()

@@ -103,7 +103,11 @@ def browser_context_options():
 @pytest.fixture
 def page(chromium_browser, live_server, browser_context_options, migrated_data):
     _restore_migrated_data(migrated_data)
-    context = chromium_browser.new_context(base_url=live_server.url, **browser_context_options)
+    # Service workers only where a test asks for them (test_offline.py): the
+    # worker's background fetches would overlap the test's own requests, and
+    # the live server's test database takes one at a time.
+    options = {"service_workers": "block", **browser_context_options}
+    context = chromium_browser.new_context(base_url=live_server.url, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     # Every console error and uncaught exception, for tests to assert there are none.

@@ -408,3 +408,15 @@ def test_the_bound_on_query_strings_starts_afresh_each_interval(client, cached_c
 
     assert len(queries) == 0
     assert "No talks match" in response.content.decode()
+
+
+def test_a_query_string_over_the_bound_is_still_public_for_browsers_to_keep(
+    client, cached_conf, settings
+):
+    settings.PAGE_CACHE_QUERY_VARIANTS = 1
+    client.get("/cached/schedule/?talks=")
+    over_the_bound = client.get("/cached/schedule/?q=memory")
+
+    # Browsers ask again each time, and the offline worker keeps it like a stored page.
+    assert "Memory management" in over_the_bound.content.decode()
+    assert over_the_bound["Cache-Control"] == "public, no-cache"
