@@ -12,6 +12,7 @@ from infrastructure.site_url import site_root
 from proposals import decisions
 from proposals.models import (
     Call,
+    CoSpeakerInvitation,
     DecisionTemplate,
     Proposal,
     ProposalStateChange,
@@ -115,6 +116,18 @@ class StateChangeInline(admin.TabularInline):
         return False
 
 
+class CoSpeakerInvitationInline(admin.TabularInline):
+    model = CoSpeakerInvitation
+    extra = 0
+    can_delete = False
+    fields = ["email", "invitee", "invited_by", "created", "accepted"]
+    readonly_fields = fields
+    verbose_name_plural = "co-speaker invitations"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
@@ -206,7 +219,7 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["title", "speakers__name"]
     readonly_fields = ["uuid", "state", "talk", "answers", "created", "updated"]
     filter_horizontal = ["speakers"]
-    inlines = [StateChangeInline, ReviewInline]
+    inlines = [StateChangeInline, CoSpeakerInvitationInline, ReviewInline]
     actions = [_decision_action(decision) for decision in DECISIONS]
     list_select_related = ["call__event", "session_type", "track"]
 

@@ -283,3 +283,41 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.category.name}: {self.score}"
+
+
+class CoSpeakerInvitation(models.Model):
+    """A speaker of a proposal asks someone by email to give it with them.
+
+    The invitee is named on the proposal only once they accept, from the
+    single-use link the invitation mail carries (``co_speakers.py``).
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invitations")
+    uuid = models.UUIDField("UUID", default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(max_length=254)
+    invitee = models.ForeignKey(
+        Speaker,
+        on_delete=models.CASCADE,
+        related_name="co_speaker_invitations",
+        help_text="The speaker profile the address belongs to (made for someone new).",
+    )
+    invited_by = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    accepted = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "invitee"],
+                name="co_speaker_invited_once_per_proposal",
+                violation_error_message="This person is already invited to this proposal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited to {self.proposal}"
+
+    @property
+    def is_pending(self):
+        return self.accepted is None

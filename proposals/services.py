@@ -59,7 +59,7 @@ def proposal_mail(*, proposal, subject, template, context=None):
 # Signing in from the call ------------------------------------------------------
 
 
-def _limit_reached(key, limit):
+def limit_reached(key, limit):
     """Count one more under ``key`` for an hour; whether that goes past ``limit``."""
     cache.add(key, 0, timeout=3600)
     try:
@@ -78,7 +78,7 @@ def proposal_sign_in_request(*, name, email, event, base_url):
     nor when several accounts share the address: whoever typed it would not
     learn which, as the page says the same whatever happened.
     """
-    if _limit_reached(f"proposals:sign-in:{email.lower()}", SIGN_IN_LINKS_PER_HOUR):
+    if limit_reached(f"proposals:sign-in:{email.lower()}", SIGN_IN_LINKS_PER_HOUR):
         raise ProposalRefused(
             "A sign-in link was sent to this address several times in the last hour; "
             "use the latest one, or try again later."
