@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Avg, Count, Max, Min, Prefetch
 from django.template.response import TemplateResponse
 
 from conference.venue_time import NonexistentTimeError, venue_datetime, venue_wall_clock
@@ -19,6 +19,7 @@ from proposals.models import (
     Question,
     Review,
     ReviewCategory,
+    ReviewScore,
     SessionType,
 )
 from proposals.states import DECISIONS, State
@@ -115,6 +116,9 @@ class StateChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
 
 class CoSpeakerInvitationInline(admin.TabularInline):
     model = CoSpeakerInvitation
@@ -127,6 +131,9 @@ class CoSpeakerInvitationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invitee", "invited_by")
+
 
 class ReviewInline(admin.TabularInline):
     model = Review
@@ -138,9 +145,21 @@ class ReviewInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # One query for every review's scores, not one per review; each row's
+        # title names its proposal and reviewer, so they come with it.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("proposal", "reviewer")
+            .prefetch_related(
+                Prefetch("scores", queryset=ReviewScore.objects.select_related("category"))
+            )
+        )
+
     @admin.display(description="scores")
     def scores_given(self, review):
-        return ", ".join(str(score) for score in review.scores.select_related("category"))
+        return ", ".join(str(score) for score in review.scores.all())
 
 
 def _decide(modeladmin, request, queryset, decision):
