@@ -192,8 +192,10 @@ class Proposal(models.Model):
     description = models.TextField(
         max_length=DESCRIPTION_MAX_LENGTH, blank=True, help_text="Markdown; for the reviewers."
     )
+    # RESTRICT, not PROTECT: a type in use cannot be deleted on its own, but
+    # deleting its call (or event) takes the type and its proposals together.
     session_type = models.ForeignKey(
-        SessionType, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        SessionType, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
     )
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
