@@ -149,9 +149,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="conference@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Mail a person waits for (sign-in links, invitations, decisions) goes out at
-# once through EMAIL_BACKEND above. Mail the site sends in bulk (speakers told
-# what a schedule release changed) waits in the database instead, in
+# Mail a person waits for (sign-in links, invitations) goes out at once through
+# EMAIL_BACKEND above. Mail that tells of a change (speakers told what a
+# schedule release changed, proposals' decisions and states) waits in the database instead, in
 # django-mailer's outbox, until `manage.py send_mail` (deploy/conference-mail.timer)
 # hands it to the same backend: an SMTP server that is down defers it there,
 # and `manage.py retry_deferred` puts it back in line, so nothing is lost.

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Max, Min
+from django.db.models import Avg, Count, Max, Min, Prefetch
 from django.template.response import TemplateResponse
 
 from conference.venue_time import NonexistentTimeError, venue_datetime, venue_wall_clock
@@ -12,12 +12,14 @@ from infrastructure.site_url import site_root
 from proposals import decisions
 from proposals.models import (
     Call,
+    CoSpeakerInvitation,
     DecisionTemplate,
     Proposal,
     ProposalStateChange,
     Question,
     Review,
     ReviewCategory,
+    ReviewScore,
     SessionType,
 )
 from proposals.states import DECISIONS, State
@@ -114,6 +116,24 @@ class StateChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class CoSpeakerInvitationInline(admin.TabularInline):
+    model = CoSpeakerInvitation
+    extra = 0
+    can_delete = False
+    fields = ["email", "invitee", "invited_by", "created", "accepted"]
+    readonly_fields = fields
+    verbose_name_plural = "co-speaker invitations"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invitee", "invited_by")
+
 
 class ReviewInline(admin.TabularInline):
     model = Review
@@ -125,9 +145,21 @@ class ReviewInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # One query for every review's scores, not one per review; each row's
+        # title names its proposal and reviewer, so they come with it.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("proposal", "reviewer")
+            .prefetch_related(
+                Prefetch("scores", queryset=ReviewScore.objects.select_related("category"))
+            )
+        )
+
     @admin.display(description="scores")
     def scores_given(self, review):
-        return ", ".join(str(score) for score in review.scores.select_related("category"))
+        return ", ".join(str(score) for score in review.scores.all())
 
 
 def _decide(modeladmin, request, queryset, decision):
@@ -206,7 +238,7 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["title", "speakers__name"]
     readonly_fields = ["uuid", "state", "talk", "answers", "created", "updated"]
     filter_horizontal = ["speakers"]
-    inlines = [StateChangeInline, ReviewInline]
+    inlines = [StateChangeInline, CoSpeakerInvitationInline, ReviewInline]
     actions = [_decision_action(decision) for decision in DECISIONS]
     list_select_related = ["call__event", "session_type", "track"]
 

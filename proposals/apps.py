@@ -6,6 +6,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Call for proposals"
 
     def ready(self):
-        from proposals import stale_pages
+        from proposals import generate, stale_pages
 
         stale_pages.register()
+        generate.register_part()

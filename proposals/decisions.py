@@ -7,8 +7,8 @@ mail; a confirmed proposal becomes an unscheduled talk of the event.
 import re
 from dataclasses import dataclass, field
 
+import mailer
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -94,18 +94,23 @@ def proposals_decide(*, proposals, decision, by, base_url):
     result = DecisionResult()
     for proposal in proposals:
         try:
+            # The decision and its mail in the outbox commit together.
             with transaction.atomic():
                 proposal_change_state(
                     proposal=proposal, to_state=decision, by=by, actor=Actor.ORGANISER, mail=False
                 )
+                template = decision_template(call=proposal.call, decision=decision)
+                subject, body = decision_mail(
+                    template=template, proposal=proposal, base_url=base_url
+                )
+                recipients = [speaker.email for speaker in proposal.speakers.all() if speaker.email]
+                if recipients:
+                    mailer.send_mail(
+                        subject=subject, message=body, from_email=None, recipient_list=recipients
+                    )
         except ProposalRefused as refusal:
             result.refused[proposal] = str(refusal)
             continue
-        template = decision_template(call=proposal.call, decision=decision)
-        subject, body = decision_mail(template=template, proposal=proposal, base_url=base_url)
-        recipients = [speaker.email for speaker in proposal.speakers.all() if speaker.email]
-        if recipients:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
         result.decided.append(proposal)
     return result
 

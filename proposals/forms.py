@@ -1,4 +1,4 @@
-"""The speaker's forms: asking for a sign-in link, and the proposal with the call's questions."""
+"""The speaker's forms: a sign-in link, the proposal with the call's questions, a co-speaker."""
 
 from django import forms
 
@@ -10,6 +10,11 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 class SignInRequestForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=200)
     email = forms.EmailField(label="Your email address", max_length=254)
+
+
+class CoSpeakerInviteForm(forms.Form):
+    name = forms.CharField(label="Their name", max_length=200)
+    email = forms.EmailField(label="Their email address", max_length=254)
 
 
 def _question_field(question):

@@ -192,8 +192,10 @@ class Proposal(models.Model):
     description = models.TextField(
         max_length=DESCRIPTION_MAX_LENGTH, blank=True, help_text="Markdown; for the reviewers."
     )
+    # RESTRICT, not PROTECT: a type in use cannot be deleted on its own, but
+    # deleting its call (or event) takes the type and its proposals together.
     session_type = models.ForeignKey(
-        SessionType, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        SessionType, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
     )
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
@@ -283,3 +285,41 @@ class ReviewScore(models.Model):
 
     def __str__(self):
         return f"{self.category.name}: {self.score}"
+
+
+class CoSpeakerInvitation(models.Model):
+    """A speaker of a proposal asks someone by email to give it with them.
+
+    The invitee is named on the proposal only once they accept, from the
+    single-use link the invitation mail carries (``co_speakers.py``).
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invitations")
+    uuid = models.UUIDField("UUID", default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(max_length=254)
+    invitee = models.ForeignKey(
+        Speaker,
+        on_delete=models.CASCADE,
+        related_name="co_speaker_invitations",
+        help_text="The speaker profile the address belongs to (made for someone new).",
+    )
+    invited_by = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    accepted = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "invitee"],
+                name="co_speaker_invited_once_per_proposal",
+                violation_error_message="This person is already invited to this proposal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited to {self.proposal}"
+
+    @property
+    def is_pending(self):
+        return self.accepted is None

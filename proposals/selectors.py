@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Prefetch
 
-from proposals.models import Call, Proposal, ReviewScore
+from proposals.models import Call, CoSpeakerInvitation, Proposal, ReviewScore
 from proposals.states import State
 
 
@@ -21,6 +21,15 @@ def event_call(event):
 
 def new_submission_key():
     return uuid.uuid4()
+
+
+def pending_invitations(proposal):
+    """The co-speakers invited to ``proposal`` who have not accepted yet, oldest first."""
+    return list(
+        CoSpeakerInvitation.objects.filter(proposal=proposal, accepted__isnull=True).order_by(
+            "created", "id"
+        )
+    )
 
 
 def own_proposals(user):

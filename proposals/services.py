@@ -6,6 +6,7 @@ message for the person who tried: the caller shows it and nothing is written.
 
 from dataclasses import dataclass
 
+import mailer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -36,7 +37,12 @@ def _one_line(text):
 
 
 def proposal_mail(*, proposal, subject, template, context=None):
-    """Mail every speaker of ``proposal`` (plain text: nothing in it is ever rendered as HTML)."""
+    """Queue a mail to every speaker of ``proposal`` in the outbox (plain text, never HTML).
+
+    Written in the caller's transaction: a state change that rolls back leaves
+    no mail, and one that commits keeps its mail whatever the SMTP server does
+    (``manage.py send_mail`` sends it, as it does the release mails).
+    """
     recipients = [speaker.email for speaker in proposal.speakers.all() if speaker.email]
     if not recipients:
         return
@@ -45,13 +51,15 @@ def proposal_mail(*, proposal, subject, template, context=None):
         {"proposal": proposal, "event": proposal.call.event, "site_name": settings.SITE_NAME}
         | (context or {}),
     )
-    send_mail(subject=_one_line(subject), message=body, from_email=None, recipient_list=recipients)
+    mailer.send_mail(
+        subject=_one_line(subject), message=body, from_email=None, recipient_list=recipients
+    )
 
 
 # Signing in from the call ------------------------------------------------------
 
 
-def _limit_reached(key, limit):
+def limit_reached(key, limit):
     """Count one more under ``key`` for an hour; whether that goes past ``limit``."""
     cache.add(key, 0, timeout=3600)
     try:
@@ -70,7 +78,7 @@ def proposal_sign_in_request(*, name, email, event, base_url):
     nor when several accounts share the address: whoever typed it would not
     learn which, as the page says the same whatever happened.
     """
-    if _limit_reached(f"proposals:sign-in:{email.lower()}", SIGN_IN_LINKS_PER_HOUR):
+    if limit_reached(f"proposals:sign-in:{email.lower()}", SIGN_IN_LINKS_PER_HOUR):
         raise ProposalRefused(
             "A sign-in link was sent to this address several times in the last hour; "
             "use the latest one, or try again later."
@@ -137,13 +145,11 @@ def proposal_change_state(*, proposal, to_state, by, actor, mail=True):
         )
         if mail:
             label = State(to_state).label.lower()
-            transaction.on_commit(
-                lambda: proposal_mail(
-                    proposal=proposal,
-                    subject=f"Your proposal “{proposal.title}” is {label}",
-                    template="proposals/mail/state_changed.txt",
-                    context={"from_state": State(from_state), "to_state": State(to_state)},
-                )
+            proposal_mail(
+                proposal=proposal,
+                subject=f"Your proposal “{proposal.title}” is {label}",
+                template="proposals/mail/state_changed.txt",
+                context={"from_state": State(from_state), "to_state": State(to_state)},
             )
     return proposal
 

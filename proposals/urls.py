@@ -15,7 +15,17 @@ urlpatterns = [
         views.own_withdraw,
         name="own_withdraw",
     ),
+    path(
+        "accounts/proposals/<uuid:proposal_uuid>/co-speakers/",
+        views.own_invite,
+        name="own_invite",
+    ),
     path("<slug:event_slug>/cfp/", cached_page(views.call_page), name="call"),
+    path(
+        "<slug:event_slug>/cfp/invitation/<uuid:invitation_uuid>/",
+        views.invitation,
+        name="invitation",
+    ),
     path("<slug:event_slug>/cfp/submit/", views.submit, name="submit"),
     path("<slug:event_slug>/cfp/sign-in/", views.sign_in, name="sign_in"),
     path("<slug:event_slug>/cfp/answer/<str:token>/", views.answer, name="answer"),

@@ -13,9 +13,9 @@ from sesame.utils import get_user
 from conference.admin_site import is_organiser
 from conference.selectors import published_event
 from infrastructure.site_url import site_root
-from proposals import decisions, reviews, selectors
-from proposals.forms import ProposalForm, ReviewForm, SignInRequestForm
-from proposals.models import Proposal
+from proposals import co_speakers, decisions, reviews, selectors
+from proposals.forms import CoSpeakerInviteForm, ProposalForm, ReviewForm, SignInRequestForm
+from proposals.models import CoSpeakerInvitation, Proposal
 from proposals.services import (
     SIGN_IN_SCOPE,
     ProposalRefused,
@@ -52,13 +52,18 @@ def call_page(request, event_slug):
     return response
 
 
-def _render_form(request, call, form, *, proposal=None, status=200):
-    return render(
-        request,
-        "proposals/proposal_form.html",
-        {"event": call.event, "call": call, "form": form, "proposal": proposal, "nav": "cfp"},
-        status=status,
-    )
+def _render_form(request, call, form, *, proposal=None, invite_form=None, status=200):
+    context = {"event": call.event, "call": call, "form": form, "proposal": proposal, "nav": "cfp"}
+    if proposal is not None:
+        context |= {
+            "speakers": list(proposal.speakers.all()),
+            "invitations": selectors.pending_invitations(proposal),
+            "may_invite": call.co_speakers_allowed
+            and not call.has_closed()
+            and proposal.state in EDITABLE,
+            "invite_form": invite_form or CoSpeakerInviteForm(),
+        }
+    return render(request, "proposals/proposal_form.html", context, status=status)
 
 
 def submit(request, event_slug):
@@ -193,6 +198,78 @@ def own_withdraw(request, proposal_uuid):
     except ProposalRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("proposals:own_list")
+
+
+@login_required
+@require_POST
+def own_invite(request, proposal_uuid):
+    """Invite a co-speaker by email from one's own proposal."""
+    proposal = _own_proposal(request, proposal_uuid)
+    form = CoSpeakerInviteForm(request.POST)
+    if not form.is_valid():
+        edit_form = ProposalForm(instance=proposal, call=proposal.call, submitting=False)
+        return _render_form(
+            request, proposal.call, edit_form, proposal=proposal, invite_form=form, status=400
+        )
+    try:
+        co_speakers.co_speaker_invite(
+            proposal=proposal,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            by=speaker_for_account(request.user),
+            base_url=site_root(request),
+        )
+        messages.success(
+            request,
+            f"{form.cleaned_data['email']} is invited; they join the proposal once they accept.",
+        )
+    except ProposalRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("proposals:own_edit", proposal_uuid=proposal.uuid)
+
+
+def invitation(request, event_slug, invitation_uuid):
+    """The page an invitation link opens; accepting signs the invitee in and spends the link."""
+    invitation = get_object_or_404(
+        CoSpeakerInvitation.objects.select_related(
+            "proposal__call__event", "invitee", "invited_by"
+        ),
+        uuid=invitation_uuid,
+        proposal__call__event__slug=event_slug,
+    )
+    user = get_user(
+        request, scope=co_speakers.invitation_scope(invitation), update_last_login=False
+    )
+    if user is not None and account_has_privileges(user):
+        user = None
+    if user is None and request.user.is_authenticated:
+        user = request.user
+    valid = user is not None and user.pk == invitation.invitee.user_id and invitation.is_pending
+    refusal = None
+    if request.method == "POST" and valid:
+        try:
+            co_speakers.co_speaker_invitation_accept(
+                invitation=invitation, speaker=invitation.invitee
+            )
+        except ProposalRefused as refused:
+            refusal = str(refused)
+        else:
+            if request.user != user:
+                # Signing in records the login, which spends the link (SESAME_ONE_TIME).
+                login(request, user, backend="sesame.backends.ModelBackend")
+            messages.success(request, f"You are a speaker of “{invitation.proposal.title}” now.")
+            return redirect("proposals:own_list")
+    return render(
+        request,
+        "proposals/invitation.html",
+        {
+            "event": invitation.proposal.call.event,
+            "invitation": invitation,
+            "valid": valid and refusal is None,
+            "refusal": refusal,
+        },
+        status=200 if valid and refusal is None else 400,
+    )
 
 
 # Reviewing -------------------------------------------------------------------

@@ -29,6 +29,7 @@ from infrastructure.page_cache.serving import (
     CachedPageMiddleware,
     cached_page,
     cached_response,
+    page_changes_at,
     recent_entries,
 )
 from infrastructure.page_cache.signals import register
@@ -47,6 +48,7 @@ __all__ = [
     "cached_response",
     "event_pages_changed",
     "event_version",
+    "page_changes_at",
     "recent_entries",
     "record_time_of_change_with",
     "register",

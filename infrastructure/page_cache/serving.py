@@ -16,6 +16,7 @@ their number bounded (``queries.py``).
 import functools
 import gzip
 import hashlib
+import math
 import re
 import threading
 import time
@@ -222,6 +223,29 @@ def _store(key, response, *, asked_at):
     return entry
 
 
+def page_changes_at(request, moment):
+    """Say that what this page shows changes at ``moment`` (aware): its stored copy lives no longer.
+
+    For what a shared template shows by the clock (the navigation's link to an
+    open call), where the view that renders the page cannot know of it.
+    """
+    seconds = max(1, math.ceil(moment.timestamp() - time.time()))
+    earlier = getattr(request, "page_cache_seconds", None)
+    request.page_cache_seconds = seconds if earlier is None else min(earlier, seconds)
+
+
+def _seconds_to_keep(request, response):
+    asked = [
+        seconds
+        for seconds in (
+            getattr(response, "page_cache_seconds", None),
+            getattr(request, "page_cache_seconds", None),
+        )
+        if seconds
+    ]
+    return min(asked) if asked else None
+
+
 def cached_page(view, *, params=(), keep_blank=()):
     """Serve ``view`` (with an ``event_slug`` argument, or none for site pages) from the cache.
 
@@ -229,7 +253,7 @@ def cached_page(view, *, params=(), keep_blank=()):
     of them whose empty value means something; any other is redirected away
     (``queries.py``). A view may set ``response.page_cache_seconds`` when what
     it shows changes with the clock (the schedule's "now" marks): the entry
-    then lives that long.
+    then lives that long; a template may do the same with ``page_changes_at``.
     """
     query = {"params": frozenset(params), "keep_blank": frozenset(keep_blank)}
 
@@ -261,6 +285,7 @@ def cached_page(view, *, params=(), keep_blank=()):
             return response
         if getattr(response, "is_rendered", True) is False:
             response.render()
+        response.page_cache_seconds = _seconds_to_keep(request, response)
         return _response(request, _store(key, response, asked_at=asked_at))
 
     wrapper.page_cache_query = query

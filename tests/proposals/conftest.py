@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from proposals.models import Call, Proposal, Question, ReviewCategory, SessionType
@@ -80,3 +82,14 @@ def make_proposal(call):
         return proposal
 
     return make
+
+
+@pytest.fixture
+def send_outbox():
+    """Run ``manage.py send_mail`` as the mail timer does; the mails it sent, in order."""
+
+    def send():
+        call_command("send_mail", verbosity=0)
+        return list(mail.outbox)
+
+    return send

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core import signing
 
 from proposals.decisions import CONFIRM_SALT
-from proposals.models import Call
+from proposals.models import Call, CoSpeakerInvitation
 from proposals.states import State
 from tests.factories import EventFactory, SpeakerFactory, UserFactory
 
@@ -47,6 +47,12 @@ TABLE = [
     ("GET", "/accounts/proposals/", signed_in(200)),
     ("GET", "/accounts/proposals/{proposal}/", OWNER_ONLY),
     ("POST", "/accounts/proposals/{proposal}/withdraw/", signed_in(404, speaker=302)),
+    # An empty invitation form is refused with what is missing.
+    ("POST", "/accounts/proposals/{proposal}/co-speakers/", signed_in(404, speaker=400)),
+    # Only the invitee's link (or the invitee signed in) opens an invitation.
+    ("GET", "/kvm-forum-2012/cfp/invitation/{invitation}/", everyone(400)),
+    ("POST", "/kvm-forum-2012/cfp/invitation/{invitation}/", everyone(400)),
+    ("GET", "/other-2013/cfp/invitation/{invitation}/", everyone(404)),
     ("GET", "/kvm-forum-2012/review/", REVIEWERS_ONLY),
     ("GET", "/kvm-forum-2012/review/{proposal}/", REVIEWERS_ONLY),
     ("GET", "/kvm-forum-2012/review/{draft_proposal}/", signed_in(404)),
@@ -73,6 +79,10 @@ def world(call, make_proposal, speaker, other_speaker, reviewer, organiser, supe
     proposal = make_proposal(speaker)
     draft = make_proposal(speaker, title="Draft", state=State.DRAFT)
     SpeakerFactory(user=UserFactory(username="nobody"))
+    invitee = SpeakerFactory(email="paolo@example.org", user=UserFactory(username="paolo"))
+    invitation = CoSpeakerInvitation.objects.create(
+        proposal=proposal, email=invitee.email, invitee=invitee, invited_by=speaker
+    )
     users = {
         "anonymous": None,
         "speaker": speaker.user,
@@ -84,6 +94,7 @@ def world(call, make_proposal, speaker, other_speaker, reviewer, organiser, supe
     names = {
         "proposal": proposal.uuid,
         "draft_proposal": draft.uuid,
+        "invitation": invitation.uuid,
         "token": signing.dumps(str(proposal.uuid), salt=CONFIRM_SALT),
     }
     assert Group.objects.filter(name="Reviewers").exists()

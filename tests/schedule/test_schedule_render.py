@@ -125,8 +125,8 @@ def test_generated_event_page_has_every_card_and_a_label_per_row(
     event_generate(slug="tiny", days=1, rooms=3, slots=4, seed=0)
     event = Event.objects.get(slug="tiny")
 
-    # The event, its release, rooms, tracks, talks, their speakers.
-    with django_assert_num_queries(6):
+    # The event, its release, rooms, tracks, talks, their speakers, the call's times (navigation).
+    with django_assert_num_queries(7):
         content = client.get("/tiny/schedule/").content.decode()
 
     assert len(cards(content)) == 12 == event.talks.count()

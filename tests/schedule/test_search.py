@@ -204,8 +204,9 @@ def test_search_page_queries_do_not_grow_with_the_event(
         )
     # The event, its rooms, its tracks, the talks and their speakers' names;
     # with no talk found there are no names to load.
-    # The event, its release, rooms, tracks, talks and (when any are found) their speakers.
-    expected_queries = 5 if query == "nothing-at-all" else 6
+    # The event, its release, rooms, tracks, talks and (when any are found) their speakers,
+    # and the call's times for the navigation.
+    expected_queries = 6 if query == "nothing-at-all" else 7
 
     with django_assert_num_queries(expected_queries):
         response = client.get("/big/schedule/", {"q": query})

@@ -178,8 +178,8 @@ def test_speaker_list_query_count_does_not_grow_with_speakers(
     for _ in range(size):
         TalkFactory(event=event, room=room, speakers=[SpeakerFactory()])
 
-    # The event, its speakers, their talks at the event.
-    with django_assert_num_queries(3):
+    # The event, its speakers, their talks at the event, the call's times (navigation).
+    with django_assert_num_queries(4):
         response = client.get("/kvm-2012/speakers/")
 
     assert len(texts_of(response.content.decode(), "h2")) == size
@@ -497,8 +497,9 @@ def test_speaker_page_query_count_does_not_grow_with_talks(
             speakers=[avi],
         )
 
-    # The event, the speaker, their talks here (with rooms), elsewhere (with events), their links.
-    with django_assert_num_queries(5):
+    # The event, the speaker, their talks here (with rooms), elsewhere (with events), their
+    # links, the call's times (navigation).
+    with django_assert_num_queries(6):
         response = client.get("/kvm-2012/speakers/avi/")
 
     assert len(texts_of(response.content.decode(), "h3")) == size // 2

@@ -8,6 +8,17 @@ from django.db import transaction
 
 from schedule.releases.loaded import release_after_load
 from schedule.services.generate import EventGenerateError, event_generate
+from schedule.services.generated_parts import registered_parts
+
+
+def _count(value):
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise CommandError(f'"{value}" is not a count (0 or more)')
+    return number
 
 
 def _date(value):
@@ -54,21 +65,31 @@ class Command(BaseCommand):
             action="store_false",
             help="Leave the programme in the working schedule; attendees see no talk yet.",
         )
+        # Apps above the schedule add their own options (generated_parts.py).
+        for part in registered_parts():
+            parser.add_argument(
+                f"--{part.name}",
+                dest=part.dest,
+                type=_count,
+                default=0,
+                metavar="N",
+                help=part.help,
+            )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                result, release_note = self._generate(options)
+                result, notes = self._generate(options)
         except EventGenerateError as error:
             raise CommandError(str(error), returncode=1) from None
         if options["verbosity"] >= 1:
-            self.stdout.write(" ".join(filter(None, [result.summary(), release_note])))
+            self.stdout.write(" ".join(filter(None, [result.summary(), *notes])))
         if options["verbosity"] >= 2:
             self.stdout.write(f"Generated in {time.perf_counter() - started:.2f} s.")
 
     def _generate(self, options):
-        """The generated event's result, and what became of its release ("" when none asked)."""
+        """The generated event's result, and one sentence per part and for its release."""
         result = event_generate(
             slug=options["slug"],
             days=options["days"],
@@ -79,6 +100,11 @@ class Command(BaseCommand):
             time_zone=options["timezone"],
             replace=options["replace"],
         )
-        if not options["release"]:
-            return result, ""
-        return result, release_after_load(event=result.event)
+        notes = [
+            part.generate(event=result.event, count=options[part.dest], seed=options["seed"])
+            for part in registered_parts()
+            if options[part.dest]
+        ]
+        if options["release"]:
+            notes.append(release_after_load(event=result.event))
+        return result, notes
