@@ -22,6 +22,13 @@ urlpatterns = [
     path(f"{EVENT}rooms/<slug:place_slug>/", views.RoomDetail.as_view(), name="room-detail"),
     path(f"{EVENT}tracks/", views.TrackList.as_view(), name="track-list"),
     path(f"{EVENT}tracks/<slug:place_slug>/", views.TrackDetail.as_view(), name="track-detail"),
+    path(f"{EVENT}releases/", views.ReleaseList.as_view(), name="release-list"),
+    # A release's name is the organisers' free text: any character may be in it.
+    path(
+        f"{EVENT}releases/<path:release_name>/",
+        views.ReleaseDetail.as_view(),
+        name="release-detail",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a 404 in the API's own format, not the HTML page.

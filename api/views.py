@@ -23,6 +23,7 @@ from api.permissions import reads_working_schedule
 from api.serializers import (
     EventSerializer,
     OrganiserSpeakerSerializer,
+    ReleaseSerializer,
     RoomSerializer,
     RoomWriteSerializer,
     SpeakerSerializer,
@@ -34,7 +35,7 @@ from api.serializers import (
     TrackWriteSerializer,
 )
 from conference.models import Event, Room, Track
-from schedule.models import Talk
+from schedule.models import Release, Talk
 from speakers.models import Speaker
 
 PAGE_PARAMS = {"page", "page_size"}
@@ -502,6 +503,34 @@ class SpeakerDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
     def delete(self, request, *args, **kwargs):
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    summary="An event's releases",
+    description=(
+        "Each release of the event's schedule, newest first, with what it changed since the "
+        "release before (as the changelog page lists it). The same with a token: a release "
+        "is what attendees were shown."
+    ),
+)
+class ReleaseList(ApiListView):
+    serializer_class = ReleaseSerializer
+    model = Release
+
+    def get_queryset(self):
+        return selectors.api_releases(self.event)
+
+
+@extend_schema(summary="A release", description="One release of the schedule, by its name.")
+class ReleaseDetail(ApiView, generics.RetrieveAPIView):
+    serializer_class = ReleaseSerializer
+    model = Release
+
+    def get_object(self):
+        release = selectors.api_release(self.event, self.kwargs["release_name"])
+        if release is None:
+            raise NotFound(f"{self.event.name} has no release of that name.")
+        return release
 
 
 class NotFoundView(ApiView):
