@@ -1,7 +1,7 @@
 """The API's URLs: ``/api/v1/`` (the resources), ``/api/schema/`` and ``/api/docs/``."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from api import views
 
@@ -29,7 +29,7 @@ urlpatterns = [
         views.ReleaseDetail.as_view(),
         name="release-detail",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # Anything else under /api/ is a 404 in the API's own format, not the HTML page.
     re_path(r"^[\s\S]*$", views.not_found, name="not-found"),

@@ -9,6 +9,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
 from rest_framework.exceptions import (
     MethodNotAllowed,
@@ -74,7 +75,32 @@ def cors_preflight():
     return response
 
 
-class ApiView(generics.GenericAPIView):
+class OpenToOtherSites:
+    """Reads open to pages of any site (CORS), for the API's views and its schema's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before authentication and throttling: a preflight carries no
+        # credentials, and its answer is the same for every address.
+        if _is_preflight(request):
+            return cors_preflight()
+        return super().dispatch(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # Open to pages of any site, errors included (a page can read why
+            # it was refused): reads need no credentials, and a browser sends
+            # no token across origins without a preflight, which refuses it.
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+        return response
+
+
+class SchemaView(OpenToOtherSites, SpectacularAPIView):
+    """``/api/schema/``: read by other sites' tools (an API explorer, a client generator)."""
+
+
+class ApiView(OpenToOtherSites, generics.GenericAPIView):
     """What every endpoint shares: the reader's role, the event in the URL, strict parameters."""
 
     # The query parameters the endpoint takes, besides the pages'.
@@ -123,23 +149,6 @@ class ApiView(generics.GenericAPIView):
 
     def _allowed_methods_here(self):
         return {method.lower() for method in self._allowed_methods()}
-
-    def dispatch(self, request, *args, **kwargs):
-        # Before authentication and throttling: a preflight carries no
-        # credentials, and its answer is the same for every address.
-        if _is_preflight(request):
-            return cors_preflight()
-        return super().dispatch(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD"):
-            # Open to pages of any site, errors included (a page can read why
-            # it was refused): reads need no credentials, and a browser sends
-            # no token across origins without a preflight, which refuses it.
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
-        return response
 
 
 class ApiListView(ApiView, generics.ListAPIView):
