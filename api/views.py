@@ -4,10 +4,12 @@ Every list is paginated in a stable order and refuses a query parameter it
 does not know (a typo would otherwise silently return everything).
 """
 
+import time
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
@@ -36,6 +38,7 @@ from api.serializers import (
     TrackWriteSerializer,
 )
 from conference.models import Event, Room, Track
+from infrastructure import page_cache
 from schedule.models import Release, Talk
 from speakers.models import Speaker
 
@@ -153,6 +156,44 @@ class ApiView(OpenToOtherSites, generics.GenericAPIView):
 
 class ApiListView(ApiView, generics.ListAPIView):
     paginated = True
+
+
+class PublicListFromCache:
+    """Anonymous reads of an event's list answered from the page cache, as its pages are.
+
+    Stored under the event's version (replaced by every change and every
+    release) with an ETag and Last-Modified: a client that has the list gets
+    a 304, and until the version changes nobody's read renders it again. A
+    change that leaves the list as it was (an edit of the working schedule not
+    released yet) renders it once more, to the same ETag. Reads with a token
+    (an organiser's working schedule) are never stored nor served from it.
+    """
+
+    _page_cache_key = None
+
+    def list(self, request, *args, **kwargs):
+        if request.auth is not None:
+            return super().list(request, *args, **kwargs)
+        # Before the list reads the database (see page_cache.cached_page).
+        asked_at = time.time()
+        key = page_cache.page_key(request, self.kwargs["event_slug"])
+        stored = None if key is None else page_cache.cached_response(request, None, key)
+        if stored is not None:
+            return stored
+        self._page_cache_key = (key, asked_at)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._page_cache_key is not None:
+            key, asked_at = self._page_cache_key
+            response = page_cache.stored_response(
+                request, self.kwargs["event_slug"], key, response, asked_at=asked_at
+            )
+        if request.method in ("GET", "HEAD"):
+            # Caches between here and the client keep a token's answer apart.
+            patch_vary_headers(response, ["Authorization"])
+        return response
 
 
 FORCE = OpenApiParameter(
@@ -370,7 +411,7 @@ class TrackDetail(PlaceDetail):
         parameters=[FORCE],
     ),
 )
-class TalkList(WriteMixin, ApiListView):
+class TalkList(PublicListFromCache, WriteMixin, ApiListView):
     serializer_class = TalkSerializer
     write_serializer_class = TalkWriteSerializer
     model = Talk
@@ -462,7 +503,7 @@ class TalkDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
         parameters=[FORCE],
     ),
 )
-class SpeakerList(WriteMixin, ApiListView):
+class SpeakerList(PublicListFromCache, WriteMixin, ApiListView):
     model = Speaker
     write_serializer_class = SpeakerWriteSerializer
 
@@ -522,7 +563,7 @@ class SpeakerDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
         "is what attendees were shown."
     ),
 )
-class ReleaseList(ApiListView):
+class ReleaseList(PublicListFromCache, ApiListView):
     serializer_class = ReleaseSerializer
     model = Release
 

@@ -22,6 +22,8 @@ and the sitemap) changes with every event's.
   ``CachedPageMiddleware``, which answers before the session layers. Cached
   responses carry an ETag and Last-Modified and answer conditional requests
   with 304. Signed-in people (speakers, organisers) always get a fresh page.
+  Views that cannot be wrapped (the API's) look up ``page_key`` and
+  ``cached_response`` themselves and store with ``stored_response``.
 """
 
 from infrastructure.page_cache.serving import (
@@ -29,7 +31,9 @@ from infrastructure.page_cache.serving import (
     CachedPageMiddleware,
     cached_page,
     cached_response,
+    page_key,
     recent_entries,
+    stored_response,
 )
 from infrastructure.page_cache.signals import register
 from infrastructure.page_cache.versions import (
@@ -47,7 +51,9 @@ __all__ = [
     "cached_response",
     "event_pages_changed",
     "event_version",
+    "page_key",
     "recent_entries",
     "record_time_of_change_with",
     "register",
+    "stored_response",
 ]
