@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from conference.models import Event
 from schedule.models import Talk, TalkSpeaker
+from schedule.releases.changelog import releases_with_changes
 from schedule.selectors import talks_matching, visible_talks
 from speakers.models import Speaker
 from speakers.selectors import alphabetical_key, event_speakers
@@ -101,3 +102,16 @@ def api_speakers(event, *, working):
         )
     ).prefetch_related(Prefetch("talks", queryset=talks_here, to_attr="event_talks"))
     return sorted(speakers, key=alphabetical_key)
+
+
+def api_releases(event):
+    """The event's releases, newest first, with their changes: public, as the changelog is.
+
+    The same for organisers: a release is what attendees were shown.
+    """
+    return releases_with_changes(event)
+
+
+def api_release(event, name):
+    """The event's release named ``name``, with its changes, or None."""
+    return api_releases(event).filter(name=name).first()

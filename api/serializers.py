@@ -15,6 +15,7 @@ from rest_framework import serializers
 from infrastructure.rich_text import render_rich_text, web_url
 from infrastructure.site_url import absolute_url
 from schedule.models import Talk
+from schedule.releases.changes import ChangeKind
 from speakers.models import Speaker
 
 # What the API says instead of Django REST framework's stock messages, which
@@ -159,6 +160,83 @@ class TalkSerializer(serializers.Serializer):
 
     def get_ics_url(self, talk) -> str:
         return _absolute(self, reverse("schedule:talk_ics", kwargs=self._page_kwargs(talk)))
+
+
+def _venue_time(serializer, moment):
+    return serializer.context["event"].local_time(moment).isoformat() if moment else None
+
+
+class TalkPlacementSerializer(serializers.Serializer):
+    """Where and when a talk was, or is, in a release: its copy's time and room."""
+
+    start = serializers.SerializerMethodField(help_text="ISO 8601 with the venue's offset.")
+    end = serializers.SerializerMethodField(help_text="ISO 8601 with the venue's offset.")
+    room = PlaceSerializer(read_only=True, allow_null=True)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_start(self, copy):
+        return _venue_time(self, copy.start)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_end(self, copy):
+        return _venue_time(self, copy.end)
+
+
+class ReleaseChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[kind.value for kind in ChangeKind], read_only=True)
+    talk_id = serializers.SerializerMethodField(help_text="The talk's id (a UUID), as in talks.")
+    title = serializers.SerializerMethodField(
+        help_text="The talk's title in this release (its last, once withdrawn)."
+    )
+    # Not "fields", which names a serializer's own fields.
+    changed_fields = serializers.ListField(
+        source="fields",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What differs from the release before: start, end, room, title, speakers, "
+        "kind, track, subtitle, abstract, language, do_not_record, slug.",
+    )
+    old = TalkPlacementSerializer(
+        source="before", read_only=True, allow_null=True, help_text="null when new."
+    )
+    new = TalkPlacementSerializer(
+        source="after", read_only=True, allow_null=True, help_text="null when withdrawn."
+    )
+
+    @staticmethod
+    def _talk(change):
+        return change.after if change.after is not None else change.before
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_talk_id(self, change):
+        # None only if the release before was deleted, taking the withdrawn talk's copy.
+        talk = self._talk(change)
+        return str(talk.uuid) if talk is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_title(self, change):
+        talk = self._talk(change)
+        return talk.title if talk is not None else None
+
+
+class ReleaseSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    number = serializers.IntegerField(read_only=True, help_text="1 for the first, then up.")
+    comment = serializers.CharField(read_only=True, help_text="The organisers' note, plain text.")
+    released_at = serializers.SerializerMethodField(help_text="ISO 8601 with the venue's offset.")
+    is_current = serializers.BooleanField(
+        read_only=True, help_text="Whether this is the schedule attendees see now."
+    )
+    url = serializers.SerializerMethodField(help_text="The release on the changelog page.")
+    changes = ReleaseChangeSerializer(many=True, read_only=True)
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_released_at(self, release):
+        return _venue_time(self, release.released_at)
+
+    def get_url(self, release) -> str:
+        path = reverse("schedule:changelog", kwargs={"event_slug": self.context["event"].slug})
+        return _absolute(self, f"{path}#release-{release.number}")
 
 
 class SpeakerSerializer(serializers.Serializer):

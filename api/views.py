@@ -4,11 +4,14 @@ Every list is paginated in a stable order and refuses a query parameter it
 does not know (a typo would otherwise silently return everything).
 """
 
+import time
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
 from rest_framework.exceptions import (
     MethodNotAllowed,
@@ -23,6 +26,7 @@ from api.permissions import reads_working_schedule
 from api.serializers import (
     EventSerializer,
     OrganiserSpeakerSerializer,
+    ReleaseSerializer,
     RoomSerializer,
     RoomWriteSerializer,
     SpeakerSerializer,
@@ -34,7 +38,8 @@ from api.serializers import (
     TrackWriteSerializer,
 )
 from conference.models import Event, Room, Track
-from schedule.models import Talk
+from infrastructure import page_cache
+from schedule.models import Release, Talk
 from speakers.models import Speaker
 
 PAGE_PARAMS = {"page", "page_size"}
@@ -73,7 +78,32 @@ def cors_preflight():
     return response
 
 
-class ApiView(generics.GenericAPIView):
+class OpenToOtherSites:
+    """Reads open to pages of any site (CORS), for the API's views and its schema's."""
+
+    def dispatch(self, request, *args, **kwargs):
+        # Before authentication and throttling: a preflight carries no
+        # credentials, and its answer is the same for every address.
+        if _is_preflight(request):
+            return cors_preflight()
+        return super().dispatch(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # Open to pages of any site, errors included (a page can read why
+            # it was refused): reads need no credentials, and a browser sends
+            # no token across origins without a preflight, which refuses it.
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+        return response
+
+
+class SchemaView(OpenToOtherSites, SpectacularAPIView):
+    """``/api/schema/``: read by other sites' tools (an API explorer, a client generator)."""
+
+
+class ApiView(OpenToOtherSites, generics.GenericAPIView):
     """What every endpoint shares: the reader's role, the event in the URL, strict parameters."""
 
     # The query parameters the endpoint takes, besides the pages'.
@@ -123,26 +153,47 @@ class ApiView(generics.GenericAPIView):
     def _allowed_methods_here(self):
         return {method.lower() for method in self._allowed_methods()}
 
-    def dispatch(self, request, *args, **kwargs):
-        # Before authentication and throttling: a preflight carries no
-        # credentials, and its answer is the same for every address.
-        if _is_preflight(request):
-            return cors_preflight()
-        return super().dispatch(request, *args, **kwargs)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD"):
-            # Open to pages of any site, errors included (a page can read why
-            # it was refused): reads need no credentials, and a browser sends
-            # no token across origins without a preflight, which refuses it.
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
-        return response
-
 
 class ApiListView(ApiView, generics.ListAPIView):
     paginated = True
+
+
+class PublicListFromCache:
+    """Anonymous reads of an event's list answered from the page cache, as its pages are.
+
+    Stored under the event's version (replaced by every change and every
+    release) with an ETag and Last-Modified: a client that has the list gets
+    a 304, and until the version changes nobody's read renders it again. A
+    change that leaves the list as it was (an edit of the working schedule not
+    released yet) renders it once more, to the same ETag. Reads with a token
+    (an organiser's working schedule) are never stored nor served from it.
+    """
+
+    _page_cache_key = None
+
+    def list(self, request, *args, **kwargs):
+        if request.auth is not None:
+            return super().list(request, *args, **kwargs)
+        # Before the list reads the database (see page_cache.cached_page).
+        asked_at = time.time()
+        key = page_cache.page_key(request, self.kwargs["event_slug"])
+        stored = None if key is None else page_cache.cached_response(request, None, key)
+        if stored is not None:
+            return stored
+        self._page_cache_key = (key, asked_at)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._page_cache_key is not None:
+            key, asked_at = self._page_cache_key
+            response = page_cache.stored_response(
+                request, self.kwargs["event_slug"], key, response, asked_at=asked_at
+            )
+        if request.method in ("GET", "HEAD"):
+            # Caches between here and the client keep a token's answer apart.
+            patch_vary_headers(response, ["Authorization"])
+        return response
 
 
 FORCE = OpenApiParameter(
@@ -360,7 +411,7 @@ class TrackDetail(PlaceDetail):
         parameters=[FORCE],
     ),
 )
-class TalkList(WriteMixin, ApiListView):
+class TalkList(PublicListFromCache, WriteMixin, ApiListView):
     serializer_class = TalkSerializer
     write_serializer_class = TalkWriteSerializer
     model = Talk
@@ -452,7 +503,7 @@ class TalkDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
         parameters=[FORCE],
     ),
 )
-class SpeakerList(WriteMixin, ApiListView):
+class SpeakerList(PublicListFromCache, WriteMixin, ApiListView):
     model = Speaker
     write_serializer_class = SpeakerWriteSerializer
 
@@ -502,6 +553,34 @@ class SpeakerDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
     def delete(self, request, *args, **kwargs):
         self.get_object().delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(
+    summary="An event's releases",
+    description=(
+        "Each release of the event's schedule, newest first, with what it changed since the "
+        "release before (as the changelog page lists it). The same with a token: a release "
+        "is what attendees were shown."
+    ),
+)
+class ReleaseList(PublicListFromCache, ApiListView):
+    serializer_class = ReleaseSerializer
+    model = Release
+
+    def get_queryset(self):
+        return selectors.api_releases(self.event)
+
+
+@extend_schema(summary="A release", description="One release of the schedule, by its name.")
+class ReleaseDetail(ApiView, generics.RetrieveAPIView):
+    serializer_class = ReleaseSerializer
+    model = Release
+
+    def get_object(self):
+        release = selectors.api_release(self.event, self.kwargs["release_name"])
+        if release is None:
+            raise NotFound(f"{self.event.name} has no release of that name.")
+        return release
 
 
 class NotFoundView(ApiView):

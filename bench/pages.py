@@ -82,6 +82,13 @@ def probe_pages(env, slug):
         Page("schedule.ics", reverse("schedule:schedule_ics", kwargs=kwargs)),
         Page("schedule.xml", reverse("schedule:schedule_xml", kwargs=kwargs)),
         Page("schedule.json", reverse("schedule:schedule_json", kwargs=kwargs)),
+        # The whole list in one answer, as an app that wants it all asks.
+        Page("API talks", f"{reverse('api:talk-list', kwargs=kwargs)}?page_size=1000"),
+        Page(
+            f"API talks, one day ({middle_day.isoformat()})",
+            f"{reverse('api:talk-list', kwargs=kwargs)}?day={middle_day.isoformat()}"
+            "&page_size=1000",
+        ),
     ]
     client = Client(HTTP_HOST=HOST)
     bodies = {}

@@ -347,3 +347,12 @@ CONTENT_SECURITY_POLICY = {
 INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
 INSTALLED_APPS = [*INSTALLED_APPS, "api"]
 from api.conf import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+
+# Requests per client and period (DRF's "120/minute"): per address without a
+# token, per account with one; empty, no limit (the benchmark's one address).
+REST_FRAMEWORK = REST_FRAMEWORK | {
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous": env.str("API_ANONYMOUS_RATE", default="120/minute") or None,
+        "token": env.str("API_TOKEN_RATE", default="600/minute") or None,
+    }
+}

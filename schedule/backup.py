@@ -24,10 +24,13 @@ from django.utils import timezone
 from infrastructure.backup import BackupError, Section, register
 from infrastructure.backup.archive import DATA
 from infrastructure.backup.rows import uuid_key
-from schedule.models import Release, Talk, TalkSpeaker
-from schedule.releases.service import freeze, plan_release
+from schedule.models import Release, ReleaseChange, Talk, TalkSpeaker
+from schedule.releases.changelog import release_changes_record
+from schedule.releases.changes import DETAIL_FIELDS, SCHEDULE_FIELDS, schedule_changes
+from schedule.releases.service import freeze, plan_release, released_talks
 
 RELEASES_SINCE = 2  # the backup format version that added the releases' parts
+CHANGES_SINCE = 3  # the version that added the releases' changes
 
 # The schedule exports number talks by primary key.
 IDS_TAKEN = (
@@ -251,6 +254,79 @@ def _restore_released_talk_speakers(restore):
     )
 
 
+def _restore_release_changes(restore):
+    """Each release's changes, by release number and position; the copies by (number, UUID)."""
+    if "release_changes" not in restore.data:
+        return _release_changes_worked_out(restore)
+    releases, copies = restore.made["releases"], restore.made["released_talks"]
+    keep = restore.keep_ids(ReleaseChange, restore.data["release_changes"])
+    known_fields = set(SCHEDULE_FIELDS + DETAIL_FIELDS)
+    objs, seen = [], set()
+    for record in restore.data["release_changes"]:
+        number, position = record.get("release"), record.get("position")
+        what = f"change {position} of release {number}"
+        release = releases.get(_release_number(number))
+        if release is None:
+            restore.problems.append(f"{what}: release {number} is not in the backup.")
+            continue
+        if (release.number, position) in seen:
+            restore.problems.append(f"{DATA}: release {number} has the change {position} twice.")
+            continue
+        seen.add((release.number, position))
+        fields = record.get("fields")
+        if not isinstance(fields, list) or not set(map(str, fields)) <= known_fields:
+            restore.problems.append(f"{what}: fields: not a list of the talks' fields.")
+        ends = {}
+        for end, release_number in (
+            ("before", record.get("before_release")),
+            ("after", release.number),
+        ):
+            key = uuid_key(record.get(end))
+            if record.get(end) is None:
+                ends[end] = None
+            elif (copy := copies.get((_release_number(release_number), key))) is None:
+                restore.problems.append(
+                    f"{what}: {end}: release {release_number} has no talk {record.get(end)}."
+                )
+            else:
+                ends[end] = copy
+        change = restore.row(
+            ReleaseChange, record, what=what, keep_id=keep, release=release, **ends
+        )
+        restore.clean(change, what=what)
+        objs.append(change)
+    return restore.created("release_changes", ReleaseChange, objs)
+
+
+def _release_changes_worked_out(restore):
+    """An archive from before the changelog was kept: each release against the one before."""
+    made, previous = [], []
+    for number in sorted(restore.made["releases"]):
+        release = restore.made["releases"][number]
+        copies = released_talks(release)
+        made += release_changes_record(
+            release=release, changes=schedule_changes(previous, copies), copies=copies
+        )
+        previous = copies
+    restore.result.counts["release_changes"] = len(made)
+    if restore.format_version >= RELEASES_SINCE:  # else the releases' warning says it
+        restore.result.warnings.append(
+            "The backup was made before the changelog was kept: each release's changes are "
+            "worked out again from the release before it."
+        )
+    return made
+
+
+def _release_change_keys(change):
+    before, after = change.before, change.after
+    return {
+        "release": change.release.number,
+        "before": str(before.uuid) if before else None,
+        "before_release": before.release.number if before else None,
+        "after": str(after.uuid) if after else None,
+    }
+
+
 def _talk_places(talk):
     return {
         "room": talk.room.slug if talk.room_id else None,
@@ -337,5 +413,22 @@ def register_sections():
             extra_keys=frozenset({"release"}),
             after=("released_talks", "speakers"),
             since=RELEASES_SINCE,
+        )
+    )
+    register(
+        Section(
+            part="release_changes",
+            model=ReleaseChange,
+            rows=lambda event, dumped: (
+                ReleaseChange.objects.filter(release__event=event)
+                .select_related("release", "before__release", "after")
+                .order_by("release__number", "position")
+            ),
+            keys=_release_change_keys,
+            restore=_restore_release_changes,
+            relations=frozenset({"release", "before", "after"}),
+            extra_keys=frozenset({"before_release"}),
+            after=("releases", "released_talks", "released_talk_speakers"),
+            since=CHANGES_SINCE,
         )
     )

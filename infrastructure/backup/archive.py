@@ -9,9 +9,9 @@ An archive is a zip file holding:
   today the event, its rooms, tracks and working talks, the speakers of its
   talks with their links, which speaker gives which talk in which
   position, and the event's schedule releases with the talks (and their
-  speakers) each release froze. Records point at each other by natural
-  keys (slugs, UUIDs, a release's number, a user's username), never by
-  database ids, so an archive restores into any database. A record keeps
+  speakers) each release froze and the changes each made. Records point
+  at each other by natural keys (slugs, UUIDs, a release's number, a
+  user's username), never by database ids, so an archive restores into any database. A record keeps
   its old primary key under ``"id"`` only so that a restore can keep it
   where it is free, because the schedule exports number talks (the
   releases' copies too) and persons by primary key. ``created`` and
@@ -34,7 +34,8 @@ FORMAT = "conference-event-backup"
 # a section added later (``Section.since``) being absent from them.
 #  1: the event, rooms, tracks, talks, talk speakers, speakers, speaker links, photos.
 #  2: the schedule's releases, released talks and released talk speakers as well.
-FORMAT_VERSION = 2
+#  3: each release's changes (its changelog) as well.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 DATA = "data.json"
 PHOTOS = "photos/"

@@ -2,13 +2,16 @@
 
 The format version and every member's SHA-256 and size are checked first, then
 ``data.json``'s shape: every part a list of records, with only fields and
-plain values this site knows, as many as the manifest counts. An archive of
+plain values this site knows (a JSON column may hold a list or object of
+them), as many as the manifest counts. An archive of
 an older format version lacks the parts added since (``Section.since``).
 """
 
 import hashlib
 import json
 import zipfile
+
+from django.db import models
 
 from infrastructure.backup import sections
 from infrastructure.backup.archive import (
@@ -108,13 +111,21 @@ def checked_data(archive, manifest):
             *section.extra_keys,
         }
         known -= {"event"}  # a record's event is the archive's
+        json_columns = {
+            f.name for f in plain_fields(section.model) if isinstance(f, models.JSONField)
+        }
         for index, record in enumerate(records):
             if unknown := sorted(set(record) - known):
                 problems.append(
                     f"{DATA}: {part}[{index}] has fields this site does not know "
                     f"({', '.join(unknown)}): the backup was made by a newer version."
                 )
-            if odd := sorted(name for name, value in record.items() if not _scalar(value)):
+            odd = sorted(
+                name
+                for name, value in record.items()
+                if not (_json(value) if name in json_columns else _scalar(value))
+            )
+            if odd:
                 problems.append(f"{DATA}: {part}[{index}]: not a plain value: {', '.join(odd)}.")
         counts = manifest.get("counts")
         counted = counts.get(part, len(records)) if isinstance(counts, dict) else len(records)
@@ -127,6 +138,15 @@ def checked_data(archive, manifest):
 
 def _scalar(value):
     return value is None or isinstance(value, str | int | float)  # bool is an int
+
+
+def _json(value):
+    """A JSON column's value: plain values, in lists and objects keyed by strings."""
+    if isinstance(value, list):
+        return all(_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _json(item) for key, item in value.items())
+    return _scalar(value)
 
 
 def migration_warnings(manifest):

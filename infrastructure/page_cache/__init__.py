@@ -22,6 +22,8 @@ and the sitemap) changes with every event's.
   ``CachedPageMiddleware``, which answers before the session layers. Cached
   responses carry an ETag and Last-Modified and answer conditional requests
   with 304. Signed-in people (speakers, organisers) always get a fresh page.
+  Views that cannot be wrapped (the API's) look up ``page_key`` and
+  ``cached_response`` themselves and store with ``stored_response``.
 """
 
 from infrastructure.page_cache.serving import (
@@ -30,7 +32,9 @@ from infrastructure.page_cache.serving import (
     cached_page,
     cached_response,
     page_changes_at,
+    page_key,
     recent_entries,
+    stored_response,
 )
 from infrastructure.page_cache.signals import register
 from infrastructure.page_cache.versions import (
@@ -49,7 +53,9 @@ __all__ = [
     "event_pages_changed",
     "event_version",
     "page_changes_at",
+    "page_key",
     "recent_entries",
     "record_time_of_change_with",
     "register",
+    "stored_response",
 ]

@@ -276,20 +276,41 @@ def cached_page(view, *, params=(), keep_blank=()):
             return response
         asked_at = time.time()
         response = view(request, *args, **kwargs)
-        if key is None or response.status_code != 200 or response.streaming:
-            return response
-        if request.GET and not query_variant_admitted(slug, _address(request)):
-            # Not stored here, yet as public as a stored page: browsers (and
-            # the offline worker, static/sw.js) may keep it as they keep those.
-            patch_cache_control(response, public=True, no_cache=True)
-            return response
-        if getattr(response, "is_rendered", True) is False:
-            response.render()
-        response.page_cache_seconds = _seconds_to_keep(request, response)
-        return _response(request, _store(key, response, asked_at=asked_at))
+        return stored_response(request, slug, key, response, asked_at=asked_at)
 
     wrapper.page_cache_query = query
     return wrapper
+
+
+def page_key(request, slug):
+    """The key this request's page of event ``slug`` is stored under now; None without one.
+
+    Read it before the page reads the database (see ``cached_page``); None
+    while the event's version cannot be read, and the page then goes unstored.
+    """
+    return _entry_key(request, slug)
+
+
+def stored_response(request, slug, key, response, *, asked_at):
+    """``response`` stored under ``key`` and answered from there (a 304 when the client has it).
+
+    For views that cannot be wrapped in ``cached_page`` (the API's, which
+    authenticate and throttle first). Only a whole 200 is stored, and with a
+    query string only within the event's bound of variants (``queries.py``);
+    anything else is returned as it is. ``asked_at``: ``time.time()`` before
+    the view read the clock or the database.
+    """
+    if key is None or response.status_code != 200 or response.streaming:
+        return response
+    if request.GET and not query_variant_admitted(slug, _address(request)):
+        # Not stored here, yet as public as a stored page: browsers (and
+        # the offline worker, static/sw.js) may keep it as they keep those.
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
+    if getattr(response, "is_rendered", True) is False:
+        response.render()
+    response.page_cache_seconds = _seconds_to_keep(request, response)
+    return _response(request, _store(key, response, asked_at=asked_at))
 
 
 class CachedPageMiddleware:
@@ -302,7 +323,9 @@ class CachedPageMiddleware:
     does, which needs the page's view (its parameters) found from the path.
     """
 
-    SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/static/", "/media/")
+    # The API answers from the cache itself, once it has throttled the client
+    # and seen whether a token asks for the working schedule.
+    SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/api/", "/static/", "/media/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -11,6 +11,7 @@ releases on each request.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from schedule.models import Release, ReleaseChange, Talk, TalkSpeaker
@@ -153,6 +154,26 @@ def _current_talk_paths(event):
         uuid: reverse("schedule:talk_detail", args=[event.slug, slug])
         for uuid, slug in talks.values_list("uuid", "slug")
     }
+
+
+def releases_with_changes(event):
+    """The releases of ``event``, newest first, each with its stored ``changes`` in order.
+
+    A queryset, so a reader can take a page of it: two queries for a page of
+    releases however many talks they changed (the releases, then their changes
+    with both copies and their rooms). Only the copies' times, rooms and titles
+    are meant to be read from it: their abstracts are left unloaded.
+    """
+    changes = (
+        ReleaseChange.objects.select_related("before__room", "after__room")
+        .defer("before__abstract", "after__abstract")
+        .order_by("position")
+    )
+    return (
+        Release.objects.filter(event=event)
+        .order_by("-number")
+        .prefetch_related(Prefetch("changes", queryset=changes))
+    )
 
 
 def event_changelog(event):

@@ -53,6 +53,7 @@ READS = {
         # Also where the read will be a 404: the page may read the problem.
         "/api/v1/events/no-such-event/talks/",
         "/api/v1/nowhere/",
+        "/api/schema/",
     ],
 )
 def test_a_preflight_for_a_read_is_answered_for_every_site(api, conf, url):
@@ -100,6 +101,19 @@ def test_reads_and_their_errors_carry_the_cors_headers(api, conf):
         assert response["Access-Control-Allow-Origin"] == "*"
         assert response["Access-Control-Expose-Headers"] == "ETag, Retry-After"
     assert (read.status_code, missing.status_code, head.status_code) == (200, 404, 200)
+
+
+def test_the_schema_is_open_to_other_sites_as_the_reads_are(api, conf):
+    as_yaml = api.get("/api/schema/", HTTP_ORIGIN=ORIGIN)
+    as_json = api.get("/api/schema/?format=json", HTTP_ORIGIN=ORIGIN)
+    head = api.head("/api/schema/", HTTP_ORIGIN=ORIGIN)
+
+    for response in (as_yaml, as_json, head):
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert response["Access-Control-Expose-Headers"] == "ETag, Retry-After"
+    # An API explorer on another site reads the operations it may call.
+    assert "/api/v1/events/{event_slug}/releases/" in as_json.json()["paths"]
 
 
 def test_writes_are_not_opened_to_other_sites(api, conf, organiser):

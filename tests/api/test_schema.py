@@ -18,6 +18,8 @@ def test_schema_is_valid_without_warnings(tmp_path):
     assert sorted(schema["paths"]) == [
         "/api/v1/events/",
         "/api/v1/events/{event_slug}/",
+        "/api/v1/events/{event_slug}/releases/",
+        "/api/v1/events/{event_slug}/releases/{release_name}/",
         "/api/v1/events/{event_slug}/rooms/",
         "/api/v1/events/{event_slug}/rooms/{place_slug}/",
         "/api/v1/events/{event_slug}/speakers/",

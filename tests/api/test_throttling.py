@@ -33,3 +33,34 @@ def test_a_token_has_its_own_allowance(api, conf, organiser, two_a_minute):
     answers = [api.get("/api/v1/events/").status_code for _ in range(4)]
 
     assert answers == [200, 200, 200, 429]
+
+
+def test_the_rates_come_from_the_environment(manage):
+    shown = (
+        "from django.conf import settings; print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    )
+
+    default = manage("shell", "--no-imports", "-c", shown)
+    raised = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        shown,
+        API_ANONYMOUS_RATE="50/second",
+        API_TOKEN_RATE="9/hour",
+    )
+    unlimited = manage("shell", "--no-imports", "-c", shown, API_ANONYMOUS_RATE="")
+
+    assert default.stdout.strip() == "{'anonymous': '120/minute', 'token': '600/minute'}"
+    assert raised.stdout.strip() == "{'anonymous': '50/second', 'token': '9/hour'}"
+    assert unlimited.stdout.strip() == "{'anonymous': None, 'token': '600/minute'}"
+
+
+def test_no_rate_is_no_limit(api, conf, settings):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": {"anonymous": None, "token": "2/minute"}
+    }
+
+    answers = [api.get("/api/v1/events/").status_code for _ in range(5)]
+
+    assert answers == [200] * 5

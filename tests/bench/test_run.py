@@ -17,6 +17,8 @@ PAGES = [
     "schedule.ics",
     "schedule.xml",
     "schedule.json",
+    "API talks",
+    "API talks, one day",
 ]
 
 

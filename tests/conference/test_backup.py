@@ -2,8 +2,10 @@
 
 import datetime
 import hashlib
+import html
 import io
 import json
+import re
 import zipfile
 from unittest.mock import ANY
 
@@ -20,7 +22,7 @@ from conference.admin_site import ORGANISERS_GROUP
 from conference.models import Event, Room, Track
 from infrastructure.backup import restoring
 from infrastructure.page_cache import event_version
-from schedule.models import Release, Talk, TalkSpeaker
+from schedule.models import Release, ReleaseChange, Talk, TalkSpeaker
 from schedule.releases.service import release_schedule
 from speakers.models import Speaker, SpeakerLink
 from speakers.photos import process_photo
@@ -190,6 +192,10 @@ def rows(slug=SLUG):
                 talk__event=event, talk__release__isnull=False
             ).order_by("pk")
         ],
+        "release_changes": [
+            columns(change)
+            for change in ReleaseChange.objects.filter(release__event=event).order_by("pk")
+        ],
         "speakers": [columns(speaker) for speaker in speakers],
         "speaker_links": [
             columns(link)
@@ -242,7 +248,7 @@ def refused(path, *args):
     return str(raised.value), err.getvalue().splitlines()
 
 
-MODELS = (Event, Room, Track, Release, Talk, TalkSpeaker, Speaker, SpeakerLink)
+MODELS = (Event, Room, Track, Release, Talk, TalkSpeaker, ReleaseChange, Speaker, SpeakerLink)
 NOTHING = {model.__name__: [] for model in MODELS}
 
 
@@ -304,7 +310,7 @@ def test_a_restored_backup_serves_byte_identical_schedules(client, tmp_path, eve
     assert (out, err.splitlines()) == (
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
         "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, "
-        "2 photos; 0 speakers already here reused.\n",
+        "5 release changes, 2 photos; 0 speakers already here reused.\n",
         [ADA_NOT_LINKED],
     )
     assert event_version(SLUG) != version_before
@@ -449,7 +455,7 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
     photos = sorted(f"photos/{name}" for name in (ada.photo.name, ada.photo_thumbnail.name))
     assert names == sorted(["data.json", "manifest.json", *photos])
     assert manifest["format"] == "conference-event-backup"
-    assert manifest["format_version"] == 2
+    assert manifest["format_version"] == 3
     assert manifest["app_version"] == "0.1.0"
     assert manifest["event"] == SLUG
     assert manifest["missing_photos"] == []
@@ -464,6 +470,7 @@ def test_the_archive_holds_a_manifest_data_by_natural_keys_and_the_photos(tmp_pa
         "releases": 1,
         "released_talks": 5,
         "released_talk_speakers": 7,
+        "release_changes": 5,
         "photos": 2,
     }
     assert set(manifest["migrations"]) == {"conference", "schedule", "speakers"}
@@ -557,6 +564,10 @@ def test_backing_up_an_unknown_event_says_so(db, tmp_path):
 # Refusals ----------------------------------------------------------------------------------
 
 
+def _change_of_a_talk_release_1_lacks(data):
+    data["release_changes"][0]["after"] = "00000000-0000-4000-8000-000000000000"
+
+
 def _title_changed(data):
     data["talks"][0]["title"] = "Something else"
 
@@ -574,9 +585,9 @@ def _virtio_copied_into_release_9(data):
         ),
         ({"members": {"photos/extra.jpg": b"x"}}, ["photos/extra.jpg: in the archive but not "]),
         (
-            {"manifest": lambda m: m.update(format_version=3)},
+            {"manifest": lambda m: m.update(format_version=4)},
             [
-                "The archive is in backup format version 3, newer than the version 2 this "
+                "The archive is in backup format version 4, newer than the version 3 this "
                 "site reads: restore it with the version of the site that made it (0.1.0) "
                 "or a later one."
             ],
@@ -603,6 +614,20 @@ def _virtio_copied_into_release_9(data):
             {"data": _virtio_copied_into_release_9, "fix_checksums": True},
             ["talk virtio-status of release 9: release 9 is not in the backup."],
         ),
+        (
+            {"data": _change_of_a_talk_release_1_lacks, "fix_checksums": True},
+            [
+                "change 0 of release 1: after: release 1 has no talk "
+                "00000000-0000-4000-8000-000000000000."
+            ],
+        ),
+        (
+            {
+                "data": lambda d: d["release_changes"][0].update(fields=["start", "colour"]),
+                "fix_checksums": True,
+            },
+            ["change 0 of release 1: fields: not a list of the talks' fields."],
+        ),
     ],
     ids=[
         "changed-data",
@@ -612,6 +637,8 @@ def _virtio_copied_into_release_9(data):
         "invalid-row",
         "not-a-plain-value",
         "copy-of-no-release",
+        "change-of-no-copy",
+        "change-of-unknown-fields",
     ],
 )
 def test_a_tampered_or_newer_archive_is_refused_and_changes_nothing(
@@ -731,8 +758,8 @@ def test_restore_beside_another_event_reuses_the_shared_speaker(client, tmp_path
 
     assert out.endswith(
         ": 1 event, 2 rooms, 2 tracks, 3 speakers, 0 speaker links, 6 talks, "
-        "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, 0 photos; "
-        "1 speaker already here reused.\n"
+        "8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, "
+        "5 release changes, 0 photos; 1 speaker already here reused.\n"
     )
     assert Speaker.objects.count() == 4
     assert list(people["ada"].talks.order_by("title").values_list("title", flat=True)) == [
@@ -858,7 +885,7 @@ def test_two_releases_and_unreleased_edits_come_back_as_they_were(tmp_path, even
     assert out == (
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
         "6 talks, 7 talk speakers, 2 releases, 10 released talks, 14 released talk speakers, "
-        "2 photos; 0 speakers already here reused.\n"
+        "7 release changes, 2 photos; 0 speakers already here reused.\n"
     )
     assert err.splitlines() == [ADA_NOT_LINKED]
     assert schedules() == THREE_SCHEDULES
@@ -907,14 +934,94 @@ def test_a_copy_gives_each_talk_one_new_uuid_in_every_release(tmp_path, event, p
     assert schedules("kvm-forum-copy") == THREE_SCHEDULES
 
 
+CHANGELOG_PAGES = ("/kvm-forum/schedule/changelog/", "/kvm-forum/schedule/feed.xml")
+
+
+def changelog(client):
+    """The changelog page and its feed, as attendees fetch them."""
+    return {path: client.get(path).content.decode() for path in CHANGELOG_PAGES}
+
+
+def change_lines(page):
+    """The text of each change line of the changelog page, newest release first."""
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split())
+        for item in re.findall(r'<li class="release-change">(.*?)</li>', page, re.S)
+    ]
+
+
+@pytest.mark.manual_releases  # the edits after release "final" stay unreleased
+def test_a_restored_event_shows_the_same_changelog(client, tmp_path, event, people):
+    release_again_and_edit(event, people)
+    before = changelog(client)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+
+    restore(archive)
+
+    after = changelog(client)
+    assert after == before
+    page = after["/kvm-forum/schedule/changelog/"]
+    assert "Release final" in page
+    assert change_lines(page) == [
+        # Release "final": a room, then a title.
+        "Migration deep dive (Ada Lovelace, Bob Ng, Cy Ö'Brien): "
+        "Thu 8 Nov, 23:00 – 00:15 CET, no room → Thu 8 Nov, 23:00 – 00:15 CET, Hall A",
+        "Block layer, revised (Cy Ö'Brien): Wed 7 Nov, 09:00 – 09:45 CET, Hall B "
+        "Title: Block layer → Block layer, revised",
+        # Release 1: every public talk, new or cancelled.
+        "Block layer (Cy Ö'Brien): Wed 7 Nov, 09:00 – 09:45 CET, Hall B",
+        "Virtio status (Bob Ng, Ada Lovelace): Wed 7 Nov, 09:00 – 09:30 CET, Hall A",
+        "Migration deep dive (Ada Lovelace, Bob Ng, Cy Ö'Brien): Thu 8 Nov, 23:00 – 00:15 CET",
+        "Unscheduled : time to be confirmed",
+        "Cancelled talk (Dee): Wed 7 Nov, 10:00 – 10:30 CET, Hall A",
+    ]
+
+
+def _before_the_changelog(data):
+    del data["release_changes"]
+
+
+def _format_2(manifest):
+    manifest["format_version"] = 2
+    del manifest["counts"]["release_changes"]
+
+
+@pytest.mark.manual_releases
+def test_an_archive_from_before_the_changelog_gets_each_releases_changes_worked_out(
+    client, tmp_path, event, people
+):
+    release_again_and_edit(event, people)
+    before = changelog(client)
+    archive = back_up(tmp_path / "kvm-forum.zip")
+    wipe()
+    older = rewritten(
+        archive,
+        tmp_path / "format-2.zip",
+        data=_before_the_changelog,
+        manifest=_format_2,
+        fix_checksums=True,
+    )
+
+    out, err = restore(older)
+
+    assert "14 released talk speakers, 7 release changes, 2 photos" in out
+    assert err.splitlines() == [
+        ADA_NOT_LINKED,
+        "The backup was made before the changelog was kept: each release's changes are "
+        "worked out again from the release before it.",
+    ]
+    assert changelog(client) == before
+
+
 def _before_releases(data):
-    for part in ("releases", "released_talks", "released_talk_speakers"):
+    for part in ("releases", "released_talks", "released_talk_speakers", "release_changes"):
         del data[part]
 
 
 def _format_1(manifest):
     manifest["format_version"] = 1
-    for part in ("releases", "released_talks", "released_talk_speakers"):
+    for part in ("releases", "released_talks", "released_talk_speakers", "release_changes"):
         del manifest["counts"][part]
 
 
@@ -972,8 +1079,8 @@ def test_a_dry_run_writes_nothing(tmp_path, event, people):
     assert out.splitlines() == [
         "Dry run: nothing was written.",
         "Event kvm-forum restored: 1 event, 2 rooms, 2 tracks, 4 speakers, 2 speaker links, "
-        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers; "
-        "0 speakers already here reused.",
+        "6 talks, 8 talk speakers, 1 release, 5 released talks, 7 released talk speakers, "
+        "5 release changes; 0 speakers already here reused.",
     ]
     assert database_state() == state
     assert stored_photos(people.values()) == {}

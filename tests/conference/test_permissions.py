@@ -313,6 +313,9 @@ TABLE = [
     # draft event stays hidden and a write is refused whoever is signed in.
     ("GET", "/api/v1/events/kvm-forum-2012/talks/", None, everyone(200)),
     ("GET", "/api/v1/events/draft-2013/", None, everyone(404)),
+    # Releases are public, as the changelog is; none is made or changed through the API.
+    ("GET", "/api/v1/events/kvm-forum-2012/releases/", None, everyone(200)),
+    ("POST", "/api/v1/events/kvm-forum-2012/releases/", {"name": "x"}, everyone(405)),
     ("POST", "/api/v1/events/kvm-forum-2012/rooms/", {"name": "Loft"}, everyone(401)),
     # The schedule board.
     (

@@ -22,6 +22,7 @@ def test_the_apps_register_the_archives_parts_in_the_order_a_restore_creates_the
         "releases",
         "released_talks",
         "released_talk_speakers",
+        "release_changes",
     ]
     assert sections.app_labels() == ["conference", "schedule", "speakers"]
     # Parts an archive of format version 1 lacks.
@@ -31,6 +32,7 @@ def test_the_apps_register_the_archives_parts_in_the_order_a_restore_creates_the
         "releases": 2,
         "released_talks": 2,
         "released_talk_speakers": 2,
+        "release_changes": 3,
     }
 
 
