@@ -222,7 +222,8 @@ def test_now_page_refreshes_through_a_static_script_not_an_inline_one(client, ru
     content = get_now(client, NINE_FIFTEEN)
 
     scripts = re.findall(r"<script([^>]*)>", content)
-    assert scripts == [' src="/static/js/event.js" defer', ' src="/static/js/now.js" defer']
+    assert ' src="/static/js/now.js" defer' in scripts
+    assert all(' src="/static/js/' in script for script in scripts)  # none inline
     assert 'data-now-refresh="60"' in content
     assert '<meta http-equiv="refresh"' not in content
     assert 'data-now-pause aria-pressed="false"' in content
@@ -260,7 +261,8 @@ def test_now_page_queries_do_not_grow_with_rooms_and_talks(
 
     with (
         time_machine.travel(moment, tick=False),
-        django_assert_max_num_queries(1 + queries),  # and the event
+        # and the event, and whether its call for proposals is open (the navigation's link)
+        django_assert_max_num_queries(2 + queries),
     ):
         content = client.get("/big/now/").content.decode()
 

@@ -114,7 +114,7 @@ def test_the_schedule_asks_to_keep_its_days_star_list_and_exports(client, site):
         "/devconf/schedule.xml",
         "/devconf/schedule.json",
         "/devconf/schedule/?talks=",
-        "",  # All days: this very page
+        "?day=all",
         "?day=2012-11-07",
         "?day=2012-11-08",
         "?day=2012-11-09",

@@ -367,7 +367,7 @@ def talk_days(talks):
 def day_tabs(response):
     """The schedule page's day tabs: ``[(label, day), ...]``, "All days" left out."""
     nav = re.search(r'<nav class="day-switcher.*?</nav>', response.content.decode(), re.S).group()
-    return re.findall(r'href="\?day=([0-9-]+)">([^<]+)</a>', nav)
+    return re.findall(r'href="\?day=([0-9-]+)"[^>]*>([^<]+)</a>', nav)
 
 
 @pytest.mark.parametrize(("zone", "first", "last", "skipped", "talks"), SKIPPED_DAY_EVENTS)
