@@ -40,7 +40,10 @@ def public_pages(event):
 
 def test_schedule_shows_the_2012_agenda_by_day(page, kvm_forum):
     page.goto("/kvm-forum-2012/schedule/")
+    first_day = page.locator(".schedule-day h2").all_inner_texts()
+    page.get_by_role("link", name="All days").click()
 
+    assert first_day == ["Wednesday 7 November"]
     days = page.locator(".schedule-day")
     counts = [days.nth(index).locator(".talk-card").count() for index in range(days.count())]
     assert counts == [13, 18, 3]
