@@ -124,6 +124,12 @@ def schedule_page_talks(event, *, rooms, tracks, **filters):
     )
     _share_related(talks, "room", rooms)
     _share_related(talks, "track", tracks)
+    attach_speaker_names(talks)
+    return talks
+
+
+def attach_speaker_names(talks):
+    """Give each of ``talks`` its speakers' names in order as ``speaker_names``; one query."""
     names = defaultdict(list)
     speakers = (
         TalkSpeaker.objects.filter(talk_id__in=[talk.pk for talk in talks])
@@ -134,7 +140,6 @@ def schedule_page_talks(event, *, rooms, tracks, **filters):
         names[talk_id].append(name)
     for talk in talks:
         talk.speaker_names = names[talk.pk]
-    return talks
 
 
 def _share_related(talks, field_name, objects):

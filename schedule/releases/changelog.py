@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from schedule.models import Release, ReleaseChange, Talk, TalkSpeaker
+from schedule.models import Release, ReleaseChange, Talk
 from schedule.releases.changes import DETAIL_FIELDS, ChangeKind, grouped
+from schedule.selectors import attach_speaker_names
 
 # What each group of the changelog is headed.
 GROUP_HEADINGS = {
@@ -134,19 +135,6 @@ def _line(change, paths):
     return line
 
 
-def _speaker_names(talks):
-    names = defaultdict(list)
-    links = (
-        TalkSpeaker.objects.filter(talk_id__in={talk.pk for talk in talks})
-        .order_by("talk_id", "position", "id")
-        .values_list("talk_id", "speaker__name")
-    )
-    for talk_id, name in links:
-        names[talk_id].append(name)
-    for talk in talks:
-        talk.speaker_names = names[talk.pk]
-
-
 def _current_talk_paths(event):
     """The page of each talk the current release shows, by UUID (cancelled ones have none)."""
     talks = Talk.released.current().published().filter(event=event)
@@ -190,7 +178,9 @@ def event_changelog(event):
         .defer("before__abstract", "after__abstract")
         .order_by("release_id", "position")
     )
-    _speaker_names([talk for change in changes for talk in (change.before, change.after) if talk])
+    attach_speaker_names(
+        [talk for change in changes for talk in (change.before, change.after) if talk]
+    )
     paths = _current_talk_paths(event)
     by_release = defaultdict(list)
     for change in changes:
