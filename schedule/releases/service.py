@@ -140,6 +140,11 @@ def release_schedule(
             )
         number = next_release_number(event)
         name = (name or "").strip() or str(number)
+        if "/" in name:
+            raise ReleaseRefused(
+                f"A release's name cannot hold “/”: it is part of the release's address "
+                f"(/{event.slug}/schedule/v/<name>/)."
+            )
         if Release.objects.filter(event=event, name=name).exists():
             raise ReleaseRefused(f"{event.name} already has a release named “{name}”.")
         Release.objects.filter(event=event, is_current=True).update(is_current=False)

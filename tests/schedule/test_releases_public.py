@@ -185,6 +185,16 @@ def test_a_release_without_changes_is_refused_and_writes_nothing(released):
     assert list(released.releases.values_list("name", "is_current")) == [("2", True), ("1", False)]
 
 
+def test_a_release_name_cannot_hold_a_slash_but_any_other_character_works(client, released):
+    with pytest.raises(ReleaseRefused, match="cannot hold “/”"):
+        release_schedule(released, name="2/final")
+    release_schedule(released, name="2.0 final")
+
+    page = client.get("/released/schedule/v/2.0 final/schedule.xml")
+
+    assert ET.fromstring(page.content).findtext("version") == "2.0 final"
+
+
 def test_a_release_name_is_one_of_a_kind_per_event(released):
     with pytest.raises(ReleaseRefused, match="already has a release named “1”"):
         release_schedule(released, name="1")
