@@ -67,7 +67,8 @@ def probe_pages(env, slug):
     middle_day = event.days[len(event.days) // 2]
     kwargs = {"event_slug": slug}
     pages = [
-        Page("schedule, all days", reverse("schedule:schedule", kwargs=kwargs)),
+        # The bare address opens on one day; ?day=all is the whole schedule.
+        Page("schedule, all days", f"{reverse('schedule:schedule', kwargs=kwargs)}?day=all"),
         Page(
             f"schedule, one day ({middle_day.isoformat()})",
             f"{reverse('schedule:schedule', kwargs=kwargs)}?day={middle_day.isoformat()}",
