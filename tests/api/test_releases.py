@@ -125,10 +125,10 @@ def test_a_withdrawn_talk_is_named_as_it_last_stood(api, released):
 
 def test_a_release_is_read_by_its_name_whatever_it_holds(api, released):
     Talk.objects.filter(slug="late").update(title="Late addition, renamed")
-    release_schedule(released, name="2012/11 v3", notify=False)
+    release_schedule(released, name="2012.11 v3 (final?)", notify=False)
 
     final = api.get("/api/v1/events/conf/releases/final/")
-    odd = api.get("/api/v1/events/conf/releases/2012/11%20v3/")
+    odd = api.get("/api/v1/events/conf/releases/2012.11%20v3%20(final%3F)/")
     missing = api.get("/api/v1/events/conf/releases/nope/")
 
     assert (final.json()["name"], final.json()["is_current"]) == ("final", False)
