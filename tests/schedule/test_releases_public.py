@@ -18,6 +18,7 @@ from conference.services import KEEP_WALL_CLOCK, event_change_zone
 from schedule.models import Release, Talk
 from schedule.releases.service import ReleaseRefused, release_schedule
 from tests.factories import EventFactory, RoomFactory, SpeakerFactory, UserFactory, scheduled_talk
+from tests.schedule.test_concurrency import needs_postgresql
 
 pytestmark = pytest.mark.manual_releases
 
@@ -267,12 +268,6 @@ def test_the_migration_gives_existing_events_a_first_release_on_their_changelog(
         "[('new', 'First'), ('cancelled', 'Gone'), ('new', 'Later')]",
         "4",
     ]
-
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="Concurrent transactions need PostgreSQL: run with DATABASE_URL=postgres://….",
-)
 
 
 @needs_postgresql
