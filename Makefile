@@ -12,7 +12,7 @@ AGENDA_EVENT := kvm-forum-2012
 AGENDA_ZONE := Europe/Madrid
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup superuser test screenshots lint format clean bench loadtest serve
+.PHONY: help run setup superuser test screenshots lint format clean bench bench-sizes loadtest serve messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 setup: export DEBUG ?= true
 setup: $(VENV)/.installed-runtime ## Install, migrate and import the 2012 agenda
+	$(BIN)/python manage.py compile_catalogs
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_agenda $(AGENDA) --event $(AGENDA_EVENT) --timezone $(AGENDA_ZONE)
 
@@ -44,6 +45,7 @@ superuser: $(VENV)/.installed-runtime ## Create an admin account (asks for a nam
 	$(BIN)/python manage.py createsuperuser
 
 test: $(VENV)/.installed-dev ## Install the test tools and run the whole suite
+	DEBUG=true $(BIN)/python manage.py compile_catalogs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshots: $(VENV)/.installed-dev ## Screenshots of the schedule at desktop and phone width, in screenshots/
@@ -55,6 +57,10 @@ lint: $(VENV)/.installed-dev ## ruff check, ruff format --check, the layers' imp
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+messages: $(VENV)/.installed-dev ## Gather the marked strings into locale/*/django.po (needs GNU gettext)
+	DEBUG=true $(BIN)/python manage.py makemessages --no-obsolete -l es -l de -l fr \
+		-i ".venv/*" -i "tests/*" -i "bench/*" -i "staticfiles/*" -i "media/*"
 
 format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .
@@ -68,6 +74,10 @@ bench: $(VENV)/.installed-runtime ## Load-test the pages of a 900-talk event und
 	fi
 	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: using the built-in Python load generator."
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/query_flood.py --reuse --connections 64 --many-clients $(FLOOD_ARGS)
+
+bench-sizes: override BENCH_ARGS := --sizes 33,900,9100 $(BENCH_ARGS)
+bench-sizes: bench ## The benchmark at 33, 900 and 9,100 talks, side by side (bench/results/latest.md)
 
 loadtest: $(VENV)/.installed-runtime ## Load a 900-talk event on PostgreSQL (DATABASE_URL) and restart the database mid-run
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)

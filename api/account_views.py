@@ -8,6 +8,7 @@ created it and stored nowhere but as its hash, so the page is never cached.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -54,8 +55,10 @@ def token_revoke(request, token_id):
     if token.is_active:
         token.revoke()
         messages.success(
-            request, f"Revoked “{token.name}”: requests that send it are refused from now on."
+            request,
+            gettext("Revoked “%(name)s”: requests that send it are refused from now on.")
+            % {"name": token.name},
         )
     else:
-        messages.info(request, f"“{token.name}” was already revoked.")
+        messages.info(request, gettext("“%(name)s” was already revoked.") % {"name": token.name})
     return redirect("api_tokens:list")

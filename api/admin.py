@@ -1,6 +1,8 @@
 """Personal API tokens in the admin: an organiser creates their own, sees it once, revokes it."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiToken
 from conference.admin_site import is_organiser
@@ -43,14 +45,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.user_id, obj.created = row.user_id, row.created
         messages.warning(
             request,
-            f"Your new API token “{row.name}” is {token} — copy it now: it is not shown again. "
-            "Send it as “Authorization: Bearer <token>”.",
+            gettext(
+                "Your new API token “%(name)s” is %(token)s — copy it now: it is not shown "
+                "again. Send it as “Authorization: Bearer <token>”."
+            )
+            % {"name": row.name, "token": token},
         )
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked__isnull=True):
             token.revoke()
             count += 1
-        self.message_user(request, f"Revoked {count} token{'s' if count != 1 else ''}.")
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)s token.", "Revoked %(count)s tokens.", count)
+            % {"count": count},
+        )

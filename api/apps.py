@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "API"
+    verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
@@ -11,5 +12,5 @@ class ApiConfig(AppConfig):
         from speakers import account_links
 
         account_links.register(
-            label="API tokens", url_name="api_tokens:list", shown_to=is_organiser
+            label=_("API tokens"), url_name="api_tokens:list", shown_to=is_organiser
         )

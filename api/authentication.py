@@ -1,6 +1,7 @@
 """``Authorization: Bearer <token>`` (or ``Token <token>``) with a personal API token."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -18,7 +19,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
-                "Send the token as “Authorization: Bearer <token>”, with nothing else."
+                gettext("Send the token as “Authorization: Bearer <token>”, with nothing else.")
             )
         found = (
             ApiToken.objects.active()
@@ -27,8 +28,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         ).first()
         if found is None:
             raise exceptions.AuthenticationFailed(
-                "This API token is unknown or revoked; create a new one on your account page "
-                "(/accounts/tokens/) or in the admin."
+                gettext(
+                    "This API token is unknown or revoked; create a new one on your account "
+                    "page (/accounts/tokens/) or in the admin."
+                )
             )
         now = timezone.now()
         if found.last_used is None or (now - found.last_used).total_seconds() > (

@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "conf_"
 
@@ -27,22 +28,28 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(
-        max_length=100, help_text="What it is for, e.g. “video pipeline”, to tell tokens apart."
+        _("name"),
+        max_length=100,
+        help_text=_("What it is for, e.g. “video pipeline”, to tell tokens apart."),
     )
     hashed_token = models.CharField(max_length=64, unique=True, editable=False)
     # The first characters, shown in lists so that a person can tell which token is which.
-    hint = models.CharField(max_length=12, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
-    last_used = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked = models.DateTimeField(null=True, blank=True, editable=False)
+    hint = models.CharField(_("starts with"), max_length=12, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "API token"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created"]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 """Pages of a list: ``count``, ``next`` and ``previous`` links, ``results``."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -10,12 +12,14 @@ class NumberedPages(PageNumberPagination):
     # A 900-talk event in one request for apps that want it whole.
     max_page_size = 1000
     # Past the last page is a 404, with a message; a page that is no number a 400.
-    invalid_page_message = "There is no page {page_number} of this list."
+    invalid_page_message = _("There is no page {page_number} of this list.")
 
     def paginate_queryset(self, queryset, request, view=None):
         given = request.query_params.get(self.page_query_param)
         if given is not None and not (given.isdigit() and int(given) > 0):
-            raise ValidationError({self.page_query_param: ["Give a page number from 1 up."]})
+            raise ValidationError(
+                {self.page_query_param: [gettext("Give a page number from 1 up.")]}
+            )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
@@ -24,7 +28,8 @@ class NumberedPages(PageNumberPagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Give a whole number from 1 to {self.max_page_size}."
+                        gettext("Give a whole number from 1 to %(most)s.")
+                        % {"most": self.max_page_size}
                     ]
                 }
             )

@@ -1,10 +1,17 @@
 """Who may do what: anyone reads the published schedule; organisers' tokens edit it too."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from conference.admin_site import is_organiser
 
 ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+ACTION_REFUSED = {
+    "add": _("Your account may not add %(things)s; a superuser can give it that permission."),
+    "change": _("Your account may not change %(things)s; a superuser can give it that permission."),
+    "delete": _("Your account may not delete %(things)s; a superuser can give it that permission."),
+}
 
 
 def reads_working_schedule(user):
@@ -24,7 +31,7 @@ class ReadOrOrganiserWrite(permissions.BasePermission):
             return True
         if not reads_working_schedule(request.user):
             # (Without a token at all the view answers 401 with its own message.)
-            self.message = (
+            self.message = gettext(
                 "Only organisers' tokens change the schedule, and this token's account "
                 "is not an organiser's."
             )
@@ -33,8 +40,5 @@ class ReadOrOrganiserWrite(permissions.BasePermission):
         action = ACTIONS.get(request.method, "change")
         if request.user.has_perm(f"{model.app_label}.{action}_{model.model_name}"):
             return True
-        self.message = (
-            f"Your account may not {action} {model.verbose_name_plural}; "
-            "a superuser can give it that permission."
-        )
+        self.message = ACTION_REFUSED[action] % {"things": model.verbose_name_plural}
         return False

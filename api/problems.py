@@ -15,6 +15,8 @@ that is no JSON, or not sent as JSON, is told how to send it.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -24,16 +26,16 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 KEPT_HEADERS = ("WWW-Authenticate", "Retry-After", "Allow")
 
 TITLES = {
-    400: "Bad request",
-    401: "Not signed in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    415: "Unsupported media type",
-    429: "Too many requests",
+    400: _("Bad request"),
+    401: _("Not signed in"),
+    403: _("Not allowed"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    412: _("Precondition failed"),
+    415: _("Unsupported media type"),
+    429: _("Too many requests"),
 }
 
 
@@ -41,12 +43,12 @@ class Conflict(exceptions.APIException):
     """The write would break a rule of the schedule (a clash); ``others`` are the talks involved."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change clashes with the schedule."
+    default_detail = _("The change clashes with the schedule.")
     default_code = "clash"
 
     def __init__(self, messages, *, others=()):
-        super().__init__(" ".join(messages))
-        self.messages = list(messages)
+        self.messages = [str(message) for message in messages]
+        super().__init__(" ".join(self.messages))
         self.others = list(others)
 
 
@@ -54,7 +56,7 @@ class PreconditionFailed(exceptions.APIException):
     """The client's copy (its ``If-Match``) is older than the stored row."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The talk changed since you read it."
+    default_detail = _("The talk changed since you read it.")
     default_code = "stale"
 
 
@@ -81,14 +83,19 @@ def _in_plain_words(exc, context):
     """DRF's errors about the request's body, said as what to send instead."""
     if isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
         reason = str(exc.detail).removeprefix("JSON parse error - ")
-        return exceptions.ParseError(f"The body is not valid JSON: {reason}.")
+        return exceptions.ParseError(
+            gettext("The body is not valid JSON: %(reason)s.") % {"reason": reason}
+        )
     if isinstance(exc, exceptions.UnsupportedMediaType):
         # The media type alone, without its parameters (boundary, charset).
         sent = context["request"].content_type.partition(";")[0].strip()[:100] or "none"
         return exceptions.UnsupportedMediaType(
             sent,
-            detail=f"Send the body as JSON, with “Content-Type: application/json” "
-            f"(this request's was “{sent}”).",
+            detail=gettext(
+                "Send the body as JSON, with “Content-Type: application/json” "
+                "(this request's was “%(sent)s”)."
+            )
+            % {"sent": sent},
         )
     return exc
 
@@ -106,7 +113,7 @@ def problem_exception_handler(exc, context):
     errors = [{"field": field, "message": message} for field, message in _flatten(exc.detail)]
     problem = {
         "type": "about:blank",
-        "title": TITLES.get(code, "Error"),
+        "title": str(TITLES.get(code, _("Error"))),
         "status": code,
         "detail": " ".join(
             f"{error['field']}: {error['message']}" if error["field"] else error["message"]

@@ -9,6 +9,9 @@ shown to organisers only.
 import re
 
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,17 +23,39 @@ from speakers.models import Speaker
 
 # What the API says instead of Django REST framework's stock messages, which
 # name a format or a type but not what to send.
-DAY_MESSAGE = "Give a day as YYYY-MM-DD, e.g. 2012-11-07."
-TIME_MESSAGE = (
+DAY_MESSAGE = _("Give a day as YYYY-MM-DD, e.g. 2012-11-07.")
+TIME_MESSAGE = _(
     "Give a time in ISO 8601 with its offset, e.g. 2012-11-07T09:00:00+01:00 (Z for UTC)."
 )
-BOOLEAN_MESSAGE = "Give true or false."
-SPEAKER_ID_MESSAGE = "Give a speaker's id: a UUID, as the speakers list shows it."
-COLOUR_MESSAGE = "Give a colour as # and six hexadecimal digits, e.g. #1f77b4."
-KIND_MESSAGE = "“{input}” is not a kind of talk; give one of " + ", ".join(Talk.Kind.values) + "."
+BOOLEAN_MESSAGE = _("Give true or false.")
+SPEAKER_ID_MESSAGE = _("Give a speaker's id: a UUID, as the speakers list shows it.")
+COLOUR_MESSAGE = _("Give a colour as # and six hexadecimal digits, e.g. #1f77b4.")
+# DRF fills in {input}; the kinds are the API's own words, not translated.
+KIND_MESSAGE = format_lazy(
+    _("“{input}” is not a kind of talk; give one of {kinds}."),
+    input="{input}",
+    kinds=", ".join(Talk.Kind.values),
+)
 
 
-WHOLE_NUMBER_MESSAGE = "Give a whole number."
+WHOLE_NUMBER_MESSAGE = _("Give a whole number.")
+# Messages about a room or track of the event, by the field's noun.
+NO_PLACE = {
+    "room": _("%(event)s has no room “%(slug)s”."),
+    "track": _("%(event)s has no track “%(slug)s”."),
+}
+PLACE_SLUG_AS_TEXT = {
+    "room": _("Give the room's slug, as text."),
+    "track": _("Give the track's slug, as text."),
+}
+# A field a write's body has but its resource lacks, by the resource's noun.
+UNKNOWN_FIELD = {
+    "resource": _("Unknown field; a resource takes %(fields)s."),
+    "talk": _("Unknown field; a talk takes %(fields)s."),
+    "speaker": _("Unknown field; a speaker takes %(fields)s."),
+    "room": _("Unknown field; a room takes %(fields)s."),
+    "track": _("Unknown field; a track takes %(fields)s."),
+}
 
 
 def _whole_number(**kwargs):
@@ -304,8 +329,10 @@ class TalkFilterSerializer(serializers.Serializer):
         required=False,
         help_text="Talks changed at or after this time (ISO 8601; without an offset, UTC).",
         error_messages={
-            "invalid": "Give a time in ISO 8601, e.g. 2012-11-07T09:00:00+01:00 "
-            "(without an offset it is read as UTC)."
+            "invalid": _(
+                "Give a time in ISO 8601, e.g. 2012-11-07T09:00:00+01:00 "
+                "(without an offset it is read as UTC)."
+            )
         },
     )
     search = serializers.CharField(
@@ -319,8 +346,13 @@ class TalkFilterSerializer(serializers.Serializer):
         if day not in event.days:
             first, last = event.days[0], event.days[-1]
             raise serializers.ValidationError(
-                f"{event.name} does not run on {day:%Y-%m-%d}; its days are "
-                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}."
+                gettext("%(event)s does not run on %(day)s; its days are %(first)s to %(last)s.")
+                % {
+                    "event": event.name,
+                    "day": f"{day:%Y-%m-%d}",
+                    "first": f"{first:%Y-%m-%d}",
+                    "last": f"{last:%Y-%m-%d}",
+                }
             )
         return day
 
@@ -328,7 +360,7 @@ class TalkFilterSerializer(serializers.Serializer):
         event = self.context["event"]
         place = getattr(event, related_name).filter(slug=value).first()
         if place is None:
-            raise serializers.ValidationError(f"{event.name} has no {noun} “{value}”.")
+            raise serializers.ValidationError(NO_PLACE[noun] % {"event": event.name, "slug": value})
         return place
 
     def validate_room(self, value):
@@ -351,7 +383,9 @@ class OffsetDateTimeField(serializers.DateTimeField):
         text = str(value).strip()
         if not (text.endswith(("Z", "z")) or re.search(r"[+-]\d\d:?\d\d$", text)):
             raise serializers.ValidationError(
-                "Give the time with its offset, as 2012-11-07T09:00:00+01:00 (or Z for UTC)."
+                gettext(
+                    "Give the time with its offset, as 2012-11-07T09:00:00+01:00 (or Z for UTC)."
+                )
             )
         return parsed
 
@@ -368,14 +402,16 @@ class EventPlaceField(serializers.SlugField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError(f"Give the {self.noun}'s slug, as text.")
+            raise serializers.ValidationError(str(PLACE_SLUG_AS_TEXT[self.noun]))
         slug = super().to_internal_value(data)
         super().run_validators(slug)
         places = getattr(self.context["event"], self.related_name)
         found = places.filter(slug=slug).first()
         if found is None:
             event = self.context["event"]
-            raise serializers.ValidationError(f"{event.name} has no {self.noun} “{data}”.")
+            raise serializers.ValidationError(
+                NO_PLACE[self.noun] % {"event": event.name, "slug": data}
+            )
         return found
 
 
@@ -396,7 +432,7 @@ class WriteSerializer(serializers.Serializer):
             if unknown:
                 takes = ", ".join(self.fields)
                 raise serializers.ValidationError(
-                    {name: [f"Unknown field; a {self.noun} takes {takes}."] for name in unknown}
+                    {name: [UNKNOWN_FIELD[self.noun] % {"fields": takes}] for name in unknown}
                 )
         return super().to_internal_value(data)
 
@@ -429,7 +465,7 @@ class TalkWriteSerializer(WriteSerializer):
         required=False,
         max_length=100,
         help_text="The speakers' ids, in order; replaces the talk's speakers.",
-        error_messages={"not_a_list": "Give a list of speakers' ids, [] for none."},
+        error_messages={"not_a_list": _("Give a list of speakers' ids, [] for none.")},
     )
     recording_allowed = _boolean(required=False)
     published = _boolean(source="is_published", required=False)
@@ -445,9 +481,11 @@ class TalkWriteSerializer(WriteSerializer):
         found = {speaker.uuid: speaker for speaker in Speaker.objects.filter(uuid__in=ids)}
         missing = [str(value) for value in ids if value not in found]
         if missing:
-            raise serializers.ValidationError(f"No speaker has the id {', '.join(missing)}.")
+            raise serializers.ValidationError(
+                gettext("No speaker has the id %(ids)s.") % {"ids": ", ".join(missing)}
+            )
         if len(set(ids)) != len(ids):
-            raise serializers.ValidationError("A speaker is listed twice.")
+            raise serializers.ValidationError(gettext("A speaker is listed twice."))
         return [found[value] for value in ids]
 
 

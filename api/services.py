@@ -13,7 +13,9 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import dateformat
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from api.problems import Conflict, PreconditionFailed
 from infrastructure.slugs import UniqueSlugs
@@ -34,8 +36,15 @@ def _check_precondition(talk, if_match):
     if talk_etag(talk) not in given:
         changed = talk.event.local_time(talk.updated)
         raise PreconditionFailed(
-            f"“{talk.title}” changed at {changed:%H:%M %Z} on {changed:%-d %b %Y}, after the "
-            "copy your If-Match names; read it again and make your change on the new copy."
+            gettext(
+                "“%(title)s” changed at %(time)s on %(day)s, after the copy your If-Match "
+                "names; read it again and make your change on the new copy."
+            )
+            % {
+                "title": talk.title,
+                "time": f"{changed:%H:%M %Z}",
+                "day": dateformat.format(changed, "j M Y"),
+            }
         )
 
 
@@ -64,11 +73,17 @@ def _apply_times(talk, changes):
             computed = talk.start + datetime.timedelta(minutes=minutes)
             if computed != talk.end:
                 raise ValidationError(
-                    {"duration_minutes": "The end and the duration disagree: give one of them."}
+                    {
+                        "duration_minutes": gettext(
+                            "The end and the duration disagree: give one of them."
+                        )
+                    }
                 )
     elif minutes is not None:
         if talk.start is None:
-            raise ValidationError({"duration_minutes": "Give the start too: it counts from it."})
+            raise ValidationError(
+                {"duration_minutes": gettext("Give the start too: it counts from it.")}
+            )
         talk.end = talk.start + datetime.timedelta(minutes=minutes)
     elif talk.start is not None and length is not None:
         talk.end = talk.start + length
@@ -93,7 +108,8 @@ def _check_clashes(talk, speakers, *, force):
         for problem in problems:
             others.extend(other for other in problem.talks if other is not talk)
         raise Conflict(
-            [problem.message for problem in problems] + ["Send force=1 to save despite the clash."],
+            [problem.message for problem in problems]
+            + [gettext("Send force=1 to save despite the clash.")],
             others=list({other.pk: other for other in others}.values()),
         )
 

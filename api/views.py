@@ -10,6 +10,8 @@ from functools import cached_property
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, status
@@ -43,10 +45,15 @@ from schedule.models import Release, Talk
 from speakers.models import Speaker
 
 PAGE_PARAMS = {"page", "page_size"}
-WRITE_NEEDS_A_TOKEN = (
+WRITE_NEEDS_A_TOKEN = _(
     "Changes need an organiser's API token, sent as “Authorization: Bearer <token>”; "
     "organisers create one at /accounts/tokens/."
 )
+# A room or track the address names but the event lacks, by the model's name.
+NO_PLACE_WITH_SLUG = {
+    "room": _("%(event)s has no room with that slug."),
+    "track": _("%(event)s has no track with that slug."),
+}
 
 # Cross-origin (CORS): pages of any site may read the public API; nothing else.
 # The preflight names only the reads and the request headers a read needs, not
@@ -134,15 +141,20 @@ class ApiView(OpenToOtherSites, generics.GenericAPIView):
             known = self.filter_params | (PAGE_PARAMS if self.paginated else set())
             unknown = sorted(set(request.query_params) - known)
             if unknown:
-                takes = ", ".join(sorted(known)) or "no parameters"
-                raise ValidationError(
-                    {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
-                )
+                if known:
+                    message = gettext("Unknown parameter; this endpoint takes %(takes)s.") % {
+                        "takes": ", ".join(sorted(known))
+                    }
+                else:
+                    message = gettext("Unknown parameter; this endpoint takes no parameters.")
+                raise ValidationError({name: [message] for name in unknown})
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         allowed = ", ".join(self._allowed_methods())
         raise MethodNotAllowed(
-            request.method, detail=f"This address takes {allowed}, not {request.method}."
+            request.method,
+            detail=gettext("This address takes %(allowed)s, not %(method)s.")
+            % {"allowed": allowed, "method": request.method},
         )
 
     def permission_denied(self, request, message=None, code=None):
@@ -251,7 +263,7 @@ class WriteMixin:
 
     def body(self, *, partial):
         if not isinstance(self.request.data, dict):
-            raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+            raise ValidationError({"non_field_errors": [gettext("Send a JSON object.")]})
         serializer = self.write_serializer_class(
             data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
@@ -264,7 +276,7 @@ class WriteMixin:
             unknown = sorted(set(request.query_params) - self.write_params)
             if unknown:
                 raise ValidationError(
-                    {name: ["Unknown parameter; a write takes force."] for name in unknown}
+                    {name: [gettext("Unknown parameter; a write takes force.")] for name in unknown}
                 )
 
     @property
@@ -323,8 +335,9 @@ class PlaceDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
         places = getattr(self.event, self.related_name)
         place = places.filter(slug=self.kwargs["place_slug"]).first()
         if place is None:
-            noun = self.model._meta.verbose_name
-            raise NotFound(f"{self.event.name} has no {noun} with that slug.")
+            raise NotFound(
+                NO_PLACE_WITH_SLUG[self.model._meta.model_name] % {"event": self.event.name}
+            )
         return place
 
     def patch(self, request, *args, **kwargs):
@@ -541,7 +554,9 @@ class SpeakerDetail(WriteMixin, ApiView, generics.RetrieveAPIView):
         for speaker in selectors.api_speakers(self.event, working=self.working):
             if speaker.uuid == self.kwargs["speaker_id"]:
                 return speaker
-        raise NotFound(f"No speaker with that id speaks at {self.event.name}.")
+        raise NotFound(
+            gettext("No speaker with that id speaks at %(event)s.") % {"event": self.event.name}
+        )
 
     def patch(self, request, *args, **kwargs):
         speaker = self.get_object()
@@ -579,7 +594,9 @@ class ReleaseDetail(ApiView, generics.RetrieveAPIView):
     def get_object(self):
         release = selectors.api_release(self.event, self.kwargs["release_name"])
         if release is None:
-            raise NotFound(f"{self.event.name} has no release of that name.")
+            raise NotFound(
+                gettext("%(event)s has no release of that name.") % {"event": self.event.name}
+            )
         return release
 
 
@@ -590,7 +607,7 @@ class NotFoundView(ApiView):
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
-        raise NotFound("There is no such address in the API; see /api/docs/.")
+        raise NotFound(gettext("There is no such address in the API; see /api/docs/."))
 
     post = put = patch = delete = options = get
 

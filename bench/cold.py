@@ -20,6 +20,7 @@ EDIT_MARK = " [bench edit "
 @dataclass
 class ColdResult:
     milliseconds: list = field(default_factory=list)
+    cpu_milliseconds: list = field(default_factory=list)  # the worker's, from Server-Timing
     fresh: list = field(default_factory=list)
 
 
@@ -57,5 +58,7 @@ def measure_cold(env, port, slug, path, repeats):
         mark = edit_a_talk(env, slug)
         fetched = fetch(port, path)
         cold.milliseconds.append(fetched.seconds * 1000)
+        if fetched.cpu_ms is not None:
+            cold.cpu_milliseconds.append(fetched.cpu_ms)
         cold.fresh.append(fetched.status == 200 and mark in fetched.text())
     return cold

@@ -3,7 +3,7 @@
 Two load generators with the same signature: ``wrk`` (its totals handed
 over by a Lua ``done`` function) and, without it, a small generator of one
 thread per keep-alive connection. ``measure`` loads a page after fetching
-it once; ``measure_static_again`` loads the static file between pages and
+it once; ``measure_static_again`` loads a static file around each page and
 keeps the sum of its runs.
 """
 
@@ -161,10 +161,15 @@ def measure(port, page, *, load, connections, duration, warmup=0):
     return page
 
 
-def measure_static_again(port, static, *, load, connections, duration):
-    """Another run on the static file; its load sums up every run so far."""
+def measure_static_again(port, static, *, load, connections, duration, path=None):
+    """Another run on a static file (``path``, else ``static``'s); ``static``'s load sums up
+    every run so far."""
     this_run = measure(
-        port, Page(static.label, static.path), load=load, connections=connections, duration=duration
+        port,
+        Page(static.label, path or static.path),
+        load=load,
+        connections=connections,
+        duration=duration,
     )
     static.status, static.wire_bytes = this_run.status, this_run.wire_bytes
     static.encoding = this_run.encoding

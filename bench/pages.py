@@ -3,9 +3,9 @@
 ``probe_pages`` runs Django here, on an empty local-memory cache, and fetches
 each page twice with the test client, counting its queries cold and warm;
 it also gathers the facts of the event and the database for the report.
-``write_static_copy`` puts the schedule page among the static files, with
-its ``.gz``, so that WhiteNoise serves a file of exactly its size: the
-yardstick the pages are compared with.
+``write_static_copies`` puts each page among the static files, with its
+``.gz`` and ``.br``, so that WhiteNoise serves a file of exactly its size:
+the yardstick the page is compared with.
 """
 
 import gzip
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import brotli
 from http_client import HOST
 from processes import PROJECT, BenchError
 
@@ -35,8 +36,9 @@ class Page:
     wire_bytes: int = 0
     encoding: str = ""
     load: "LoadResult | None" = None
-    # The page's rate over the static file's around it.
+    # The page's rate over the static file's of its size, around it.
     ratio: float | None = None
+    static_per_second: float | None = None
     # The static file's own runs, one before the first page and one after each.
     runs: list = field(default_factory=list)
 
@@ -135,14 +137,20 @@ def database_description(connection):
     return connection.vendor
 
 
-def write_static_copy(static_root, body):
-    """The schedule page as a static file of the same size, with its gzip alternative."""
+def write_static_copies(static_root, bodies):
+    """A static file of each of ``bodies``' size (its content), with its gzip and Brotli
+    alternatives; their names, in order."""
     for old in Path(static_root).glob("bench-static-*"):
         old.unlink()
-    name = f"bench-static-{len(body)}.html"
-    path = Path(static_root) / name
-    path.write_bytes(body)
-    # Collectstatic (CompressedManifestStaticFilesStorage) writes a .gz beside
-    # every compressible file and WhiteNoise serves it to clients that accept gzip.
-    Path(f"{path}.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
-    return name
+    names = []
+    for index, body in enumerate(bodies):
+        name = f"bench-static-{index}-{len(body)}.html"
+        path = Path(static_root) / name
+        path.write_bytes(body)
+        # Collectstatic (CompressedManifestStaticFilesStorage) writes a .gz beside
+        # every compressible file and WhiteNoise serves it to clients that accept gzip;
+        # a .br beside it goes to clients that take Brotli.
+        Path(f"{path}.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+        Path(f"{path}.br").write_bytes(brotli.compress(body))
+        names.append(name)
+    return names

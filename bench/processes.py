@@ -11,6 +11,7 @@ serves, stopped on exit, errors and Ctrl-C, its workers listed.
 import contextlib
 import http.client
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -83,8 +84,12 @@ def bench_environment(args, port, cache_url):
         GUNICORN_LOG_LEVEL="warning",
         PYTHONUNBUFFERED="1",
         # Every request comes from one address: the API's limit per address would
-        # answer 429 within a second.
+        # answer 429 within a second, as would the bound on a client's renders of
+        # searches (bench/query_flood.py puts that one back: it measures it).
         API_ANONYMOUS_RATE="",
+        PAGE_CACHE_RENDERS_PER_CLIENT="0",
+        # The worker's processor time per response, which the cold line reports.
+        SERVER_TIMING="true",
     )
     return env
 
@@ -165,6 +170,27 @@ def gunicorn(env, log_path):
             yield process
         finally:
             stop_process_group(process)
+
+
+def worker_memory(master_pid):
+    """Each gunicorn worker's resident memory in MiB, smallest first, read from /proc.
+
+    Empty where there is no /proc (not Linux).
+    """
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name, in parentheses, may hold spaces: the fields follow it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+        resident = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if resident:
+            sizes.append(int(resident[1]) / 1024)
+    return sorted(sizes)
 
 
 def stop_process_group(process):

@@ -76,7 +76,19 @@ def number(value, digits=0):
 
 
 def report(
-    *, args, pages, static, cold, facts, machine, tool, cache, generated_in, command, release=None
+    *,
+    args,
+    pages,
+    static,
+    cold,
+    facts,
+    machine,
+    tool,
+    cache,
+    generated_in,
+    command,
+    release=None,
+    memory=(),
 ):
     rates = [run.per_second for run in static.runs]
     lines = [
@@ -107,8 +119,21 @@ def report(
             f"Cold: the first request for `{pages[0].path}` after a talk's title changed "
             f"(saved through the ORM in another process) took "
             f"{', '.join(f'{ms:,.0f}' for ms in cold.milliseconds)} ms "
-            f"(median {statistics.median(cold.milliseconds):,.0f} ms); "
-            f"the page showed the new title: {fresh}."
+            f"(median {statistics.median(cold.milliseconds):,.0f} ms)"
+            + (
+                f", of which the worker's processor time (Server-Timing) "
+                f"{', '.join(f'{ms:,.1f}' for ms in cold.cpu_milliseconds)} ms "
+                f"(median {statistics.median(cold.cpu_milliseconds):,.1f} ms)"
+                if cold.cpu_milliseconds
+                else ""
+            )
+            + f"; the page showed the new title: {fresh}."
+        )
+        lines.append("")
+    if memory:
+        lines.append(
+            f"Memory: after serving every page above, the {len(memory)} workers held "
+            f"{memory[0]:,.0f}–{memory[-1]:,.0f} MiB resident each."
         )
         lines.append("")
     if release:
@@ -116,19 +141,28 @@ def report(
             f"Release: releasing the {release['talks']}-talk event with every talk moved an "
             f"hour took {release['seconds']:.2f} s: {release['changes']} changes frozen and "
             f"recorded, {release['mails']} speaker mails queued in the outbox, in one "
-            "transaction (`bench/release_timing.py`)."
+            "transaction (`bench/release_timing.py`). The first request for the schedule "
+            f"after it took {release['cold_ms']:,.0f} ms"
+            + (
+                f" ({release['cold_cpu_ms']:,.1f} ms of the worker's processor time)"
+                if release.get("cold_cpu_ms") is not None
+                else ""
+            )
+            + "."
         )
         lines.append("")
     lines += [
         f"Load: {tool}, {args.connections} connections, {args.duration:g} s per URL after "
-        f"{args.warmup:g} s of warm-up, `Accept-Encoding: gzip`. Errors are socket errors and "
+        f"{args.warmup:g} s of warm-up, `Accept-Encoding: {args.encoding}`. "
+        "Errors are socket errors and "
         "non-2xx responses. SQL queries are counted in-process (test client, empty "
-        "local-memory cache): the first fetch, then the second. The static file is a copy of "
-        "the schedule page served by WhiteNoise from the same gunicorn (with the `.gz` "
-        f"collectstatic makes), loaded for {args.static_duration:g} s before the first page "
-        "and after each; × static is a page's rate over the mean of the static runs just "
-        f"before and after it. The static runs gave {min(rates):,.0f} to {max(rates):,.0f} "
-        f"req/s ({len(rates)} runs; its row sums them up).",
+        "local-memory cache): the first fetch, then the second. Each page has a static file "
+        "of its own size (a copy of its body) served by WhiteNoise from the same gunicorn "
+        "(with a `.gz` and a `.br`, as collectstatic makes), loaded for "
+        f"{args.static_duration:g} s just before the page and just after it; × static is "
+        "the page's rate over the mean of those two runs. The static runs gave "
+        f"{min(rates):,.0f} to {max(rates):,.0f} req/s ({len(rates)} runs; the static row "
+        "sums them up, its ratio is 1 by definition).",
         "",
         f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']} memory, "
         f"{machine['system']}; Python {machine['python']}, Django {facts['django']}, "

@@ -17,8 +17,9 @@ One run:
    that every process shares (``CACHE_URL`` when set, else the local Redis,
    database 14, when it answers), and loads each URL for a bounded time with
    ``wrk`` (or, without it, a small thread-based load generator),
-   sending ``Accept-Encoding: gzip`` as browsers do; the static file is
-   loaded before the first page and after each;
+   sending ``Accept-Encoding: gzip`` as browsers do (``--encoding br`` or
+   ``identity`` for the other clients); each page's static file, a copy of
+   its body, is loaded just before it and just after;
 5. times the first request for the schedule page after a talk's title
    changes (the change made through the ORM in another process) and checks
    that the page shows it;
@@ -29,9 +30,9 @@ The cache must be shared for the cold measurement to mean anything: with a
 local-memory cache in each worker, an edit made in another process cannot
 make the workers' copies stale, and the report says the page missed the edit.
 
-The static file's throughput is the yardstick: on a noisy or slow machine the
-ratio of each page to the static runs on either side of it means more than
-its requests per second.
+A static file's throughput is the yardstick: on a noisy or slow machine the
+ratio of each page to the runs of its static copy on either side of it means
+more than its requests per second.
 
 This file parses the options and runs the steps; each step lives in a
 module of its own beside it: ``processes.py`` (the environment, the
@@ -45,12 +46,13 @@ import argparse
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 from cold import measure_cold
-from http_client import HOST
+from http_client import ENCODINGS, HOST, accept_encoding, fetch
 from load import (
     load_with_threads,
     load_with_wrk,
@@ -59,7 +61,7 @@ from load import (
     wrk_available,
     wrk_version,
 )
-from pages import Page, probe_pages, write_static_copy
+from pages import Page, probe_pages, write_static_copies
 from processes import (
     LOCAL_REDIS_CACHE_URL,
     PROJECT,
@@ -71,8 +73,12 @@ from processes import (
     prepare_database,
     shared_cache_url,
     wait_until_serving,
+    worker_memory,
 )
 from report import cache_description, machine_facts, report
+
+# Talks: (days, rooms, slots) of the generated event; 33 is the size of the 2012 agenda.
+SIZES = {33: (1, 3, 11), 900: (3, 30, 10), 9100: (7, 100, 13)}
 
 
 def parse_arguments(argv):
@@ -110,6 +116,13 @@ def parse_arguments(argv):
         help="Concurrent connections (BENCH_CONNECTIONS, default 8).",
     )
     parser.add_argument(
+        "--encoding",
+        choices=ENCODINGS,
+        default=os.environ.get("BENCH_ENCODING", "gzip"),
+        help="What every request asks for in Accept-Encoding (BENCH_ENCODING, default "
+        "gzip; identity asks for the plain body). The static file has its .gz and .br.",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=int(os.environ.get("BENCH_WORKERS", 2 * cores)),
@@ -143,7 +156,27 @@ def parse_arguments(argv):
     parser.add_argument(
         "--output", type=Path, default=RESULTS / "latest.md", help="Where to write the table."
     )
+    parser.add_argument(
+        "--json", type=Path, help="Also write the figures as JSON here (for --sizes)."
+    )
+    parser.add_argument(
+        "--sizes",
+        help="Run the whole benchmark once per event size and print a table of how the "
+        f"figures grow: talk counts, comma-separated, among {', '.join(map(str, SIZES))} "
+        "(each run's own table lands in latest-<talks>.md beside --output).",
+    )
     args = parser.parse_args(argv)
+    if args.sizes:
+        try:
+            args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+        except ValueError:
+            parser.error(f"--sizes takes talk counts among {', '.join(map(str, SIZES))}")
+        unknown = [size for size in args.sizes if size not in SIZES]
+        if unknown:
+            parser.error(
+                f"--sizes: no event of {unknown[0]} talks; choose among "
+                + ", ".join(map(str, SIZES))
+            )
     for name in ("duration", "connections", "workers"):
         if getattr(args, name) <= 0:
             parser.error(f"--{name} must be positive")
@@ -177,6 +210,10 @@ def measure_release(env, slug):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_arguments(argv)
+    accept_encoding(args.encoding)
+    if args.sizes:
+        run_sizes(args, argv)
+        return
     command = " ".join(["python bench/run.py", *argv])
     if os.environ.get("MAKELEVEL"):
         command = f"make bench ({command})"
@@ -200,33 +237,48 @@ def main(argv=None):
             "these pages do not answer 200: "
             + ", ".join(f"{page.path} ({page.status})" for page in broken)
         )
-    static_name = write_static_copy(env["STATIC_ROOT"], bodies[pages[0].path])
-    static = Page("static file", f"/static/{static_name}", html_bytes=pages[0].html_bytes)
+    # Each page is compared with a static file of its own size (the schedule's
+    # is the first): a 1.5 MB export against a 1 MB file would look slower than it is.
+    static_names = write_static_copies(env["STATIC_ROOT"], [bodies[page.path] for page in pages])
+    static = Page(
+        "static file (the first page's size)",
+        f"/static/{static_names[0]}",
+        html_bytes=pages[0].html_bytes,
+    )
 
     log_path = RESULTS / "gunicorn.log"
     with gunicorn(env, log_path) as process:
         wait_until_serving(process, port, static.path, log_path)
         print(f"gunicorn is serving on http://{HOST}:{port}/ ({args.workers} workers)", flush=True)
-        # The static file is loaded before the first page and after each, and
-        # every page compared with the runs around it: on a machine whose load
-        # drifts, neighbours are fairer than one run at the start.
+        # Each page's static file is loaded just before it and just after, and the
+        # page compared with the runs around it: on a machine whose load drifts,
+        # neighbours are fairer than one run at the start.
         load_options = {"load": load, "connections": args.connections}
         print(f"  {static.label}: {static.path}", flush=True)
         if args.warmup:
             load(port, static.path, connections=args.connections, duration=args.warmup)
-        before = measure_static_again(port, static, duration=args.static_duration, **load_options)
-        for page in pages:
-            print(f"  {page.label}: {page.path}", flush=True)
+        for page, static_name in zip(pages, static_names, strict=True):
+            yardstick = f"/static/{static_name}"
+            print(f"  {page.label}: {page.path} (static: {yardstick})", flush=True)
+            before = measure_static_again(
+                port, static, path=yardstick, duration=args.static_duration, **load_options
+            )
             measure(port, page, duration=args.duration, warmup=args.warmup, **load_options)
             after = measure_static_again(
-                port, static, duration=args.static_duration, **load_options
+                port, static, path=yardstick, duration=args.static_duration, **load_options
             )
-            page.ratio = page.load.per_second / ((before.per_second + after.per_second) / 2)
-            before = after
+            page.static_per_second = (before.per_second + after.per_second) / 2
+            page.ratio = page.load.per_second / page.static_per_second
+        # After every page was served (and loaded): what the workers hold at the end.
+        memory = worker_memory(process.pid)
         cold = measure_cold(env, port, args.slug, pages[0].path, args.cold_repeats)
-    # Last, as it moves every talk of the event (an hour later) and releases that.
-    print("  releasing the event with every talk moved", flush=True)
-    release = measure_release(env, args.slug)
+        # Last, as it moves every talk of the event (an hour later) and releases that;
+        # then the first request after it, when no stored piece of the page is current.
+        print("  releasing the event with every talk moved", flush=True)
+        release = measure_release(env, args.slug)
+        after_release = fetch(port, pages[0].path)
+        release["cold_ms"] = after_release.seconds * 1000
+        release["cold_cpu_ms"] = after_release.cpu_ms
 
     table = report(
         args=args,
@@ -240,12 +292,126 @@ def main(argv=None):
         generated_in=generated_in,
         release=release,
         command=command,
+        memory=memory,
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(table)
     print()
     print(table)
     print(f"Written to {args.output}")
+    if args.json:
+        figures = {
+            "talks": facts["talks"],
+            "cold_ms": cold.milliseconds,
+            "cold_cpu_ms": cold.cpu_milliseconds,
+            "cold_after_release_cpu_ms": release["cold_cpu_ms"],
+            "cold_after_release_ms": release["cold_ms"],
+            "memory_mib": memory,
+            "pages": [
+                {
+                    "label": page.label.split(" (")[0],
+                    "per_second": page.load.per_second,
+                    "ratio": page.ratio,
+                    "p99_ms": page.load.p99_ms,
+                }
+                for page in pages
+            ],
+        }
+        args.json.write_text(json.dumps(figures))
+
+
+def run_sizes(args, argv):
+    """``--sizes``: this benchmark once per size, each in a process of its own; the scale table."""
+    passed = _without_option(argv, "--sizes")
+    passed = _without_option(passed, "--output")
+    # Each size is generated anew: a kept event would be the last size's.
+    passed = [argument for argument in passed if argument != "--reuse"]
+    runs = []
+    for size in args.sizes:
+        days, rooms, slots = SIZES[size]
+        output = args.output.with_name(f"latest-{size}.md")
+        figures = output.with_suffix(".json")
+        print(
+            f"== {size} talks: {rooms} rooms × {slots} slots on each of {days} day(s)", flush=True
+        )
+        sizing = ["--days", str(days), "--rooms", str(rooms), "--slots", str(slots)]
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                *passed,
+                *sizing,
+                "--output",
+                str(output),
+                "--json",
+                str(figures),
+            ],
+            check=True,
+        )
+        runs.append(json.loads(figures.read_text()))
+    table = scale_table(runs, command=" ".join(["python bench/run.py", *argv]))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    print()
+    print(table)
+    print(f"Written to {args.output}")
+
+
+def _without_option(argv, name):
+    """``argv`` without ``name`` and its value (``--name value`` or ``--name=value``)."""
+    kept, skip = [], False
+    for argument in argv:
+        if skip:
+            skip = False
+        elif argument == name:
+            skip = True
+        elif not argument.startswith(f"{name}="):
+            kept.append(argument)
+    return kept
+
+
+def _median_or_dash(values):
+    values = [value for value in values or () if value is not None]
+    return f"{statistics.median(values):,.1f}" if values else "–"
+
+
+def scale_table(runs, *, command):
+    """The figures of each size side by side: how they grow with the event."""
+    head = " | ".join(f"{run['talks']:,} talks" for run in runs)
+    lines = [
+        "# Benchmark by event size",
+        "",
+        f"`{command}`; each size's own table is in `latest-<talks>.md` beside this one.",
+        "",
+        f"| | {head} |",
+        "| --- |" + " ---: |" * len(runs),
+        "| cold after one edit, median ms | "
+        + " | ".join(f"{statistics.median(run['cold_ms']):,.0f}" for run in runs)
+        + " |",
+        "| cold after one edit, worker CPU, median ms | "
+        + " | ".join(_median_or_dash(run.get("cold_cpu_ms")) for run in runs)
+        + " |",
+        "| cold after every talk moved, ms | "
+        + " | ".join(f"{run['cold_after_release_ms']:,.0f}" for run in runs)
+        + " |",
+        "| cold after every talk moved, worker CPU ms | "
+        + " | ".join(_median_or_dash([run.get("cold_after_release_cpu_ms")]) for run in runs)
+        + " |",
+        "| worker memory, MiB (largest) | "
+        + " | ".join(f"{max(run['memory_mib']):,.0f}" if run["memory_mib"] else "–" for run in runs)
+        + " |",
+    ]
+    for index, page in enumerate(runs[0]["pages"]):
+        cells = []
+        for run in runs:
+            each = run["pages"][index]
+            cells.append(
+                f"{each['per_second']:,.0f} req/s, {each['ratio']:.2f}× static, "
+                f"p99 {each['p99_ms']:,.0f} ms"
+            )
+        lines.append(f"| {page['label']} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _stop_on_terminate(signum, frame):

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.forms import KEEP_LABELS, EventAdminForm
 from conference.models import Event, Room, Track
@@ -69,7 +71,7 @@ class EventAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "is_published", "seen_updated"]}),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": [
                     "start_date",
@@ -83,12 +85,12 @@ class EventAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("About", {"fields": ["description", "website"]}),
+        (_("About"), {"fields": ["description", "website"]}),
         (
-            "Embedding",
+            _("Embedding"),
             {
                 "fields": ["embed_origins"],
-                "description": (
+                "description": _(
                     "Other sites can show the schedule in a frame: list them below, "
                     "then paste the snippet shown under this form into their pages."
                 ),
@@ -105,7 +107,10 @@ class EventAdmin(admin.ModelAdmin):
             )
             summary = " ".join(plan.summary)
             self.message_user(
-                request, f"The talks kept {KEEP_LABELS[answer.keep]}. {summary}", messages.SUCCESS
+                request,
+                gettext("The talks kept %(answer)s. %(summary)s")
+                % {"answer": KEEP_LABELS[answer.keep], "summary": summary},
+                messages.SUCCESS,
             )
             for note in (*plan.warnings, plan.outside_words()):
                 if note:
@@ -138,10 +143,10 @@ class EventAdmin(admin.ModelAdmin):
         # Named, not imported: the embeddable schedule is the schedule app's page.
         address = absolute_url(request, reverse("schedule:schedule_embed", args=[event.slug]))
         return format_html(
-            '<iframe src="{}" title="Schedule of {}" width="100%" height="600" '
+            '<iframe src="{}" title="{}" width="100%" height="600" '
             'loading="lazy" style="border: 0"></iframe>',
             address,
-            event.name,
+            gettext("Schedule of %(event)s") % {"event": event.name},
         )
 
     def get_queryset(self, request):
@@ -150,18 +155,20 @@ class EventAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request).annotate(talk_count=working)
         return queryset.order_by("-start_date", "name")
 
-    @admin.display(description="talks", ordering="talk_count")
+    @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, event):
         return event.talk_count
 
-    @admin.display(description="schedule board")
+    @admin.display(description=_("schedule board"))
     def board_link(self, event):
         # The add form offers only the event's rooms and tracks when it knows the event.
         return format_html(
-            '<a href="{}">Board</a> · <a href="{}?event={}">Add a talk</a>',
+            '<a href="{}">{}</a> · <a href="{}?event={}">{}</a>',
             reverse("admin:schedule_board", args=[event.pk]),
+            gettext("Board"),
             reverse("admin:schedule_talk_add"),
             event.pk,
+            gettext("Add a talk"),
         )
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ORGANISERS_GROUP = "Organisers"
 
@@ -33,9 +34,9 @@ class OrganiserAuthenticationForm(AdminAuthenticationForm):
 
 
 class ConferenceAdminSite(admin.AdminSite):
-    site_header = "Conference administration"
-    site_title = "Conference admin"
-    index_title = "Events, talks and speakers"
+    site_header = _("Conference administration")
+    site_title = _("Conference admin")
+    index_title = _("Events, talks and speakers")
     login_form = OrganiserAuthenticationForm
 
     def has_permission(self, request):

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
 
 
 class ConferenceConfig(AppConfig):
     name = "conference"
     default = True
-    verbose_name = "Conference"
+    verbose_name = _("Conference")
 
     def ready(self):
         from conference import backup, stale_pages

@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Event
 from conference.services import (
@@ -40,12 +42,12 @@ class EventAdminForm(EditLockForm, forms.ModelForm):
     """
 
     talks_keep = forms.ChoiceField(
-        label="Talks keep", choices=KEEP_CHOICES, required=False, widget=forms.HiddenInput
+        label=_("Talks keep"), choices=KEEP_CHOICES, required=False, widget=forms.HiddenInput
     )
     # The zone the question above was asked for: a zone changed again is asked again.
     zone_asked = forms.CharField(required=False, widget=forms.HiddenInput)
     save_outside_dates = forms.BooleanField(
-        label="Save even though talks fall outside the event's dates",
+        label=_("Save even though talks fall outside the event's dates"),
         required=False,
         widget=forms.HiddenInput,
     )
@@ -99,9 +101,16 @@ class EventAdminForm(EditLockForm, forms.ModelForm):
             self.add_error(
                 "time_zone",
                 ValidationError(
-                    f"The zone changes from {self.instance.time_zone} to {zone}. Say below "
-                    f"whether the event's {count} scheduled talk{'' if count == 1 else 's'} "
-                    "keep their wall-clock times or their instants, then save again.",
+                    ngettext(
+                        "The zone changes from %(old)s to %(new)s. Say below whether the "
+                        "event's %(count)s scheduled talk keep their wall-clock times or their "
+                        "instants, then save again.",
+                        "The zone changes from %(old)s to %(new)s. Say below whether the "
+                        "event's %(count)s scheduled talks keep their wall-clock times or their "
+                        "instants, then save again.",
+                        count,
+                    )
+                    % {"old": self.instance.time_zone, "new": zone, "count": count},
                     code="zone_change_question",
                 ),
             )
@@ -125,8 +134,12 @@ class EventAdminForm(EditLockForm, forms.ModelForm):
                 self.add_error(
                     "save_outside_dates",
                     ValidationError(
-                        f"With {KEEP_LABELS[keep]}, {plan.outside_words()} "
-                        f"Tick “{label}” to save anyway.",
+                        gettext("With %(answer)s, %(outside)s Tick “%(label)s” to save anyway.")
+                        % {
+                            "answer": KEEP_LABELS[keep],
+                            "outside": plan.outside_words(),
+                            "label": label,
+                        },
                         code="outside_event_dates",
                     ),
                 )
@@ -154,20 +167,31 @@ class EventAdminForm(EditLockForm, forms.ModelForm):
             if note
         ]
         field.help_text = format_html(
-            "Wall-clock times: each talk stays at the time the programme shows, in the new "
-            "zone, so its instant moves. Instants: each talk stays at its moment in time, so "
-            "the venue's clock shows it at another time.{}",
-            format_html_join("", "<br>With {}: {}", notes),
+            "{}{}",
+            gettext(
+                "Wall-clock times: each talk stays at the time the programme shows, in the new "
+                "zone, so its instant moves. Instants: each talk stays at its moment in time, so "
+                "the venue's clock shows it at another time."
+            ),
+            format_html_join(
+                "",
+                "<br>{}",
+                (
+                    (gettext("With %(answer)s: %(note)s") % {"answer": answer, "note": note},)
+                    for answer, note in notes
+                ),
+            ),
         )
         self._bound_fields_cache.pop("talks_keep", None)
 
     def _offer_outside(self, plan):
         """Show the tick that saves despite talks outside the event's dates; its label."""
         count = len(plan.outside)
-        label = (
-            f"Save even though {count} talk{'' if count == 1 else 's'} "
-            f"{'falls' if count == 1 else 'fall'} outside the event's dates"
-        )
+        label = ngettext(
+            "Save even though %(count)s talk falls outside the event's dates",
+            "Save even though %(count)s talks fall outside the event's dates",
+            count,
+        ) % {"count": count}
         key = _outside_key(plan)
         if self.data.get(self.add_prefix("outside_asked")) != key:
             # A tick given for another answer or count does not count for this one.

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import dateformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.venue_time import venue_day_bounds, venue_local_date
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
@@ -31,7 +34,7 @@ def validate_time_zone(value):
 
 # Top-level URL segments that an event slug would shadow.
 RESERVED_EVENT_SLUGS = frozenset(
-    {"accounts", "admin", "api", "media", "robots.txt", "sitemap.xml", "static"}
+    {"accounts", "admin", "api", "i18n", "media", "robots.txt", "sitemap.xml", "static"}
 )
 
 
@@ -69,9 +72,11 @@ def validate_embed_origins(value):
             wrong.append(line)
     if wrong:
         raise ValidationError(
-            "Not an origin: %(lines)s. Write one origin per line as https://host or "
-            "https://host:port (e.g. https://www.example.org), without a path, a wildcard "
-            "or quotes.",
+            _(
+                "Not an origin: %(lines)s. Write one origin per line as https://host or "
+                "https://host:port (e.g. https://www.example.org), without a path, a wildcard "
+                "or quotes."
+            ),
             code="invalid_embed_origin",
             params={"lines": ", ".join(f"“{line}”" for line in wrong)},
         )
@@ -89,8 +94,11 @@ def _day_existed(date, zone):
 def _dates_words(dates):
     first, last = dates[0], dates[-1]
     if first == last:
-        return f"{first:%-d %B %Y}"
-    return f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+        return dateformat.format(first, "j F Y")
+    return gettext("%(first)s to %(last)s") % {
+        "first": dateformat.format(first, "j F Y"),
+        "last": dateformat.format(last, "j F Y"),
+    }
 
 
 class EventQuerySet(models.QuerySet):
@@ -99,53 +107,64 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True, validators=[validate_event_slug])
-    tagline = models.CharField(max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, validators=[validate_event_slug]
+    )
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     description = models.TextField(
-        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+        _("description"),
+        blank=True,
+        help_text=MARKDOWN_HELP_TEXT,
+        validators=[validate_markdown_length],
     )
     location = models.CharField(
-        max_length=200, blank=True, help_text="Where it happens, e.g. “Barcelona, Spain”."
+        _("location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it happens, e.g. “Barcelona, Spain”."),
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         choices=time_zone_choices,
         validators=[validate_time_zone],
-        help_text="The venue's IANA time zone; every time of the event is shown in it.",
+        help_text=_("The venue's IANA time zone; every time of the event is shown in it."),
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     embed_origins = models.TextField(
-        "sites that may embed the schedule",
+        _("sites that may embed the schedule"),
         blank=True,
         # In the database too: rows written by code that predates the column
         # (an older migration's models) get none.
         default="",
         db_default="",
         validators=[validate_embed_origins],
-        help_text=(
+        help_text=_(
             "One origin per line, e.g. https://www.example.org or https://example.org:8443. "
             "Only these sites may show the embeddable schedule in a frame; "
             "with none, no site can."
         ),
     )
     is_published = models.BooleanField(
-        "published", default=False, help_text="Only published events are shown to attendees."
+        _("published"), default=False, help_text=_("Only published events are shown to attendees.")
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-start_date", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="event_ends_on_or_after_start",
-                violation_error_message="The event cannot end before it starts.",
+                violation_error_message=_("The event cannot end before it starts."),
             ),
         ]
 
@@ -174,9 +193,11 @@ class Event(models.Model):
                 raise ValidationError(
                     {
                         "start_date": ValidationError(
-                            "%(zone)s skipped %(dates)s altogether: the clocks at the venue "
-                            "never showed it, so the event would have no day. "
-                            "Choose dates the venue had.",
+                            _(
+                                "%(zone)s skipped %(dates)s altogether: the clocks at the venue "
+                                "never showed it, so the event would have no day. "
+                                "Choose dates the venue had."
+                            ),
                             code="no_day_at_venue",
                             params={"zone": tz.key, "dates": _dates_words(self._dates())},
                         )
@@ -212,21 +233,25 @@ class Event(models.Model):
 
 
 class Room(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100)
-    capacity = models.PositiveIntegerField(null=True, blank=True)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Rooms are listed from the lowest position up."
+        _("position"), default=0, help_text=_("Rooms are listed from the lowest position up.")
     )
 
     class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
         ordering = ["event_id", "position", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "slug"],
                 name="room_slug_unique_per_event",
-                violation_error_message="Another room of this event has this slug.",
+                violation_error_message=_("Another room of this event has this slug."),
             ),
         ]
 
@@ -240,29 +265,34 @@ hex_colour_validator = RegexValidator(
 
 
 class Track(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="tracks", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
     colour = models.CharField(
+        _("colour"),
         max_length=7,
         default="#6c757d",
         validators=[hex_colour_validator],
-        help_text="A web colour such as #1f77b4.",
+        help_text=_("A web colour such as #1f77b4."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
         ordering = ["event_id", "position", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "slug"],
                 name="track_slug_unique_per_event",
-                violation_error_message="Another track of this event has this slug.",
+                violation_error_message=_("Another track of this event has this slug."),
             ),
             models.CheckConstraint(
                 condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"),
                 name="track_colour_is_hex",
-                violation_error_message="The colour must be # and six hexadecimal digits.",
+                violation_error_message=_("The colour must be # and six hexadecimal digits."),
             ),
         ]
 

@@ -17,7 +17,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Event
 from conference.venue_time import offset_words, venue_instants, venue_local_date
@@ -26,10 +28,12 @@ from infrastructure.page_cache import event_pages_changed
 KEEP_WALL_CLOCK = "wall_clock"
 KEEP_INSTANTS = "instants"
 KEEP_CHOICES = [
-    (KEEP_WALL_CLOCK, "their wall-clock times"),
-    (KEEP_INSTANTS, "their instants"),
+    (KEEP_WALL_CLOCK, _("their wall-clock times")),
+    (KEEP_INSTANTS, _("their instants")),
 ]
 EXAMPLES = 3  # talks named in a summary before "and N more"
+# Which of a repeated hour's two instants a talk keeps, in its warning.
+READINGS = {"the first": _("the first"), "the second": _("the second")}
 
 
 class ZoneChangeError(ValueError):
@@ -86,40 +90,61 @@ class ZoneChangePlan:
             f"“{move.talk.title}” ({_clock(move.new_start, self.to_zone)})"
             for move in self.outside[:EXAMPLES]
         )
-        more = f" and {count - EXAMPLES} more" if count > EXAMPLES else ""
-        return (
-            f"{_talks(count)} {'falls' if count == 1 else 'fall'} outside the event's dates, "
-            f"{_dates_words(self.first_day, self.last_day)} in {self.to_zone.key}: {named}{more}."
-        )
+        if count > EXAMPLES:
+            named = gettext("%(named)s and %(count)s more") % {
+                "named": named,
+                "count": count - EXAMPLES,
+            }
+        return ngettext(
+            "%(count)s talk falls outside the event's dates, %(dates)s in %(zone)s: %(talks)s.",
+            "%(count)s talks fall outside the event's dates, %(dates)s in %(zone)s: %(talks)s.",
+            count,
+        ) % {
+            "count": count,
+            "dates": _dates_words(self.first_day, self.last_day),
+            "zone": self.to_zone.key,
+            "talks": named,
+        }
 
 
 def _talks(count):
-    return f"{count} talk{'' if count == 1 else 's'}"
+    return ngettext("%(count)s talk", "%(count)s talks", count) % {"count": count}
 
 
 def _dates_words(first, last):
+    # Day and month names in the reader's language (Django's formats), not the C locale's.
     if first == last:
-        return f"{first:%-d %b %Y}"
-    return f"{first:%-d %b} to {last:%-d %b %Y}"
+        return dateformat.format(first, "j M Y")
+    return gettext("%(first)s to %(last)s") % {
+        "first": dateformat.format(first, "j M"),
+        "last": dateformat.format(last, "j M Y"),
+    }
 
 
 def _clock(instant, zone):
     """“Wed 7 Nov 10:00 CET”: what the venue's clock in ``zone`` shows at ``instant``."""
-    return f"{instant.astimezone(zone):%a %-d %b %H:%M %Z}"
+    local = instant.astimezone(zone)
+    return f"{dateformat.format(local, 'D j M H:i')} {local:%Z}"
 
 
 def _shift_words(delta):
     """“an hour later”, “30 minutes earlier”: how far ``delta`` moves a time."""
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes == 60:
-        amount = "an hour"
+        amount = gettext("an hour")
     elif minutes % 60 == 0:
-        amount = f"{minutes // 60} hours"
+        hours = minutes // 60
+        amount = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
     elif minutes > 60:
-        amount = f"{minutes // 60} h {minutes % 60:02d} min"
+        amount = gettext("%(hours)s h %(minutes)s min") % {
+            "hours": minutes // 60,
+            "minutes": f"{minutes % 60:02d}",
+        }
     else:
-        amount = f"{minutes} minutes"
-    return f"{amount} {'later' if delta > datetime.timedelta(0) else 'earlier'}"
+        amount = ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    if delta > datetime.timedelta(0):
+        return gettext("%(amount)s later") % {"amount": amount}
+    return gettext("%(amount)s earlier") % {"amount": amount}
 
 
 def _same_wall_clock(instant, from_zone, to_zone):
@@ -171,24 +196,42 @@ def zone_change_plan(*, talks, from_zone, to_zone, keep, first_day, last_day):
             instant = getattr(talk, name)
             new[name], reading = _same_wall_clock(instant, from_zone, to_zone)
             local = instant.astimezone(from_zone)
-            verb = "starts" if name == "start" else "ends"
-            when = f"{verb} at {local:%H:%M} on {local:%a %-d %b %Y}"
+            at = {"time": f"{local:%H:%M}", "day": dateformat.format(local, "D j M Y")}
+            if name == "start":
+                when = gettext("starts at %(time)s on %(day)s") % at
+            else:
+                when = gettext("ends at %(time)s on %(day)s") % at
             if reading == "skipped":
                 refusals.append(
-                    f"“{talk.title}” {when}, a time the clocks in {to_zone.key} skip: "
-                    "move the talk first, or keep the talks' instants."
+                    gettext(
+                        "“%(title)s” %(when)s, a time the clocks in %(zone)s skip: "
+                        "move the talk first, or keep the talks' instants."
+                    )
+                    % {"title": talk.title, "when": when, "zone": to_zone.key}
                 )
             elif reading is not None:
                 warnings.append(
-                    f"“{talk.title}” {when}, which {to_zone.key} shows twice: it keeps "
-                    f"{reading}, at {offset_words(new[name].astimezone(to_zone))}."
+                    gettext(
+                        "“%(title)s” %(when)s, which %(zone)s shows twice: it keeps "
+                        "%(reading)s, at %(offset)s."
+                    )
+                    % {
+                        "title": talk.title,
+                        "when": when,
+                        "zone": to_zone.key,
+                        "reading": READINGS[reading],
+                        "offset": offset_words(new[name].astimezone(to_zone)),
+                    }
                 )
         if None in new.values():
             continue
         if new["end"] <= new["start"]:
             refusals.append(
-                f"“{talk.title}” would end before it starts in {to_zone.key}, whose clocks go "
-                "back at another time: move the talk first, or keep the talks' instants."
+                gettext(
+                    "“%(title)s” would end before it starts in %(zone)s, whose clocks go "
+                    "back at another time: move the talk first, or keep the talks' instants."
+                )
+                % {"title": talk.title, "zone": to_zone.key}
             )
             continue
         moves.append(TalkMove(talk, talk.start, talk.end, new["start"], new["end"]))
@@ -226,19 +269,37 @@ def _with_summary(plan):
     for shift, moves in groups.items():
         example = moves[0]
         was = _clock(example.start, plan.from_zone)
+        words = {
+            "talks": _talks(len(moves)),
+            "was": was,
+            "from_zone": plan.from_zone.key,
+            "zone": plan.to_zone.key,
+            "title": example.talk.title,
+        }
         if plan.keep == KEEP_WALL_CLOCK:
-            moved = f"{_shift_words(shift)} in UTC" if shift else "the same instant as before"
+            if shift:
+                moved = gettext("%(shift)s in UTC") % {"shift": _shift_words(shift)}
+            else:
+                moved = gettext("the same instant as before")
             now = f"{example.new_start.astimezone(plan.to_zone):%H:%M %Z}"
             lines.append(
-                f"{_talks(len(moves))}: {was} stays {now} in {plan.to_zone.key} ({moved}), "
-                f"e.g. “{example.talk.title}”."
+                gettext(
+                    "%(talks)s: %(was)s stays %(now)s in %(zone)s (%(moved)s), e.g. “%(title)s”."
+                )
+                % {**words, "now": now, "moved": moved}
             )
         else:
-            moved = f"{_shift_words(shift)} on the venue's clock" if shift else "the same times"
+            if shift:
+                moved = gettext("%(shift)s on the venue's clock") % {"shift": _shift_words(shift)}
+            else:
+                moved = gettext("the same times")
             now = _clock(example.new_start, plan.to_zone)
             lines.append(
-                f"{_talks(len(moves))}: {was} in {plan.from_zone.key} becomes {now} "
-                f"in {plan.to_zone.key} ({moved}), e.g. “{example.talk.title}”."
+                gettext(
+                    "%(talks)s: %(was)s in %(from_zone)s becomes %(now)s in %(zone)s "
+                    "(%(moved)s), e.g. “%(title)s”."
+                )
+                % {**words, "now": now, "moved": moved}
             )
     return dataclasses.replace(plan, summary=tuple(lines))
 

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # below that only signed-in people need (infrastructure/page_cache/).
     "infrastructure.page_cache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The same choice of language as the page cache's key makes (serving.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,6 +146,16 @@ PAGE_CACHE_MEMORY_BYTES = env.int("PAGE_CACHE_MEMORY_BYTES", default=32 * 1024 *
 # At most this many query strings (searches, "my schedule" lists) of one
 # event's pages are newly stored each 10 minutes; more are rendered, not stored.
 PAGE_CACHE_QUERY_VARIANTS = env.int("PAGE_CACHE_QUERY_VARIANTS", default=500)
+# Renders a query string not yet stored may cost each client address in a
+# minute; more are answered 429 at once (0: no bound). Generous, since one
+# address can be a whole venue's network behind one router.
+PAGE_CACHE_RENDERS_PER_CLIENT = env.int("PAGE_CACHE_RENDERS_PER_CLIENT", default=120)
+# And every client together, in a second, across every process (0: no bound):
+# what is left of the processors serves the stored pages without delay.
+PAGE_CACHE_RENDERS_PER_SECOND = env.int("PAGE_CACHE_RENDERS_PER_SECOND", default=20)
+# Each response says in Server-Timing how much processor time it took (the benchmark's cold line).
+if env.bool("SERVER_TIMING", default=False):
+    MIDDLEWARE.insert(0, "infrastructure.server_timing.ServerTimingMiddleware")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -170,6 +182,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages: a visitor gets the one their browser asks for
+# (Accept-Language), or the one they chose with the switcher on every page
+# (remembered in a cookie). Catalogs: locale/<code>/LC_MESSAGES/django.po,
+# compiled by `manage.py compile_catalogs` (make setup and make test run it).
+# Imported content (titles, abstracts) is shown as written.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The server's zone only matters for log lines; every page converts times into
 # its event's own zone.
 TIME_ZONE = "UTC"
@@ -237,6 +262,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from conference import offline, views
 from conference.sitemaps import EventPagesSitemap
@@ -33,6 +35,11 @@ urlpatterns = [
     # At the root: a service worker controls only the pages under its own path.
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.web_manifest, name="web_manifest"),
+    # Django's own view, without its CSRF check: the switcher's form is on
+    # public pages that every visitor is served one stored copy of, which can
+    # hold no visitor's token; all a forged request can do is change a
+    # visitor's language, and ``next`` is checked to stay on this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("speakers.account_urls")),

@@ -17,6 +17,8 @@ import datetime
 import functools
 import zoneinfo
 
+from django.utils.translation import gettext, ngettext
+
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -32,7 +34,8 @@ def venue_datetime(naive, zone):
     round_trip = aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != naive:
         raise NonexistentTimeError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it."
+            gettext("%(time)s does not exist in %(zone)s: the clocks skip it.")
+            % {"time": f"{naive:%Y-%m-%d %H:%M}", "zone": zone.key}
         )
     return aware
 
@@ -45,8 +48,17 @@ class AmbiguousTimeError(ValueError):
         first, second = instants
         later = _duration_words(second.astimezone(datetime.UTC) - first.astimezone(datetime.UTC))
         super().__init__(
-            f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.key}: first at {offset_words(first)}, "
-            f"then {later} later at {offset_words(second)}, once the clocks go back."
+            gettext(
+                "%(time)s happens twice in %(zone)s: first at %(first)s, then %(later)s later "
+                "at %(second)s, once the clocks go back."
+            )
+            % {
+                "time": f"{naive:%Y-%m-%d %H:%M}",
+                "zone": zone.key,
+                "first": offset_words(first),
+                "later": later,
+                "second": offset_words(second),
+            }
         )
 
 
@@ -99,10 +111,11 @@ def offset_words(aware):
 def _duration_words(delta):
     minutes = int(delta.total_seconds() // 60)
     if minutes == 60:
-        return "an hour"
+        return gettext("an hour")
     if minutes % 60 == 0:
-        return f"{minutes // 60} hours"
-    return f"{minutes} minutes"
+        hours = minutes // 60
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 def venue_wall_clock(aware, zone):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InfrastructureConfig(AppConfig):
@@ -10,7 +11,7 @@ class InfrastructureConfig(AppConfig):
     """
 
     name = "infrastructure"
-    verbose_name = "Infrastructure"
+    verbose_name = _("Infrastructure")
 
     def ready(self):
         from infrastructure import checks  # noqa: F401 (registers them)

@@ -18,14 +18,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class StampField(forms.CharField):
     """A row's ``updated`` stamp as the page printed it (ISO 8601, with its offset)."""
 
     default_error_messages = {
-        "required": "The page sent no version of what you edited; reload it and try again.",
-        "invalid": "The page sent an unreadable version of what you edited; reload it.",
+        "required": _("The page sent no version of what you edited; reload it and try again."),
+        "invalid": _("The page sent an unreadable version of what you edited; reload it."),
     }
 
     def to_python(self, value):
@@ -77,7 +79,8 @@ class EditLockForm(forms.Form):
             self.add_error(
                 None,
                 ValidationError(
-                    f"Someone else deleted this {noun} since you opened it.",
+                    gettext("Someone else deleted this %(thing)s since you opened it.")
+                    % {"thing": noun},
                     code="deleted_since_opened",
                 ),
             )
@@ -86,8 +89,11 @@ class EditLockForm(forms.Form):
             self.add_error(
                 None,
                 ValidationError(
-                    f"Someone else saved this {noun} at {changed:%H:%M %Z} since you opened it. "
-                    "Reload the page to see their changes, then make yours again.",
+                    gettext(
+                        "Someone else saved this %(thing)s at %(time)s since you opened it. "
+                        "Reload the page to see their changes, then make yours again."
+                    )
+                    % {"thing": noun, "time": f"{changed:%H:%M %Z}"},
                     code="changed_since_opened",
                 ),
             )

@@ -3,7 +3,7 @@
 Gunicorn loads the site in its master (``preload_app`` in
 deploy/gunicorn.conf.py) and calls :func:`prepare_workers` before the first
 fork. Every worker then starts with the site's templates compiled, its URL
-patterns resolved, its translations and static-file manifest read, instead
+patterns resolved, every language's catalogs and the static-file manifest read, instead
 of paying for them on its first request: the first request for the 900-talk
 schedule after an edit took about twice as long in a worker that had never
 rendered it.
@@ -42,8 +42,10 @@ def prepare_workers():
         engine.get_template(name)
     # Reading the reverse lookups imports every URLconf and view module and indexes them.
     get_resolver().reverse_dict  # noqa: B018
-    with translation.override(settings.LANGUAGE_CODE):
-        translation.gettext("Schedule")
+    # Each language's catalogs are read on its first use: here, once, for every worker.
+    for code, _ in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Schedule")
     # The manifest of hashed static file names is read when the storage is first used.
     staticfiles_storage.base_url  # noqa: B018
     gc.collect()

@@ -21,10 +21,15 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 MARKDOWN_MAX_LENGTH = 50_000
-MARKDOWN_HELP_TEXT = f"Markdown, at most {MARKDOWN_MAX_LENGTH:,} characters; HTML is sanitised."
+MARKDOWN_HELP_TEXT = format_lazy(
+    _("Markdown, at most {count} characters; HTML is sanitised."),
+    count=f"{MARKDOWN_MAX_LENGTH:,}",
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -73,7 +78,7 @@ def validate_markdown_length(value):
     """Refuse Markdown longer than ``MARKDOWN_MAX_LENGTH`` characters, saying by how much."""
     if value and len(value) > MARKDOWN_MAX_LENGTH:
         raise ValidationError(
-            "At most %(limit)s characters of Markdown (this has %(length)s).",
+            _("At most %(limit)s characters of Markdown (this has %(length)s)."),
             code="markdown_too_long",
             params={"limit": f"{MARKDOWN_MAX_LENGTH:,}", "length": f"{len(value):,}"},
         )

@@ -6,6 +6,8 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Max, Min, Prefetch
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from conference.venue_time import NonexistentTimeError, venue_datetime, venue_wall_clock
 from infrastructure.site_url import site_root
@@ -22,8 +24,27 @@ from proposals.models import (
     ReviewScore,
     SessionType,
 )
+from proposals.services import TALK_FOLLOWS_FIELDS, proposal_talk_follow
 from proposals.states import DECISIONS, State
 from schedule.forms import VenueDateTimeField
+
+# Whole sentences per decision, so that each language words its own.
+DECISION_ACTION_LABELS = {
+    State.ACCEPTED: _("Mark as accepted and mail the speakers…"),
+    State.REJECTED: _("Mark as rejected and mail the speakers…"),
+    State.WAITING: _("Mark as waiting list and mail the speakers…"),
+}
+# What the selected proposals become, in the preview's sentences.
+DECISION_WORDS = {
+    State.ACCEPTED: pgettext_lazy("proposals become", "accepted"),
+    State.REJECTED: pgettext_lazy("proposals become", "rejected"),
+    State.WAITING: pgettext_lazy("proposals become", "waiting list"),
+}
+DECISION_SEND_LABELS = {
+    State.ACCEPTED: _("Send the mails and mark them accepted"),
+    State.REJECTED: _("Send the mails and mark them rejected"),
+    State.WAITING: _("Send the mails and mark them waiting list"),
+}
 
 
 class CallAdminForm(forms.ModelForm):
@@ -41,6 +62,7 @@ class CallAdminForm(forms.ModelForm):
             "text",
             "tracks",
             "co_speakers_allowed",
+            "confirmed_changes",
             "anonymous_review",
             "reviewers",
         ]
@@ -49,8 +71,10 @@ class CallAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         event = self.instance.event if self.instance.event_id else None
         for name in ("opens", "closes"):
-            zone = event.time_zone if event else "the event's time zone"
-            self.fields[name].help_text = f"As the venue's clock shows it, in {zone}."
+            zone = event.time_zone if event else gettext("the event's time zone")
+            self.fields[name].help_text = gettext("As the venue's clock shows it, in %(zone)s.") % {
+                "zone": zone
+            }
             value = getattr(self.instance, name)
             if event and value:
                 self.initial[name] = venue_wall_clock(value, event.tz)
@@ -68,7 +92,7 @@ class CallAdminForm(forms.ModelForm):
                 self.add_error(name, ValidationError(str(error), code="nonexistent_time"))
         opens, closes = cleaned_data.get("opens"), cleaned_data.get("closes")
         if opens and closes and opens.tzinfo and closes.tzinfo and closes <= opens:
-            self.add_error("closes", "The call must close after it opens.")
+            self.add_error("closes", gettext("The call must close after it opens."))
         return cleaned_data
 
 
@@ -111,7 +135,7 @@ class StateChangeInline(admin.TabularInline):
     can_delete = False
     fields = ["at", "by", "from_state", "to_state"]
     readonly_fields = fields
-    verbose_name_plural = "history of states"
+    verbose_name_plural = _("history of states")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -126,7 +150,7 @@ class CoSpeakerInvitationInline(admin.TabularInline):
     can_delete = False
     fields = ["email", "invitee", "invited_by", "created", "accepted"]
     readonly_fields = fields
-    verbose_name_plural = "co-speaker invitations"
+    verbose_name_plural = _("co-speaker invitations")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -157,7 +181,7 @@ class ReviewInline(admin.TabularInline):
             )
         )
 
-    @admin.display(description="scores")
+    @admin.display(description=_("scores"))
     def scores_given(self, review):
         return ", ".join(str(score) for score in review.scores.all())
 
@@ -187,8 +211,15 @@ def _decide(modeladmin, request, queryset, decision):
         "proposals/admin/decision_preview.html",
         {
             **modeladmin.admin_site.each_context(request),
-            "title": f"Send “{State(decision).label}” to {len(proposals)} proposal(s)?",
+            "title": ngettext(
+                "Send “%(decision)s” to %(count)s proposal?",
+                "Send “%(decision)s” to %(count)s proposals?",
+                len(proposals),
+            )
+            % {"decision": State(decision).label, "count": len(proposals)},
             "decision": State(decision),
+            "decision_words": DECISION_WORDS[decision],
+            "send_label": DECISION_SEND_LABELS[decision],
             "proposals": proposals,
             "previews": previews,
             "action": request.POST.get("action"),
@@ -202,16 +233,15 @@ def _decision_action(decision):
         return _decide(modeladmin, request, queryset, decision)
 
     action.__name__ = f"decide_{decision}"
-    label = State(decision).label.lower()
-    return admin.action(description=f"Mark as {label} and mail the speakers…")(action)
+    return admin.action(description=DECISION_ACTION_LABELS[decision])(action)
 
 
 class AverageScoreFilter(admin.SimpleListFilter):
-    title = "reviews"
+    title = _("reviews")
     parameter_name = "reviewed"
 
     def lookups(self, request, model_admin):
-        return [("no", "Not reviewed yet"), ("yes", "Reviewed")]
+        return [("no", _("Not reviewed yet")), ("yes", _("Reviewed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
@@ -254,19 +284,34 @@ class ProposalAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="event", ordering="call__event__name")
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj and obj.state == State.CONFIRMED and not obj.call.talk_follows_proposals:
+            fields += TALK_FOLLOWS_FIELDS
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.state == State.CONFIRMED and proposal_talk_follow(obj):
+            self.message_user(
+                request,
+                gettext("Its talk “%(title)s” took the new title and abstract.")
+                % {"title": obj.talk.title},
+            )
+
+    @admin.display(description=_("event"), ordering="call__event__name")
     def event(self, proposal):
         return proposal.call.event
 
-    @admin.display(description="reviews", ordering="review_count")
+    @admin.display(description=_("reviews"), ordering="review_count")
     def review_count(self, proposal):
         return proposal.review_count
 
-    @admin.display(description="average score", ordering="average")
+    @admin.display(description=_("average score"), ordering="average")
     def average_score(self, proposal):
         return "–" if proposal.average is None else f"{proposal.average:.2f}"
 
-    @admin.display(description="spread")
+    @admin.display(description=_("spread"))
     def spread(self, proposal):
         if proposal.lowest is None:
             return "–"

@@ -12,12 +12,15 @@ from django.core import signing
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from infrastructure.slugs import UniqueSlugs
 from proposals.models import DecisionTemplate, Proposal
 from proposals.services import ProposalRefused, proposal_change_state
 from proposals.states import Actor, State
 from schedule.models import Talk, TalkSpeaker
+from speakers.services import emails_by_language
 
 CONFIRM_SALT = "proposals.confirm"
 PLACEHOLDER = re.compile(r"\{(name|title|event|confirm_link)\}")
@@ -48,9 +51,9 @@ def _fill(text, values):
 
 def _default_template(decision):
     subject = {
-        State.ACCEPTED: "Your proposal “{title}” is accepted",
-        State.REJECTED: "Your proposal “{title}” for {event}",
-        State.WAITING: "Your proposal “{title}” is on the waiting list",
+        State.ACCEPTED: gettext("Your proposal “{title}” is accepted"),
+        State.REJECTED: gettext("Your proposal “{title}” for {event}"),
+        State.WAITING: gettext("Your proposal “{title}” is on the waiting list"),
     }[decision]
     body = render_to_string(f"proposals/mail/decision_{decision}.txt")
     return DecisionTemplate(decision=decision, subject=subject, body=body)
@@ -80,9 +83,15 @@ class DecisionResult:
 
     def summary(self, decision):
         label = State(decision).label.lower()
-        text = f"{len(self.decided)} proposal{'s' if len(self.decided) != 1 else ''} {label}."
+        count = len(self.decided)
+        text = ngettext(
+            "%(count)d proposal %(state)s.", "%(count)d proposals %(state)s.", count
+        ) % {"count": count, "state": label}
         for proposal, reason in self.refused.items():
-            text += f" “{proposal.title}” unchanged: {reason}"
+            text += " " + gettext("“%(title)s” unchanged: %(reason)s") % {
+                "title": proposal.title,
+                "reason": reason,
+            }
         return text
 
 
@@ -99,12 +108,14 @@ def proposals_decide(*, proposals, decision, by, base_url):
                 proposal_change_state(
                     proposal=proposal, to_state=decision, by=by, actor=Actor.ORGANISER, mail=False
                 )
-                template = decision_template(call=proposal.call, decision=decision)
-                subject, body = decision_mail(
-                    template=template, proposal=proposal, base_url=base_url
-                )
-                recipients = [speaker.email for speaker in proposal.speakers.all() if speaker.email]
-                if recipients:
+                # One mail per language of the speakers; the organisers' own
+                # templates read the same in each, the built-in ones do not.
+                for language, recipients in emails_by_language(proposal.speakers.all()).items():
+                    with translation.override(language):
+                        template = decision_template(call=proposal.call, decision=decision)
+                        subject, body = decision_mail(
+                            template=template, proposal=proposal, base_url=base_url
+                        )
                     mailer.send_mail(
                         subject=subject, message=body, from_email=None, recipient_list=recipients
                     )
@@ -127,6 +138,7 @@ def proposal_talk_create(*, proposal):
         kind=proposal.session_type.kind if proposal.session_type_id else Talk.Kind.TALK,
         abstract=proposal.abstract,
         track=proposal.track,
+        planned_minutes=proposal.duration_minutes,
         is_published=False,
     )
     speakers = [proposal.submitter] + [

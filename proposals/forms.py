@@ -1,20 +1,21 @@
 """The speaker's forms: a sign-in link, the proposal with the call's questions, a co-speaker."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from proposals.models import ANSWER_MAX_LENGTH, Proposal, Question, Review
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class SignInRequestForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Your email address", max_length=254)
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
 
 
 class CoSpeakerInviteForm(forms.Form):
-    name = forms.CharField(label="Their name", max_length=200)
-    email = forms.EmailField(label="Their email address", max_length=254)
+    name = forms.CharField(label=_("Their name"), max_length=200)
+    email = forms.EmailField(label=_("Their email address"), max_length=254)
 
 
 def _question_field(question):
@@ -43,12 +44,12 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["title", "abstract", "description", "session_type", "track", "notes"]
         labels = {
-            "title": "Title",
-            "abstract": "Abstract",
-            "description": "Description",
-            "session_type": "Session type",
-            "track": "Track",
-            "notes": "Notes for the organisers",
+            "title": _("Title"),
+            "abstract": _("Abstract"),
+            "description": _("Description"),
+            "session_type": _("Session type"),
+            "track": _("Track"),
+            "notes": _("Notes for the organisers"),
         }
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 4}),
@@ -96,6 +97,29 @@ class ProposalForm(forms.ModelForm):
             if cleaned_data.get(self.answer_field(question), "") != ""
         }
         return cleaned_data
+
+
+class ConfirmedProposalForm(forms.ModelForm):
+    """What a speaker may still change once their talk is confirmed: its words, not its shape."""
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "abstract", "description"]
+        labels = ProposalForm.Meta.labels
+        widgets = ProposalForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "abstract"):
+            self.fields[name].required = True
+
+    @property
+    def answer_fields(self):
+        return []
+
+    @property
+    def proposal_fields(self):
+        return [self[name] for name in self.Meta.fields]
 
 
 class ReviewForm(forms.ModelForm):

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Event, Track
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
@@ -29,37 +31,70 @@ ANSWER_MAX_LENGTH = 5_000
 class Call(models.Model):
     """An event's call for proposals: when it is open and what it asks for."""
 
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="call")
-    opens = models.DateTimeField(help_text="When speakers may start to propose.")
-    closes = models.DateTimeField(help_text="The deadline: no proposal is taken after it.")
+    class ConfirmedChanges(models.TextChoices):
+        TALK_FOLLOWS = "talk_follows", _("update its talk")
+        LOCKED = "locked", _("are refused: the proposal is locked")
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="call", verbose_name=_("event")
+    )
+    opens = models.DateTimeField(
+        help_text=_("When speakers may start to propose."), verbose_name=_("opens")
+    )
+    closes = models.DateTimeField(
+        help_text=_("The deadline: no proposal is taken after it."), verbose_name=_("closes")
+    )
     text = models.TextField(
-        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+        blank=True,
+        help_text=MARKDOWN_HELP_TEXT,
+        validators=[validate_markdown_length],
+        verbose_name=_("text"),
     )
     tracks = models.ManyToManyField(
-        Track, blank=True, related_name="+", help_text="The tracks speakers may choose."
+        Track,
+        blank=True,
+        related_name="+",
+        help_text=_("The tracks speakers may choose."),
+        verbose_name=_("tracks"),
     )
-    co_speakers_allowed = models.BooleanField(default=True)
+    co_speakers_allowed = models.BooleanField(default=True, verbose_name=_("co speakers allowed"))
     anonymous_review = models.BooleanField(
-        default=False, help_text="Reviewers see no speaker's name or bio."
+        default=False,
+        help_text=_("Reviewers see no speaker's name or bio."),
+        verbose_name=_("anonymous review"),
+    )
+    confirmed_changes = models.CharField(
+        max_length=20,
+        choices=ConfirmedChanges.choices,
+        default=ConfirmedChanges.TALK_FOLLOWS,
+        help_text=_(
+            "When a confirmed proposal's title or abstract is changed, by its speakers or "
+            "in the admin: its talk takes the change, or the proposal is locked (the talk "
+            "itself stays editable)."
+        ),
+        verbose_name=_("changes after confirmation"),
     )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="calls_to_review",
-        help_text="Members of the Reviewers group who review this event's proposals.",
+        help_text=_("Members of the Reviewers group who review this event's proposals."),
+        verbose_name=_("reviewers"),
     )
 
     class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes__gt=F("opens")),
                 name="call_closes_after_it_opens",
-                violation_error_message="The call must close after it opens.",
+                violation_error_message=_("The call must close after it opens."),
             ),
         ]
 
     def __str__(self):
-        return f"Call for proposals: {self.event}"
+        return gettext("Call for proposals: %(event)s") % {"event": self.event}
 
     def is_open(self, at=None):
         at = at or timezone.now()
@@ -68,43 +103,66 @@ class Call(models.Model):
     def has_closed(self, at=None):
         return (at or timezone.now()) >= self.closes
 
+    @property
+    def talk_follows_proposals(self):
+        return self.confirmed_changes == self.ConfirmedChanges.TALK_FOLLOWS
+
 
 class SessionType(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="session_types")
-    name = models.CharField(max_length=100, help_text="e.g. “Talk”, “Workshop”.")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="session_types", verbose_name=_("call")
+    )
+    name = models.CharField(
+        max_length=100, help_text=_("e.g. “Talk”, “Workshop”."), verbose_name=_("name")
+    )
     kind = models.CharField(
         max_length=20,
         choices=Talk.Kind.choices,
         default=Talk.Kind.TALK,
-        help_text="The kind of talk a confirmed proposal of this type becomes.",
+        help_text=_("The kind of talk a confirmed proposal of this type becomes."),
+        verbose_name=_("kind"),
     )
     duration_minutes = models.PositiveIntegerField(
-        "default duration (minutes)", validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+        _("default duration (minutes)"),
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("session type")
+        verbose_name_plural = _("session types")
         ordering = ["position", "id"]
 
     def __str__(self):
-        return f"{self.name} ({self.duration_minutes} min)"
+        return gettext("%(name)s (%(minutes)s min)") % {
+            "name": self.name,
+            "minutes": self.duration_minutes,
+        }
 
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SHORT_TEXT = "short", "Short text"
-        LONG_TEXT = "long", "Long text"
-        CHOICE = "choice", "Choice"
-        YES_NO = "yes_no", "Yes or no"
+        SHORT_TEXT = "short", _("Short text")
+        LONG_TEXT = "long", _("Long text")
+        CHOICE = "choice", _("Choice")
+        YES_NO = "yes_no", _("Yes or no")
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(max_length=300)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SHORT_TEXT)
-    choices = models.TextField(blank=True, help_text="For a choice: one option per line.")
-    required = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call")
+    )
+    text = models.CharField(max_length=300, verbose_name=_("text"))
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.SHORT_TEXT, verbose_name=_("kind")
+    )
+    choices = models.TextField(
+        blank=True, help_text=_("For a choice: one option per line."), verbose_name=_("choices")
+    )
+    required = models.BooleanField(default=False, verbose_name=_("required"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["position", "id"]
 
     def __str__(self):
@@ -117,26 +175,31 @@ class Question(models.Model):
     def clean(self):
         super().clean()
         if self.kind == self.Kind.CHOICE and len(self.options) < 2:
-            raise ValidationError({"choices": "A choice needs at least two options, one a line."})
+            raise ValidationError(
+                {"choices": gettext("A choice needs at least two options, one a line.")}
+            )
 
 
 class ReviewCategory(models.Model):
     """What reviewers score, e.g. content or relevance, from ``min_score`` to ``max_score``."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="review_categories")
-    name = models.CharField(max_length=100)
-    min_score = models.SmallIntegerField(default=0)
-    max_score = models.SmallIntegerField(default=3)
-    position = models.PositiveSmallIntegerField(default=0)
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="review_categories", verbose_name=_("call")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    min_score = models.SmallIntegerField(default=0, verbose_name=_("min score"))
+    max_score = models.SmallIntegerField(default=3, verbose_name=_("max score"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name_plural = "review categories"
+        verbose_name = _("review category")
+        verbose_name_plural = _("review categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_score__gt=F("min_score")),
                 name="review_category_max_above_min",
-                violation_error_message="The highest score must be above the lowest.",
+                violation_error_message=_("The highest score must be above the lowest."),
             ),
         ]
 
@@ -147,21 +210,28 @@ class ReviewCategory(models.Model):
 class DecisionTemplate(models.Model):
     """The mail sent with a decision; placeholders: {name} {title} {event} {confirm_link}."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="decision_templates")
-    decision = models.CharField(
-        max_length=20, choices=[(state.value, state.label) for state in DECISIONS]
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="decision_templates", verbose_name=_("call")
     )
-    subject = models.CharField(max_length=200)
+    decision = models.CharField(
+        max_length=20,
+        choices=[(state.value, state.label) for state in DECISIONS],
+        verbose_name=_("decision"),
+    )
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
     body = models.TextField(
-        help_text="Plain text. Placeholders: {name}, {title}, {event}, {confirm_link}."
+        help_text=_("Plain text. Placeholders: {name}, {title}, {event}, {confirm_link}."),
+        verbose_name=_("body"),
     )
 
     class Meta:
+        verbose_name = _("decision template")
+        verbose_name_plural = _("decision templates")
         constraints = [
             models.UniqueConstraint(
                 fields=["call", "decision"],
                 name="decision_template_once_per_call",
-                violation_error_message="This call already has a template for that decision.",
+                violation_error_message=_("This call already has a template for that decision."),
             ),
         ]
 
@@ -179,46 +249,75 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="proposals")
-    uuid = models.UUIDField("UUID", default=uuid.uuid4, unique=True, editable=False)
-    submitter = models.ForeignKey(
-        Speaker, on_delete=models.PROTECT, related_name="submitted_proposals"
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("call")
     )
-    speakers = models.ManyToManyField(Speaker, related_name="proposals")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    submitter = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        related_name="submitted_proposals",
+        verbose_name=_("submitter"),
+    )
+    speakers = models.ManyToManyField(Speaker, related_name="proposals", verbose_name=_("speakers"))
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, verbose_name=_("title"))
     abstract = models.TextField(
-        max_length=ABSTRACT_MAX_LENGTH, help_text="Markdown; shown on the talk's page."
+        max_length=ABSTRACT_MAX_LENGTH,
+        help_text=_("Markdown; shown on the talk's page."),
+        verbose_name=_("abstract"),
     )
     description = models.TextField(
-        max_length=DESCRIPTION_MAX_LENGTH, blank=True, help_text="Markdown; for the reviewers."
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("Markdown; for the reviewers."),
+        verbose_name=_("description"),
     )
     # RESTRICT, not PROTECT: a type in use cannot be deleted on its own, but
     # deleting its call (or event) takes the type and its proposals together.
     session_type = models.ForeignKey(
-        SessionType, on_delete=models.RESTRICT, null=True, blank=True, related_name="proposals"
+        SessionType,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("session type"),
     )
     track = models.ForeignKey(
-        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("track"),
     )
-    notes = models.TextField("notes for the organisers", max_length=NOTES_MAX_LENGTH, blank=True)
-    answers = models.JSONField(default=dict, blank=True, help_text="Question id → answer.")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    notes = models.TextField(_("notes for the organisers"), max_length=NOTES_MAX_LENGTH, blank=True)
+    answers = models.JSONField(
+        default=dict, blank=True, help_text=_("Question id → answer."), verbose_name=_("answers")
+    )
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, verbose_name=_("state")
+    )
     # The form's one-time key: posting the same form twice makes one proposal.
-    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    submission_key = models.UUIDField(
+        unique=True, null=True, blank=True, editable=False, verbose_name=_("submission key")
+    )
     talk = models.OneToOneField(
         Talk,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="proposal",
-        help_text="The talk this proposal became once confirmed.",
+        help_text=_("The talk this proposal became once confirmed."),
+        verbose_name=_("talk"),
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["-created"]
         indexes = [models.Index(fields=["call", "state"], name="proposal_call_state_idx")]
 
@@ -233,15 +332,26 @@ class Proposal(models.Model):
 class ProposalStateChange(models.Model):
     """One change of a proposal's state: who made it, when, from what to what."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="state_changes")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("proposal")
     )
-    at = models.DateTimeField(default=timezone.now)
-    from_state = models.CharField(max_length=20, choices=State.choices)
-    to_state = models.CharField(max_length=20, choices=State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("at"))
+    from_state = models.CharField(
+        max_length=20, choices=State.choices, verbose_name=_("from state")
+    )
+    to_state = models.CharField(max_length=20, choices=State.choices, verbose_name=_("to state"))
 
     class Meta:
+        verbose_name = _("proposal state change")
+        verbose_name_plural = _("proposal state changes")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -249,34 +359,50 @@ class ProposalStateChange(models.Model):
 
 
 class Review(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_reviews"
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("proposal")
     )
-    comment = models.TextField(blank=True, max_length=5_000)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proposal_reviews",
+        verbose_name=_("reviewer"),
+    )
+    comment = models.TextField(blank=True, max_length=5_000, verbose_name=_("comment"))
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["created"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "reviewer"],
                 name="review_once_per_reviewer",
-                violation_error_message="You have already reviewed this proposal.",
+                violation_error_message=_("You have already reviewed this proposal."),
             ),
         ]
 
     def __str__(self):
-        return f"Review of {self.proposal} by {self.reviewer}"
+        return gettext("Review of %(proposal)s by %(reviewer)s") % {
+            "proposal": self.proposal,
+            "reviewer": self.reviewer,
+        }
 
 
 class ReviewScore(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    category = models.ForeignKey(ReviewCategory, on_delete=models.CASCADE, related_name="scores")
-    score = models.SmallIntegerField()
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
+    category = models.ForeignKey(
+        ReviewCategory, on_delete=models.CASCADE, related_name="scores", verbose_name=_("category")
+    )
+    score = models.SmallIntegerField(verbose_name=_("score"))
 
     class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "category"], name="review_score_once_per_category"
@@ -294,31 +420,41 @@ class CoSpeakerInvitation(models.Model):
     single-use link the invitation mail carries (``co_speakers.py``).
     """
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="invitations")
-    uuid = models.UUIDField("UUID", default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(max_length=254)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("proposal")
+    )
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(max_length=254, verbose_name=_("email"))
     invitee = models.ForeignKey(
         Speaker,
         on_delete=models.CASCADE,
         related_name="co_speaker_invitations",
-        help_text="The speaker profile the address belongs to (made for someone new).",
+        help_text=_("The speaker profile the address belongs to (made for someone new)."),
+        verbose_name=_("invitee"),
     )
-    invited_by = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    accepted = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="+", verbose_name=_("invited by")
+    )
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    accepted = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted"))
 
     class Meta:
+        verbose_name = _("co-speaker invitation")
+        verbose_name_plural = _("co-speaker invitations")
         ordering = ["created", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "invitee"],
                 name="co_speaker_invited_once_per_proposal",
-                violation_error_message="This person is already invited to this proposal.",
+                violation_error_message=_("This person is already invited to this proposal."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.email} invited to {self.proposal}"
+        return gettext("%(email)s invited to %(proposal)s") % {
+            "email": self.email,
+            "proposal": self.proposal,
+        }
 
     @property
     def is_pending(self):

@@ -8,6 +8,7 @@ the number of proposals.
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from conference.admin_site import is_organiser
 from proposals.models import Call, Proposal, Review, ReviewScore
@@ -65,9 +66,9 @@ def review_list(*, call, user, track=None, session_type=None, state=None, unrevi
 def review_save(*, proposal, reviewer, form):
     """Save ``reviewer``'s review of ``proposal`` from a valid ``ReviewForm``, scores and all."""
     if is_own_proposal(proposal=proposal, user=reviewer):
-        raise ProposalRefused("You cannot review your own proposal.")
+        raise ProposalRefused(gettext("You cannot review your own proposal."))
     if proposal.state in (State.DRAFT, State.WITHDRAWN):
-        raise ProposalRefused("This proposal is not up for review.")
+        raise ProposalRefused(gettext("This proposal is not up for review."))
     with transaction.atomic():
         review = form.save(commit=False)
         review.proposal, review.reviewer = proposal, reviewer

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Prefetch
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Call, CoSpeakerInvitation, Proposal, ReviewScore
 from proposals.states import State
@@ -70,16 +72,16 @@ class ReviewFilterForm(forms.Form):
     session_type = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(
         required=False,
-        choices=[("", "Any state")]
+        choices=[("", _("Any state"))]
         + [(s.value, s.label) for s in State if s not in (State.DRAFT, State.WITHDRAWN)],
     )
-    unreviewed = forms.BooleanField(required=False, label="Not yet reviewed by me")
+    unreviewed = forms.BooleanField(required=False, label=_("Not yet reviewed by me"))
 
     def __init__(self, data, *, call):
         super().__init__(data)
-        self.fields["track"].choices = [("", "Any track")] + [
+        self.fields["track"].choices = [("", gettext("Any track"))] + [
             (track.slug, track.name) for track in call.tracks.all()
         ]
-        self.fields["session_type"].choices = [("", "Any type")] + [
+        self.fields["session_type"].choices = [("", gettext("Any type"))] + [
             (kind.pk, kind.name) for kind in call.session_types.all()
         ]

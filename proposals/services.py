@@ -14,13 +14,19 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, ngettext
 from sesame.utils import get_query_string
 
 from proposals.models import Proposal, ProposalStateChange
 from proposals.states import EDITABLE, Actor, State, may_change, refusal
 from speakers.models import Speaker
-from speakers.services import account_has_privileges, speaker_account_ensure
+from speakers.services import (
+    account_has_privileges,
+    emails_by_language,
+    speaker_account_ensure,
+    speaker_profile_complete,
+)
 
 SIGN_IN_SCOPE = "proposal-sign-in"
 # Per account and hour; per address and hour for sign-in links.
@@ -39,21 +45,29 @@ def _one_line(text):
 def proposal_mail(*, proposal, subject, template, context=None):
     """Queue a mail to every speaker of ``proposal`` in the outbox (plain text, never HTML).
 
+    ``subject``: a function of no arguments, called in each speaker's language,
+    as the body is rendered in it (one mail per language).
     Written in the caller's transaction: a state change that rolls back leaves
     no mail, and one that commits keeps its mail whatever the SMTP server does
     (``manage.py send_mail`` sends it, as it does the release mails).
     """
-    recipients = [speaker.email for speaker in proposal.speakers.all() if speaker.email]
-    if not recipients:
-        return
-    body = render_to_string(
-        template,
-        {"proposal": proposal, "event": proposal.call.event, "site_name": settings.SITE_NAME}
-        | (context or {}),
-    )
-    mailer.send_mail(
-        subject=_one_line(subject), message=body, from_email=None, recipient_list=recipients
-    )
+    for language, recipients in emails_by_language(proposal.speakers.all()).items():
+        with translation.override(language):
+            body = render_to_string(
+                template,
+                {
+                    "proposal": proposal,
+                    "event": proposal.call.event,
+                    "site_name": settings.SITE_NAME,
+                }
+                | (context or {}),
+            )
+            mailer.send_mail(
+                subject=_one_line(subject()),
+                message=body,
+                from_email=None,
+                recipient_list=recipients,
+            )
 
 
 # Signing in from the call ------------------------------------------------------
@@ -80,8 +94,10 @@ def proposal_sign_in_request(*, name, email, event, base_url):
     """
     if limit_reached(f"proposals:sign-in:{email.lower()}", SIGN_IN_LINKS_PER_HOUR):
         raise ProposalRefused(
-            "A sign-in link was sent to this address several times in the last hour; "
-            "use the latest one, or try again later."
+            gettext(
+                "A sign-in link was sent to this address several times in the last hour; "
+                "use the latest one, or try again later."
+            )
         )
     User = get_user_model()
     with transaction.atomic():
@@ -94,17 +110,24 @@ def proposal_sign_in_request(*, name, email, event, base_url):
                 return
             if not Speaker.objects.filter(user=user).exists():
                 Speaker.objects.create(
-                    name=name, slug=Speaker.unique_slug_for(name), email=user.email, user=user
+                    name=name,
+                    slug=Speaker.unique_slug_for(name),
+                    email=user.email,
+                    user=user,
+                    language=get_language(),
                 )
         else:
+            # Mails go on in the language the visitor asked in.
             speaker = Speaker.objects.create(
-                name=name, slug=Speaker.unique_slug_for(name), email=email
+                name=name, slug=Speaker.unique_slug_for(name), email=email, language=get_language()
             )
             user, _ = speaker_account_ensure(speaker=speaker)
     path = reverse("proposals:sign_in", kwargs={"event_slug": event.slug})
     link = base_url.rstrip("/") + path + get_query_string(user, scope=SIGN_IN_SCOPE)
     send_mail(
-        subject=_one_line(f"Your link to propose a talk at {event.name}"),
+        subject=_one_line(
+            gettext("Your link to propose a talk at %(event)s") % {"event": event.name}
+        ),
         message=render_to_string(
             "proposals/mail/sign_in.txt",
             {"event": event, "link": link, "name": name, "site_name": settings.SITE_NAME},
@@ -144,10 +167,12 @@ def proposal_change_state(*, proposal, to_state, by, actor, mail=True):
             proposal=proposal, by=by, from_state=from_state, to_state=to_state
         )
         if mail:
-            label = State(to_state).label.lower()
             proposal_mail(
                 proposal=proposal,
-                subject=f"Your proposal “{proposal.title}” is {label}",
+                subject=lambda: (
+                    gettext("Your proposal “%(title)s” is %(state)s")
+                    % {"title": proposal.title, "state": State(to_state).label.lower()}
+                ),
                 template="proposals/mail/state_changed.txt",
                 context={"from_state": State(from_state), "to_state": State(to_state)},
             )
@@ -166,13 +191,19 @@ class SaveResult:
 
 def _check_call_open(call, now):
     if now < call.opens:
-        raise ProposalRefused("The call for proposals is not open yet; nothing was saved.")
+        raise ProposalRefused(gettext("The call for proposals is not open yet; nothing was saved."))
     if call.has_closed(now):
-        raise ProposalRefused("The call for proposals closed at its deadline; nothing was saved.")
+        raise ProposalRefused(
+            gettext("The call for proposals closed at its deadline; nothing was saved.")
+        )
 
 
-def proposal_save(*, call, speaker, form, submit, submission_key=None, now=None):
+def proposal_save(*, call, speaker, form, submit, submission_key=None, now=None, profile=None):
     """Save a speaker's proposal from a valid ``ProposalForm``; hand it in when ``submit``.
+
+    ``profile``, a valid ``ProfileCompletionForm`` of the person editing (a
+    co-speaker edits too), adds their missing bio or photo in the same
+    transaction: a refused proposal saves neither.
 
     A new proposal carries the form's one-time ``submission_key``: the same form
     posted twice (a double click, a resent request) is refused the second time.
@@ -183,18 +214,27 @@ def proposal_save(*, call, speaker, form, submit, submission_key=None, now=None)
     created = proposal.pk is None
     if not created and proposal.state not in EDITABLE:
         raise ProposalRefused(
-            f"A {proposal.get_state_display().lower()} proposal can no longer be edited."
+            gettext("A %(state)s proposal can no longer be edited.")
+            % {"state": proposal.get_state_display().lower()}
         )
     if created:
         if submission_key and Proposal.objects.filter(submission_key=submission_key).exists():
-            raise ProposalRefused("This proposal was already sent; it is in your list below.")
+            raise ProposalRefused(
+                gettext("This proposal was already sent; it is in your list below.")
+            )
         recent = Proposal.objects.filter(
             submitter=speaker, created__gte=now - timezone.timedelta(hours=1)
         ).count()
         if recent >= PROPOSALS_PER_HOUR:
             raise ProposalRefused(
-                f"You made {recent} proposals in the last hour, the most we take; "
-                "please wait a little before the next."
+                ngettext(
+                    "You made %(count)d proposal in the last hour, the most we take; "
+                    "please wait a little before the next.",
+                    "You made %(count)d proposals in the last hour, the most we take; "
+                    "please wait a little before the next.",
+                    recent,
+                )
+                % {"count": recent}
             )
     try:
         with transaction.atomic():
@@ -206,6 +246,8 @@ def proposal_save(*, call, speaker, form, submit, submission_key=None, now=None)
             proposal.save()
             if created:
                 proposal.speakers.add(speaker)
+            if profile is not None:
+                speaker_profile_complete(speaker=profile.instance, form=profile)
             if submit and proposal.state == State.DRAFT:
                 proposal_change_state(
                     proposal=proposal,
@@ -215,7 +257,9 @@ def proposal_save(*, call, speaker, form, submit, submission_key=None, now=None)
                 )
     except IntegrityError:
         # Two posts of one form at the same moment: the other one made it.
-        raise ProposalRefused("This proposal was already sent; it is in your list below.") from None
+        raise ProposalRefused(
+            gettext("This proposal was already sent; it is in your list below.")
+        ) from None
     return SaveResult(proposal=proposal, created=created, submitted=submit)
 
 
@@ -224,8 +268,55 @@ def proposal_withdraw(*, proposal, by, now=None):
     now = now or timezone.now()
     if proposal.state in EDITABLE and proposal.call.has_closed(now):
         raise ProposalRefused(
-            "The call has closed: write to the organisers to withdraw this proposal."
+            gettext("The call has closed: write to the organisers to withdraw this proposal.")
         )
     return proposal_change_state(
         proposal=proposal, to_state=State.WITHDRAWN, by=by, actor=Actor.SPEAKER
     )
+
+
+# What a confirmed proposal shares with its talk; the rest (description, notes) is for reviewers.
+TALK_FOLLOWS_FIELDS = ("title", "abstract")
+
+
+def proposal_talk_follow(proposal):
+    """The talk of a confirmed ``proposal`` takes its title and abstract, if they differ.
+
+    Only when the proposal's call says the talk follows its proposal; the talk's
+    address (its slug) stays, so links already shared keep working.
+    """
+    talk = proposal.talk
+    if talk is None or not proposal.call.talk_follows_proposals:
+        return False
+    changed = [
+        name for name in TALK_FOLLOWS_FIELDS if getattr(talk, name) != getattr(proposal, name)
+    ]
+    for name in changed:
+        setattr(talk, name, getattr(proposal, name))
+    if changed:
+        talk.full_clean(validate_unique=False, validate_constraints=False)
+        talk.save()
+    return bool(changed)
+
+
+def confirmed_proposal_locked(proposal):
+    """The refusal a speaker gets when the call locks its confirmed proposals."""
+    return ProposalRefused(
+        gettext("The organisers locked confirmed proposals: write to them to change “%(title)s”.")
+        % {"title": proposal.title}
+    )
+
+
+def confirmed_proposal_save(*, proposal, form):
+    """Save a speaker's edit of their confirmed ``proposal`` (a valid ``ConfirmedProposalForm``).
+
+    Allowed after the deadline, since the talk is already in the programme, but
+    only when the call lets the talk follow its proposal; otherwise the proposal
+    is locked and :class:`ProposalRefused` says so.
+    """
+    if proposal.state != State.CONFIRMED or not proposal.call.talk_follows_proposals:
+        raise confirmed_proposal_locked(proposal)
+    with transaction.atomic():
+        proposal = form.save()
+        proposal_talk_follow(proposal)
+    return proposal

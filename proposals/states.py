@@ -6,22 +6,24 @@ and its test reads it row by row.
 """
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-    WAITING = "waiting", "Waiting list"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WAITING = "waiting", _("Waiting list")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
 
 
 class Actor(models.TextChoices):
-    SPEAKER = "speaker", "the speaker"
-    ORGANISER = "organiser", "an organiser"
+    SPEAKER = "speaker", _("the speaker")
+    ORGANISER = "organiser", _("an organiser")
 
 
 S, A = State, Actor
@@ -64,6 +66,11 @@ def refusal(from_state, to_state, actor):
     allowed_by = TRANSITIONS.get((State(from_state), State(to_state)))
     before, after = State(from_state).label.lower(), State(to_state).label.lower()
     if allowed_by is None:
-        return f"A proposal that is {before} cannot become {after}."
-    article = "an" if before[0] in "aeiou" else "a"
-    return f"Only {Actor(allowed_by).label} can make {article} {before} proposal {after}."
+        return gettext("A proposal that is %(before)s cannot become %(after)s.") % {
+            "before": before,
+            "after": after,
+        }
+    values = {"actor": Actor(allowed_by).label, "before": before, "after": after}
+    if before[0] in "aeiou":
+        return gettext("Only %(actor)s can make an %(before)s proposal %(after)s.") % values
+    return gettext("Only %(actor)s can make a %(before)s proposal %(after)s.") % values

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from sesame.utils import get_user
 
@@ -14,19 +16,36 @@ from conference.admin_site import is_organiser
 from conference.selectors import published_event
 from infrastructure.site_url import site_root
 from proposals import co_speakers, decisions, reviews, selectors
-from proposals.forms import CoSpeakerInviteForm, ProposalForm, ReviewForm, SignInRequestForm
+from proposals.forms import (
+    ConfirmedProposalForm,
+    CoSpeakerInviteForm,
+    ProposalForm,
+    ReviewForm,
+    SignInRequestForm,
+)
 from proposals.models import CoSpeakerInvitation, Proposal
 from proposals.services import (
     SIGN_IN_SCOPE,
     ProposalRefused,
+    confirmed_proposal_locked,
+    confirmed_proposal_save,
     proposal_save,
     proposal_sign_in_request,
     proposal_withdraw,
     speaker_for_account,
 )
 from proposals.states import EDITABLE, State
+from speakers.forms import ProfileCompletionForm
 from speakers.models import Speaker
-from speakers.services import account_has_privileges
+from speakers.services import (
+    account_has_privileges,
+    speaker_photo_held,
+    speaker_photo_hold,
+    speaker_photo_release,
+)
+
+# Proposals per page of the reviewers' list: a reviewer works through it in order.
+REVIEW_PAGE_SIZE = 50
 
 
 def _call_of(event_slug):
@@ -52,8 +71,43 @@ def call_page(request, event_slug):
     return response
 
 
-def _render_form(request, call, form, *, proposal=None, invite_form=None, status=200):
+def _profile_form(request, *, submitting):
+    """The signed-in person's missing bio or photo, asked for with the proposal; or ``None``.
+
+    A photo chosen on a form that comes back with errors waits in the session
+    (as on the profile page), so it need not be chosen again.
+    """
+    speaker = Speaker.objects.filter(user=request.user).first() or Speaker(user=request.user)
+    if not speaker.missing_profile_parts:
+        return None
+    held = None
+    if speaker.pk:
+        held = speaker_photo_held(
+            session=request.session,
+            speaker=speaker,
+            token=request.POST.get("profile-held_photo", ""),
+        )
+    return ProfileCompletionForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=speaker,
+        prefix="profile",
+        submitting=submitting,
+        held_photo=held.processed if held else None,
+    )
+
+
+def _render_form(request, call, form, *, proposal=None, invite_form=None, profile=None, status=200):
     context = {"event": call.event, "call": call, "form": form, "proposal": proposal, "nav": "cfp"}
+    if profile is not None:
+        held = None
+        if profile.is_bound and profile.instance.pk:
+            held = speaker_photo_hold(
+                session=request.session,
+                speaker=profile.instance,
+                processed=profile.processed_photo,
+            )
+        context |= {"profile": profile, "held_photo": held}
     if proposal is not None:
         context |= {
             "speakers": list(proposal.speakers.all()),
@@ -70,32 +124,43 @@ def submit(request, event_slug):
     """Propose a talk: visitors ask for a sign-in link; a signed-in speaker fills the form."""
     call = _call_of(event_slug)
     if not call.is_open():
-        messages.error(request, "The call for proposals is closed; nothing can be proposed now.")
+        messages.error(request, _("The call for proposals is closed; nothing can be proposed now."))
         return redirect("proposals:call", event_slug=event_slug)
     if not request.user.is_authenticated:
         return _sign_in_request(request, call)
     submitting = "save_draft" not in request.POST
     form = ProposalForm(request.POST or None, call=call, submitting=submitting)
+    profile = _profile_form(request, submitting=submitting)
     if request.method == "GET":
         form.initial["submission_key"] = selectors.new_submission_key()
-        return _render_form(request, call, form)
-    if not form.is_valid():
-        return _render_form(request, call, form, status=400)
+        return _render_form(request, call, form, profile=profile)
+    if not _all_valid(form, profile):
+        return _render_form(request, call, form, profile=profile, status=400)
+    speaker = speaker_for_account(request.user)
+    if profile is not None:
+        profile.instance = speaker  # a first proposal's account has just got its profile
     try:
         result = proposal_save(
             call=call,
-            speaker=speaker_for_account(request.user),
+            speaker=speaker,
             form=form,
             submit=submitting,
             submission_key=form.cleaned_data["submission_key"],
+            profile=profile,
         )
     except ProposalRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("proposals:own_list")
+    speaker_photo_release(session=request.session)
     if result.submitted:
-        messages.success(request, f"“{result.proposal.title}” is handed in; a mail confirms it.")
+        messages.success(
+            request,
+            _("“%(title)s” is handed in; a mail confirms it.") % {"title": result.proposal.title},
+        )
     else:
-        messages.success(request, f"“{result.proposal.title}” is kept as a draft.")
+        messages.success(
+            request, _("“%(title)s” is kept as a draft.") % {"title": result.proposal.title}
+        )
     return redirect("proposals:own_list")
 
 
@@ -131,7 +196,7 @@ def sign_in(request, event_slug):
         user = None
     if request.method == "POST" and user is not None:
         login(request, user, backend="sesame.backends.ModelBackend")
-        messages.success(request, "You are signed in: propose your talk below.")
+        messages.success(request, _("You are signed in: propose your talk below."))
         return redirect("proposals:submit", event_slug=event.slug)
     return render(
         request,
@@ -166,24 +231,59 @@ def own_list(request):
 def own_edit(request, proposal_uuid):
     proposal = _own_proposal(request, proposal_uuid)
     call = proposal.call
+    if proposal.state == State.CONFIRMED:
+        return _confirmed_edit(request, proposal)
     submitting = "save_draft" not in request.POST and (
         proposal.state != State.DRAFT or "submit" in request.POST
     )
     form = ProposalForm(request.POST or None, instance=proposal, call=call, submitting=submitting)
+    profile = _profile_form(request, submitting=submitting)
     if request.method == "POST":
-        if not form.is_valid():
-            return _render_form(request, call, form, proposal=proposal, status=400)
+        if not _all_valid(form, profile):
+            return _render_form(request, call, form, proposal=proposal, profile=profile, status=400)
         try:
             proposal_save(
                 call=call,
                 speaker=proposal.submitter,
                 form=form,
                 submit="submit" in request.POST,
+                profile=profile,
             )
         except ProposalRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("proposals:own_list")
-        messages.success(request, f"“{proposal.title}” is saved.")
+        speaker_photo_release(session=request.session)
+        messages.success(request, _("“%(title)s” is saved.") % {"title": proposal.title})
+        return redirect("proposals:own_list")
+    return _render_form(request, call, form, proposal=proposal, profile=profile)
+
+
+def _all_valid(form, profile):
+    # Both checked, so every error shows at once.
+    valid = form.is_valid()
+    return (profile is None or profile.is_valid()) and valid
+
+
+def _confirmed_edit(request, proposal):
+    """A confirmed proposal's words, which its talk takes, unless the call locks them."""
+    call = proposal.call
+    if not call.talk_follows_proposals:
+        messages.error(request, str(confirmed_proposal_locked(proposal)))
+        return redirect("proposals:own_list")
+    form = ConfirmedProposalForm(request.POST or None, instance=proposal)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _render_form(request, call, form, proposal=proposal, status=400)
+        try:
+            confirmed_proposal_save(proposal=proposal, form=form)
+        except ProposalRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("proposals:own_list")
+        messages.success(
+            request,
+            _("“%(title)s” is saved; its talk in the programme says the same.")
+            % {"title": proposal.title},
+        )
         return redirect("proposals:own_list")
     return _render_form(request, call, form, proposal=proposal)
 
@@ -194,7 +294,7 @@ def own_withdraw(request, proposal_uuid):
     proposal = _own_proposal(request, proposal_uuid)
     try:
         proposal_withdraw(proposal=proposal, by=request.user)
-        messages.success(request, f"“{proposal.title}” is withdrawn.")
+        messages.success(request, _("“%(title)s” is withdrawn.") % {"title": proposal.title})
     except ProposalRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("proposals:own_list")
@@ -221,7 +321,8 @@ def own_invite(request, proposal_uuid):
         )
         messages.success(
             request,
-            f"{form.cleaned_data['email']} is invited; they join the proposal once they accept.",
+            _("%(email)s is invited; they join the proposal once they accept.")
+            % {"email": form.cleaned_data["email"]},
         )
     except ProposalRefused as refusal:
         messages.error(request, str(refusal))
@@ -257,7 +358,10 @@ def invitation(request, event_slug, invitation_uuid):
             if request.user != user:
                 # Signing in records the login, which spends the link (SESAME_ONE_TIME).
                 login(request, user, backend="sesame.backends.ModelBackend")
-            messages.success(request, f"You are a speaker of “{invitation.proposal.title}” now.")
+            messages.success(
+                request,
+                _("You are a speaker of “%(title)s” now.") % {"title": invitation.proposal.title},
+            )
             return redirect("proposals:own_list")
     return render(
         request,
@@ -288,6 +392,10 @@ def review_list(request, event_slug):
         state=chosen.get("state"),
         unreviewed=chosen.get("unreviewed", False),
     )
+    page = Paginator(proposals, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page links keep the filters.
+    kept_query = request.GET.copy()
+    kept_query.pop("page", None)
     return render(
         request,
         "proposals/review_list.html",
@@ -295,7 +403,9 @@ def review_list(request, event_slug):
             "event": call.event,
             "call": call,
             "filters": filters,
-            "proposals": proposals,
+            "proposals": page.object_list,
+            "page": page,
+            "kept_query": kept_query.urlencode(),
             "done": done,
             "total": total,
             "organiser": is_organiser(request.user),
@@ -323,10 +433,12 @@ def review_detail(request, event_slug, proposal_uuid):
             except ProposalRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("proposals:review_list", event_slug=event_slug)
-            messages.success(request, f"Your review of “{proposal.title}” is saved.")
+            messages.success(
+                request, _("Your review of “%(title)s” is saved.") % {"title": proposal.title}
+            )
             return redirect(reverse("proposals:review_detail", args=[event_slug, proposal.uuid]))
     elif request.method == "POST":
-        messages.error(request, "You cannot review your own proposal.")
+        messages.error(request, _("You cannot review your own proposal."))
         return redirect("proposals:review_list", event_slug=event_slug)
     # Others' scores only once one's own is given, so that they do not sway it.
     others = selectors.proposal_reviews(proposal) if (mine or organiser) else None
@@ -369,9 +481,9 @@ def answer(request, event_slug, token):
         else:
             messages.success(
                 request,
-                "Thank you: your talk is confirmed."
+                _("Thank you: your talk is confirmed.")
                 if confirm
-                else "Your answer is noted: declined.",
+                else _("Your answer is noted: declined."),
             )
         return redirect(request.path)
     return render(

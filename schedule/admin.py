@@ -3,6 +3,9 @@ import datetime
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.admin import add_event_actions, add_event_link
 from conference.models import Event
@@ -21,7 +24,7 @@ from schedule.speaker_choice import (
 
 add_event_actions(*EVENT_ACTIONS)
 add_event_link(
-    label="Release schedule",
+    label=_("Release schedule"),
     url_name="admin:schedule_release_schedule",
     permission=RELEASE_PERMISSION,
 )
@@ -54,7 +57,7 @@ class TalkSpeakerInline(admin.TabularInline):
 class DayListFilter(admin.SimpleListFilter):
     """Talks by day, each event's days drawn by ``Event.day_bounds`` in its zone."""
 
-    title = "day"
+    title = _("day")
     parameter_name = "day"
 
     def _events(self, request):
@@ -66,7 +69,7 @@ class DayListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         days = sorted({day for event in self._events(request) for day in event.days})
-        return [(day.isoformat(), f"{day:%a %-d %b %Y}") for day in days]
+        return [(day.isoformat(), date_format(day, "D j M Y")) for day in days]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -121,7 +124,7 @@ class TalkAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": [
                     "start",
@@ -129,14 +132,15 @@ class TalkAdmin(admin.ModelAdmin):
                     "end",
                     "end_occurrence",
                     "duration",
+                    "planned_minutes",
                     "room",
                     "track",
                     "save_despite_clashes",
                 ]
             },
         ),
-        ("Content", {"fields": ["subtitle", "abstract", "language", "do_not_record"]}),
-        ("Origin", {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
+        (_("Content"), {"fields": ["subtitle", "abstract", "language", "do_not_record"]}),
+        (_("Origin"), {"fields": ["source_url", "external_id"], "classes": ["collapse"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -159,23 +163,23 @@ class TalkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_speakers()
 
-    @admin.display(description="day", ordering="start")
+    @admin.display(description=_("day"), ordering="start")
     def day(self, talk):
         if talk.start is None:
             return "—"
-        return f"{talk.event.local_time(talk.start):%a %-d %b}"
+        return date_format(talk.event.local_time(talk.start), "D j M")
 
-    @admin.display(description="time")
+    @admin.display(description=_("time"))
     def time_range(self, talk):
         if talk.start is None:
-            return "unscheduled"
+            return gettext("unscheduled")
         start, end = talk.event.local_time(talk.start), talk.event.local_time(talk.end)
         if start.utcoffset() != end.utcoffset():
             # The clocks change during the talk: each time with its own zone.
             return f"{start:%H:%M %Z}–{end:%H:%M %Z}"
         return f"{start:%H:%M}–{end:%H:%M} {start:%Z}"
 
-    @admin.display(description="speakers")
+    @admin.display(description=_("speakers"))
     def speaker_names(self, talk):
         return ", ".join(link.speaker.name for link in talk.talk_speakers.all())
 
@@ -215,7 +219,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
 
-    @admin.display(description="talks", ordering="talk_count")
+    @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, release):
         return release.talk_count
 

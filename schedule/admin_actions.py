@@ -12,6 +12,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Room, Track
 from infrastructure.site_url import site_root
@@ -34,7 +37,10 @@ MAX_SHIFT_MINUTES = 7 * 24 * 60
 
 class TrackChoiceForm(forms.Form):
     track = forms.ModelChoiceField(
-        queryset=Track.objects.none(), required=False, empty_label="— no track —"
+        label=_("Track"),
+        queryset=Track.objects.none(),
+        required=False,
+        empty_label=_("— no track —"),
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -44,7 +50,10 @@ class TrackChoiceForm(forms.Form):
 
 class RoomChoiceForm(forms.Form):
     room = forms.ModelChoiceField(
-        queryset=Room.objects.none(), required=False, empty_label="— no room —"
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label=_("— no room —"),
     )
 
     def __init__(self, *args, event, **kwargs):
@@ -54,17 +63,18 @@ class RoomChoiceForm(forms.Form):
 
 class ShiftForm(forms.Form):
     minutes = forms.IntegerField(
+        label=_("Minutes"),
         min_value=-MAX_SHIFT_MINUTES,
         max_value=MAX_SHIFT_MINUTES,
-        help_text="Later by this many minutes; a negative number moves the talks earlier.",
+        help_text=_("Later by this many minutes; a negative number moves the talks earlier."),
     )
 
     despite_clashes = forms.BooleanField(
-        label="Shift despite the clash",
+        label=_("Shift despite the clash"),
         required=False,
         # Offered once a shift was refused, as the talk form does.
         widget=forms.HiddenInput,
-        help_text="The clashes listed above are saved as they are, to be solved later.",
+        help_text=_("The clashes listed above are saved as they are, to be solved later."),
     )
 
     def refuse(self, result):
@@ -73,12 +83,14 @@ class ShiftForm(forms.Form):
         self.add_error(None, result.summary())
         for problem in result.problems:
             self.add_error(None, problem.message)
-        self.add_error(None, "Tick “Shift despite the clash” to shift anyway.")
+        self.add_error(None, gettext("Tick “Shift despite the clash” to shift anyway."))
 
     def clean_minutes(self):
         minutes = self.cleaned_data["minutes"]
         if minutes == 0:
-            raise forms.ValidationError("A shift of 0 minutes changes nothing.", code="zero")
+            raise forms.ValidationError(
+                gettext("A shift of 0 minutes changes nothing."), code="zero"
+            )
         return minutes
 
 
@@ -106,9 +118,9 @@ def _one_event(modeladmin, request, queryset):
 
 def _when(talk):
     if talk.start is None:
-        return "unscheduled"
+        return gettext("unscheduled")
     start, end = talk.event.local_time(talk.start), talk.event.local_time(talk.end)
-    return f"{start:%a %-d %b %H:%M}–{end:%H:%M} {start:%Z}"
+    return f"{date_format(start, 'D j M H:i')}–{end:%H:%M} {start:%Z}"
 
 
 def _intermediate_page(modeladmin, request, queryset, *, action, title, intro, form):
@@ -148,29 +160,29 @@ def _edit_with_choice(modeladmin, request, queryset, *, action, title, intro, fo
     )
 
 
-@admin.action(description="Set the track of the selected talks…", permissions=["change"])
+@admin.action(description=_("Set the track of the selected talks…"), permissions=["change"])
 def set_track(modeladmin, request, queryset):
     return _edit_with_choice(
         modeladmin,
         request,
         queryset,
         action="set_track",
-        title="Set the track",
-        intro="Only the tracks of the talks' event are offered.",
+        title=gettext("Set the track"),
+        intro=gettext("Only the tracks of the talks' event are offered."),
         form_class=TrackChoiceForm,
         apply=lambda talks, data: talks_set_track(talks=talks, track=data["track"]),
     )
 
 
-@admin.action(description="Set the room of the selected talks…", permissions=["change"])
+@admin.action(description=_("Set the room of the selected talks…"), permissions=["change"])
 def set_room(modeladmin, request, queryset):
     return _edit_with_choice(
         modeladmin,
         request,
         queryset,
         action="set_room",
-        title="Set the room",
-        intro=(
+        title=gettext("Set the room"),
+        intro=gettext(
             "Only the rooms of the talks' event are offered. If any talk would then be in "
             "a clash, nothing is saved."
         ),
@@ -179,7 +191,7 @@ def set_room(modeladmin, request, queryset):
     )
 
 
-@admin.action(description="Shift the selected talks by some minutes…", permissions=["change"])
+@admin.action(description=_("Shift the selected talks by some minutes…"), permissions=["change"])
 def shift_times(modeladmin, request, queryset):
     form = ShiftForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
@@ -201,8 +213,8 @@ def shift_times(modeladmin, request, queryset):
         request,
         queryset,
         action="shift_times",
-        title="Shift the talks",
-        intro=(
+        title=gettext("Shift the talks"),
+        intro=gettext(
             "All the talks move together, by elapsed time. If the shift puts any of them in "
             "a new clash (a room or speaker taken, or outside the event's dates), nothing is "
             "saved unless you shift despite the clash. Clashes they are in already are kept."
@@ -211,24 +223,25 @@ def shift_times(modeladmin, request, queryset):
     )
 
 
-@admin.action(description="Publish the selected talks", permissions=["change"])
+@admin.action(description=_("Publish the selected talks"), permissions=["change"])
 def publish(modeladmin, request, queryset):
     _report(modeladmin, request, talks_publish(talks=queryset))
 
 
-@admin.action(description="Unpublish the selected talks", permissions=["change"])
+@admin.action(description=_("Unpublish the selected talks"), permissions=["change"])
 def unpublish(modeladmin, request, queryset):
     _report(modeladmin, request, talks_unpublish(talks=queryset))
 
 
 @admin.action(
-    description="Cancel the selected talks (kept, hidden from attendees)", permissions=["change"]
+    description=_("Cancel the selected talks (kept, hidden from attendees)"),
+    permissions=["change"],
 )
 def cancel(modeladmin, request, queryset):
     _report(modeladmin, request, talks_cancel(talks=queryset))
 
 
-@admin.action(description="Export the selected talks as CSV", permissions=["view"])
+@admin.action(description=_("Export the selected talks as CSV"), permissions=["view"])
 def export_csv(modeladmin, request, queryset):
     event = _one_event(modeladmin, request, queryset)
     if event is None:
@@ -239,7 +252,7 @@ def export_csv(modeladmin, request, queryset):
     return response
 
 
-@admin.action(description="Assign rooms to the talks without one", permissions=["change"])
+@admin.action(description=_("Assign rooms to the talks without one"), permissions=["change"])
 def assign_rooms(modeladmin, request, queryset):
     for event in queryset:
         try:

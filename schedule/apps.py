@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScheduleConfig(AppConfig):
     name = "schedule"
+    verbose_name = _("Schedule")
 
     def ready(self):
         # search registers, on import, the SQLite function it folds text with.

@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from conference.selectors import published_event
 from infrastructure.site_url import site_root
@@ -59,10 +60,12 @@ class ChangelogFeed(Feed):
         )
 
     def title(self, source):
-        return f"{source.event.name}: schedule changes"
+        return gettext("%(event)s: schedule changes") % {"event": source.event.name}
 
     def subtitle(self, source):
-        return f"Each release of the schedule of {source.event.name} and what it changed."
+        return gettext("Each release of the schedule of %(event)s and what it changed.") % {
+            "event": source.event.name
+        }
 
     def link(self, source):
         return source.changelog_url
@@ -80,7 +83,7 @@ class ChangelogFeed(Feed):
         ]
 
     def item_title(self, item):
-        return f"Release {item.entry.release.name}"
+        return gettext("Release %(name)s") % {"name": item.entry.release.name}
 
     def item_link(self, item):
         return item.link

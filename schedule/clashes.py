@@ -22,6 +22,9 @@ import enum
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+
 from schedule.models import Talk
 
 # A talk longer than this many times the event's usual slot is worth a look.
@@ -100,7 +103,7 @@ def _takes_time(talk):
 
 def _when(talk, event):
     start, end = event.local_time(talk.start), event.local_time(talk.end)
-    return f"{start:%a %d %b %H:%M}–{end:%H:%M}"
+    return f"{date_format(start, 'D d M H:i')}–{end:%H:%M}"
 
 
 def _overlapping_pairs(talks):
@@ -128,8 +131,13 @@ def room_overlaps(talks, event):
         for first, second in _overlapping_pairs(room_talks):
             yield Problem(
                 Code.ROOM_OVERLAP,
-                f"“{second.title}” is in {second.room.name} at the same time as "
-                f"“{first.title}” ({_when(first, event)}).",
+                gettext("“%(title)s” is in %(room)s at the same time as “%(other)s” (%(when)s).")
+                % {
+                    "title": second.title,
+                    "room": second.room.name,
+                    "other": first.title,
+                    "when": _when(first, event),
+                },
                 (second, first),
             )
 
@@ -146,8 +154,15 @@ def speaker_overlaps(talks, event):
         for first, second in _overlapping_pairs(speaker_talks):
             yield Problem(
                 Code.SPEAKER_OVERLAP,
-                f"{speakers[speaker_id].name} speaks in “{second.title}” while speaking in "
-                f"“{first.title}” ({_when(first, event)}).",
+                gettext(
+                    "%(speaker)s speaks in “%(title)s” while speaking in “%(other)s” (%(when)s)."
+                )
+                % {
+                    "speaker": speakers[speaker_id].name,
+                    "title": second.title,
+                    "other": first.title,
+                    "when": _when(first, event),
+                },
                 (second, first),
             )
 
@@ -162,8 +177,17 @@ def outside_event(talks, event):
         if first_day < event.start_date or last_day > event.end_date:
             yield Problem(
                 Code.OUTSIDE_EVENT,
-                f"“{talk.title}” ({_when(talk, event)}) is outside the event's dates, "
-                f"{event.start_date:%d %b} to {event.end_date:%d %b %Y} in {event.time_zone}.",
+                gettext(
+                    "“%(title)s” (%(when)s) is outside the event's dates, "
+                    "%(first_day)s to %(last_day)s in %(zone)s."
+                )
+                % {
+                    "title": talk.title,
+                    "when": _when(talk, event),
+                    "first_day": date_format(event.start_date, "d M"),
+                    "last_day": date_format(event.end_date, "d M Y"),
+                    "zone": event.time_zone,
+                },
                 (talk,),
             )
 
@@ -189,8 +213,12 @@ def roomless_in_parallel(talks, event):
         if parallel:
             yield Problem(
                 Code.NO_ROOM_IN_PARALLEL,
-                f"“{talk.title}” has no room while {len(parallel)} other talk"
-                f"{'s run' if len(parallel) != 1 else ' runs'} at the same time.",
+                ngettext(
+                    "“%(title)s” has no room while %(count)d other talk runs at the same time.",
+                    "“%(title)s” has no room while %(count)d other talks run at the same time.",
+                    len(parallel),
+                )
+                % {"title": talk.title, "count": len(parallel)},
                 (talk, *parallel),
             )
 
@@ -218,8 +246,12 @@ def long_talks(talks, event, *, usual=None):
         if length > usual * LONG_TALK_FACTOR:
             yield Problem(
                 Code.LONG_TALK,
-                f"“{talk.title}” runs {int(length.total_seconds() // 60)} minutes; "
-                f"the usual slot is {int(usual.total_seconds() // 60)}.",
+                gettext("“%(title)s” runs %(minutes)d minutes; the usual slot is %(usual)d.")
+                % {
+                    "title": talk.title,
+                    "minutes": int(length.total_seconds() // 60),
+                    "usual": int(usual.total_seconds() // 60),
+                },
                 (talk,),
             )
 
@@ -237,7 +269,7 @@ def speakers_without_bio(talks, event):
     for speaker_id, speaker_talks in talks_of.items():
         yield Problem(
             Code.SPEAKER_WITHOUT_BIO,
-            f"{speakers[speaker_id].name} has no bio.",
+            gettext("%(speaker)s has no bio.") % {"speaker": speakers[speaker_id].name},
             tuple(speaker_talks),
         )
 
@@ -251,7 +283,9 @@ def published_without_speaker(talks, event):
             and not _speakers(talk)
         ):
             yield Problem(
-                Code.NO_SPEAKER, f"“{talk.title}” is published without a speaker.", (talk,)
+                Code.NO_SPEAKER,
+                gettext("“%(title)s” is published without a speaker.") % {"title": talk.title},
+                (talk,),
             )
 
 

@@ -12,6 +12,7 @@ told 304 from the cache without a query. Any origin may read the exports
 from django.http import Http404, HttpResponse
 from django.utils.cache import quote_etag
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from conference.selectors import published_event
@@ -85,9 +86,15 @@ def schedule_ics(request, event_slug, release_name=None):
         selectors.parse_talk_ids(request.GET.get("talks")) if "talks" in request.GET else None
     )
     talks = selectors.calendar_talks(event, talk_ids=talk_ids, release=release)
-    name = event.name if talk_ids is None else f"{event.name}: my schedule"
+    if talk_ids is None:
+        name = event.name
+    else:
+        name = gettext("%(event)s: my schedule") % {"event": event.name}
     if release is not None:
-        name = f"{name} (release {release.name})"
+        name = gettext("%(calendar)s (release %(release)s)") % {
+            "calendar": name,
+            "release": release.name,
+        }
     body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}.ics")
 
@@ -97,7 +104,7 @@ def speaker_ics(request, event_slug, speaker_slug):
     event = published_event(event_slug)
     speaker = speaker_at_event(event, speaker_slug)
     talks = selectors.speaker_calendar_talks(event, speaker)
-    name = f"{speaker.name} at {event.name}"
+    name = gettext("%(speaker)s at %(event)s") % {"speaker": speaker.name, "event": event.name}
     body = calendar_for_talks(event=event, talks=talks, base_url=site_root(request), name=name)
     return _calendar_response(body, f"{event.slug}-{speaker.slug}.ics")
 

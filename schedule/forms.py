@@ -6,6 +6,9 @@ import datetime
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Event, Room, Track
 from conference.venue_time import (
@@ -48,7 +51,7 @@ class OccurrenceField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            choices=[("0", "the first"), ("1", "the second")],
+            choices=[("0", _("the first")), ("1", _("the second"))],
             required=False,
             widget=forms.HiddenInput,
             **kwargs,
@@ -56,11 +59,19 @@ class OccurrenceField(forms.ChoiceField):
 
     def offer(self, instants):
         first, second = instants
-        self.label = f"Which {first:%H:%M}"
+        self.label = gettext("Which %(time)s") % {"time": f"{first:%H:%M}"}
         self.widget = forms.RadioSelect()
         self.choices = [
-            ("0", f"The first, at {offset_words(first)}, before the clocks go back"),
-            ("1", f"The second, at {offset_words(second)}, after the clocks go back"),
+            (
+                "0",
+                gettext("The first, at %(offset)s, before the clocks go back")
+                % {"offset": offset_words(first)},
+            ),
+            (
+                "1",
+                gettext("The second, at %(offset)s, after the clocks go back")
+                % {"offset": offset_words(second)},
+            ),
         ]
 
 
@@ -104,24 +115,28 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
     one speaker twice.
     """
 
-    start = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
-    end = VenueDateTimeField(required=False, widget=AdminSplitDateTime)
-    room = EventPlaceChoiceField(queryset=Room.objects.select_related("event"), required=False)
-    track = EventPlaceChoiceField(queryset=Track.objects.select_related("event"), required=False)
+    start = VenueDateTimeField(label=_("Start"), required=False, widget=AdminSplitDateTime)
+    end = VenueDateTimeField(label=_("End"), required=False, widget=AdminSplitDateTime)
+    room = EventPlaceChoiceField(
+        label=_("Room"), queryset=Room.objects.select_related("event"), required=False
+    )
+    track = EventPlaceChoiceField(
+        label=_("Track"), queryset=Track.objects.select_related("event"), required=False
+    )
     duration = forms.IntegerField(
-        label="Duration (minutes)",
+        label=_("Duration (minutes)"),
         required=False,
         min_value=1,
         max_value=MAX_DURATION_MINUTES,
-        help_text="Instead of the end: the end is this many minutes after the start.",
+        help_text=_("Instead of the end: the end is this many minutes after the start."),
     )
     start_occurrence = OccurrenceField()
     end_occurrence = OccurrenceField()
     save_despite_clashes = forms.BooleanField(
-        label="Save despite the clash",
+        label=_("Save despite the clash"),
         required=False,
         widget=forms.HiddenInput,
-        help_text="For a swap in two steps: the other talk is moved next.",
+        help_text=_("For a swap in two steps: the other talk is moved next."),
     )
 
     class Meta:
@@ -152,12 +167,12 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
             self.fields["room"].limit_to(event)
             self.fields["track"].limit_to(event)
         if not self.instance.event_id:
-            note = "As the venue's clock shows it, in the event's time zone."
+            note = _("As the venue's clock shows it, in the event's time zone.")
         else:
             event = self.instance.event
-            note = (
-                f"As the venue's clock shows it, in {describe_zone(event.tz, self.instance.start)}."
-            )
+            note = gettext("As the venue's clock shows it, in %(zone)s.") % {
+                "zone": describe_zone(event.tz, self.instance.start)
+            }
             for name in ("start", "end"):
                 value = getattr(self.instance, name)
                 if value is not None:
@@ -214,7 +229,7 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
                     self.fields[f"{name}_occurrence"].offer(error.instants)
                     # Its bound field, made while cleaning, has the old label.
                     self._bound_fields_cache.pop(f"{name}_occurrence", None)
-                    message = f"{error} Choose which one below."
+                    message = gettext("%(error)s Choose which one below.") % {"error": error}
                     self.add_error(name, ValidationError(message, code="ambiguous_time"))
         if isinstance(event, Event) and not self.errors:
             self._apply_duration(event, cleaned_data)
@@ -223,23 +238,37 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
         return cleaned_data
 
     def _check_places(self, event, cleaned_data):
-        for name, noun in (("room", "room"), ("track", "track")):
+        messages = {
+            "room": _(
+                "The room “%(place)s” belongs to %(other)s, not to %(event)s: "
+                "choose one of %(event)s's rooms."
+            ),
+            "track": _(
+                "The track “%(place)s” belongs to %(other)s, not to %(event)s: "
+                "choose one of %(event)s's tracks."
+            ),
+        }
+        for name, text in messages.items():
             place = cleaned_data.get(name)
             if place is not None and place.event_id != event.pk:
-                message = (
-                    f"The {noun} “{place.name}” belongs to {place.event.name}, not to "
-                    f"{event.name}: choose one of {event.name}'s {noun}s."
-                )
+                message = text % {
+                    "place": place.name,
+                    "other": place.event.name,
+                    "event": event.name,
+                }
                 self.add_error(name, ValidationError(message, code="other_event"))
 
     def _apply_duration(self, event, cleaned_data):
         """The end from the start and the duration, in elapsed time across any clock change."""
         minutes = cleaned_data.get("duration")
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        if minutes is None and end is None and start is not None:
+            # A talk from a proposal knows its session's length: a start is enough to place it.
+            minutes = cleaned_data.get("planned_minutes", self.instance.planned_minutes)
         if minutes is None:
             return
-        start, end = cleaned_data.get("start"), cleaned_data.get("end")
         if start is None:
-            self.add_error("duration", "Give the start too: the duration counts from it.")
+            self.add_error("duration", gettext("Give the start too: the duration counts from it."))
             return
         computed = start + datetime.timedelta(minutes=minutes)
         if end is None:
@@ -249,9 +278,15 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
             self.add_error(
                 "duration",
                 ValidationError(
-                    f"The end ({end.astimezone(tz):%a %-d %b %H:%M}) and the duration "
-                    f"({minutes} minutes, ending {computed.astimezone(tz):%a %-d %b %H:%M}) "
-                    "disagree: give one of them, or make them agree.",
+                    gettext(
+                        "The end (%(end)s) and the duration (%(minutes)s minutes, ending "
+                        "%(computed)s) disagree: give one of them, or make them agree."
+                    )
+                    % {
+                        "end": date_format(end.astimezone(tz), "D j M H:i"),
+                        "minutes": minutes,
+                        "computed": date_format(computed.astimezone(tz), "D j M H:i"),
+                    },
                     code="end_and_duration",
                 ),
             )
@@ -297,7 +332,8 @@ class TalkAdminForm(EditLockForm, forms.ModelForm):
                 [ValidationError(problem.message, code=str(problem.code)) for problem in problems]
                 + [
                     ValidationError(
-                        "Tick “Save despite the clash” to save anyway.", code="clash_override"
+                        gettext("Tick “Save despite the clash” to save anyway."),
+                        code="clash_override",
                     )
                 ]
             )
@@ -331,9 +367,9 @@ class ScheduleFilterForm(forms.Form):
     """
 
     day = ScheduleDayField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
-    q = forms.CharField(required=False, max_length=100, label="Search", strip=True)
-    track = forms.ChoiceField(required=False, label="Track")
-    room = forms.ChoiceField(required=False, label="Room")
+    q = forms.CharField(required=False, max_length=100, label=_("Search"), strip=True)
+    track = forms.ChoiceField(required=False, label=_("Track"))
+    room = forms.ChoiceField(required=False, label=_("Room"))
     talks = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, event, rooms, tracks):
@@ -341,10 +377,14 @@ class ScheduleFilterForm(forms.Form):
         self.event = event
         self.rooms_by_slug = {room.slug: room for room in rooms}
         self.tracks_by_slug = {track.slug: track for track in tracks}
-        self.fields["room"].choices = [("", "All rooms")] + [(r.slug, r.name) for r in rooms]
-        self.fields["track"].choices = [("", "All tracks")] + [(t.slug, t.name) for t in tracks]
+        self.fields["room"].choices = [("", gettext("All rooms"))] + [
+            (r.slug, r.name) for r in rooms
+        ]
+        self.fields["track"].choices = [("", gettext("All tracks"))] + [
+            (t.slug, t.name) for t in tracks
+        ]
         self.fields["q"].widget.attrs.update(
-            placeholder="Title, abstract or speaker", type="search"
+            placeholder=gettext("Title, abstract or speaker"), type="search"
         )
         if not rooms:
             del self.fields["room"]
@@ -354,7 +394,9 @@ class ScheduleFilterForm(forms.Form):
     def clean_day(self):
         day = self.cleaned_data["day"]
         if day is not None and day != ALL_DAYS and day not in self.event.days:
-            raise ValidationError("The event does not run on that day.", code="not_event_day")
+            raise ValidationError(
+                gettext("The event does not run on that day."), code="not_event_day"
+            )
         return day
 
     def filters(self):

@@ -5,8 +5,11 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conference.models import Event, Room, Track
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
@@ -63,24 +66,37 @@ class Release(models.Model):
     event's latest release (``is_current``) is its public schedule.
     """
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="releases")
-    number = models.PositiveIntegerField(editable=False)
-    name = models.CharField(max_length=50, help_text='What attendees call it, e.g. "1.2", "final".')
-    comment = models.TextField(blank=True, help_text="Shown to the public with the release.")
-    released_at = models.DateTimeField()
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="releases", verbose_name=_("event")
     )
-    is_current = models.BooleanField(default=False, editable=False)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    name = models.CharField(
+        _("name"), max_length=50, help_text=_('What attendees call it, e.g. "1.2", "final".')
+    )
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("Shown to the public with the release.")
+    )
+    released_at = models.DateTimeField(_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    is_current = models.BooleanField(_("is current"), default=False, editable=False)
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         ordering = ["event_id", "-number"]
         get_latest_by = "number"
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "name"],
                 name="release_name_unique_per_event",
-                violation_error_message="This event already has a release of this name.",
+                violation_error_message=_("This event already has a release of this name."),
             ),
             models.UniqueConstraint(
                 fields=["event", "number"], name="release_number_unique_per_event"
@@ -99,55 +115,87 @@ class Release(models.Model):
 class Talk(models.Model):
     class Kind(models.TextChoices):
         # Add a member here to offer a new kind; the column holds any short label.
-        KEYNOTE = "keynote", "Keynote"
-        TALK = "talk", "Talk"
-        LIGHTNING = "lightning", "Lightning talk"
-        WORKSHOP = "workshop", "Workshop"
-        PANEL = "panel", "Panel"
-        BREAK = "break", "Break"
+        KEYNOTE = "keynote", _("Keynote")
+        TALK = "talk", _("Talk")
+        LIGHTNING = "lightning", _("Lightning talk")
+        WORKSHOP = "workshop", _("Workshop")
+        PANEL = "panel", _("Panel")
+        BREAK = "break", pgettext_lazy("a pause in the schedule", "Break")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="talks")
-    title = models.CharField(max_length=300)
-    subtitle = models.CharField(max_length=300, blank=True)
-    slug = models.SlugField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TALK)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="talks", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TALK)
     abstract = models.TextField(
-        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+        _("abstract"),
+        blank=True,
+        help_text=MARKDOWN_HELP_TEXT,
+        validators=[validate_markdown_length],
     )
     language = models.CharField(
-        max_length=10, default="en", help_text="The language it is given in, e.g. en, de."
+        _("language"),
+        max_length=10,
+        default="en",
+        help_text=_("The language it is given in, e.g. en, de."),
     )
     do_not_record = models.BooleanField(
-        default=False, help_text="The speakers asked not to be recorded."
+        _("do not record"), default=False, help_text=_("The speakers asked not to be recorded.")
     )
     track = models.ForeignKey(
-        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks"
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="talks",
+        verbose_name=_("track"),
     )
     room = models.ForeignKey(
-        Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="talks"
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="talks",
+        verbose_name=_("room"),
     )
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    planned_minutes = models.PositiveIntegerField(
+        _("planned length (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long the talk lasts once placed on the board, while it has no start "
+            "and end (a proposal's session type sets it)."
+        ),
+    )
     speakers = models.ManyToManyField(
-        Speaker, through="TalkSpeaker", related_name="talks", blank=True
+        Speaker,
+        through="TalkSpeaker",
+        related_name="talks",
+        blank=True,
+        verbose_name=_("speakers"),
     )
-    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     external_id = models.CharField(
-        "external ID",
+        _("external ID"),
         max_length=100,
         blank=True,
-        help_text="The talk's id in the system it was imported from; importers match on it.",
+        help_text=_("The talk's id in the system it was imported from; importers match on it."),
     )
     uuid = models.UUIDField(
-        "UUID",
+        _("UUID"),
         default=uuid.uuid4,
         editable=False,
-        help_text="The talk's identity in calendars and schedule exports; never changes.",
+        help_text=_("The talk's identity in calendars and schedule exports; never changes."),
     )
-    is_published = models.BooleanField("published", default=True)
-    is_cancelled = models.BooleanField("cancelled", default=False)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
     # Set on a release's frozen copy of the talk; the working talk has none.
     release = models.ForeignKey(
         Release,
@@ -156,28 +204,33 @@ class Talk(models.Model):
         blank=True,
         editable=False,
         related_name="talks",
+        verbose_name=_("release"),
     )
     # A copy's working talk's primary key, kept when that talk is deleted: the id
     # schedule apps know the talk by, the same in every release.
-    released_from = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    released_from = models.PositiveBigIntegerField(
+        _("released from"), null=True, blank=True, editable=False
+    )
 
     objects = WorkingTalkManager()
     released = ReleasedTalkManager()
 
     class Meta:
+        verbose_name = _("talk")
+        verbose_name_plural = _("talks")
         ordering = ["event_id", "start", "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "slug"],
                 condition=Q(release__isnull=True),
                 name="talk_slug_unique_per_event",
-                violation_error_message="Another talk of this event has this slug.",
+                violation_error_message=_("Another talk of this event has this slug."),
             ),
             models.UniqueConstraint(
                 fields=["uuid"],
                 condition=Q(release__isnull=True),
                 name="talk_uuid_unique",
-                violation_error_message="Another talk has this UUID.",
+                violation_error_message=_("Another talk has this UUID."),
             ),
             models.UniqueConstraint(
                 fields=["release", "uuid"], name="released_talk_uuid_unique_per_release"
@@ -189,19 +242,22 @@ class Talk(models.Model):
                 fields=["event", "external_id"],
                 condition=~Q(external_id="") & Q(release__isnull=True),
                 name="talk_external_id_unique_per_event",
-                violation_error_message="Another talk of this event has this external ID.",
+                violation_error_message=_("Another talk of this event has this external ID."),
             ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True, end__isnull=True)
                 | Q(start__isnull=False, end__isnull=False, end__gt=F("start")),
                 name="talk_times_both_or_neither_and_end_after_start",
-                violation_error_message=(
+                violation_error_message=_(
                     "Give both start and end, with the end after the start, or neither."
                 ),
             ),
         ]
         indexes = [
             models.Index(fields=["event", "start"], name="talk_event_start_idx"),
+            # A release's talks by time: what every public page reads. Without it
+            # the database walks every copy of the event's every release.
+            models.Index(fields=["release", "start"], name="talk_release_start_idx"),
         ]
 
     def __str__(self):
@@ -211,13 +267,13 @@ class Talk(models.Model):
         super().clean()
         errors = {}
         if self.room_id and self.event_id and self.room.event_id != self.event_id:
-            errors["room"] = "This room belongs to another event."
+            errors["room"] = _("This room belongs to another event.")
         if self.track_id and self.event_id and self.track.event_id != self.event_id:
-            errors["track"] = "This track belongs to another event."
+            errors["track"] = _("This track belongs to another event.")
         if (self.start is None) != (self.end is None):
-            errors["end" if self.start else "start"] = "Give both start and end, or neither."
+            errors["end" if self.start else "start"] = _("Give both start and end, or neither.")
         elif self.start and self.end <= self.start:
-            errors["end"] = "The talk must end after it starts."
+            errors["end"] = _("The talk must end after it starts.")
         if errors:
             raise ValidationError(errors)
 
@@ -237,19 +293,23 @@ class Talk(models.Model):
 class TalkSpeaker(models.Model):
     """A speaker of a talk, in the order the talk lists them."""
 
-    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="talk_speakers")
-    position = models.PositiveSmallIntegerField(default=0)
+    talk = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, related_name="talk_speakers", verbose_name=_("talk")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="talk_speakers", verbose_name=_("speaker")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "speaker of the talk"
-        verbose_name_plural = "speakers of the talk"
+        verbose_name = _("speaker of the talk")
+        verbose_name_plural = _("speakers of the talk")
         constraints = [
             models.UniqueConstraint(
                 fields=["talk", "speaker"],
                 name="talk_speaker_once_per_talk",
-                violation_error_message="This speaker is already listed for the talk.",
+                violation_error_message=_("This speaker is already listed for the talk."),
             ),
         ]
         indexes = [
@@ -260,6 +320,17 @@ class TalkSpeaker(models.Model):
         return f"{self.speaker} at {self.talk}"
 
 
+# The admin's labels of a change's kind (the column holds ChangeKind's values).
+CHANGE_KIND_CHOICES = [
+    (ChangeKind.NEW.value, _("New")),
+    (ChangeKind.CANCELLED.value, _("Cancelled")),
+    (ChangeKind.WITHDRAWN.value, _("Withdrawn")),
+    (ChangeKind.MOVED.value, _("Moved")),
+    (ChangeKind.CHANGED.value, _("Changed")),
+    (ChangeKind.DETAILS.value, _("Details")),
+]
+
+
 class ReleaseChange(models.Model):
     """One talk's change in a release, stored when the release is made.
 
@@ -268,21 +339,37 @@ class ReleaseChange(models.Model):
     (none when new), ``after`` its copy in this release (none when withdrawn).
     """
 
-    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="changes")
-    position = models.PositiveIntegerField(help_text="The order the changelog lists it in.")
-    kind = models.CharField(
-        max_length=20, choices=[(kind.value, kind.name.title()) for kind in ChangeKind]
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="changes", verbose_name=_("release")
     )
-    fields = models.JSONField(default=list, blank=True, help_text="Which frozen fields differ.")
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("The order the changelog lists it in.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CHANGE_KIND_CHOICES)
+    fields = models.JSONField(
+        _("fields"), default=list, blank=True, help_text=_("Which frozen fields differ.")
+    )
     # An older release's copy; kept null if that release is ever deleted.
     before = models.ForeignKey(
-        Talk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Talk,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("before"),
     )
     after = models.ForeignKey(
-        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Talk,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("after"),
     )
 
     class Meta:
+        verbose_name = _("release change")
+        verbose_name_plural = _("release changes")
         ordering = ["release_id", "position"]
         constraints = [
             models.UniqueConstraint(

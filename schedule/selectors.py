@@ -1,9 +1,13 @@
 """Reads of talks for the public pages, gathered here so their queries can be counted."""
 
+import datetime
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from schedule.models import Release, Talk, TalkSpeaker
@@ -23,7 +27,10 @@ def schedule_version(event, release=None):
     if release == WORKING:
         return Talk.objects.filter(event=event)
     if release is None:
-        return Talk.released.current().filter(event=event)
+        # The current release's id as a value, so that the database reads its talks
+        # by the (release, start) index rather than every release's copies.
+        current = Release.objects.filter(event=event, is_current=True).values("pk")[:1]
+        return Talk.released.filter(release=Subquery(current), event=event)
     return Talk.released.of(release).filter(event=event)
 
 
@@ -75,7 +82,8 @@ def talks_matching(talks, event, query):
     """
     words = folded_query(query)
     by_speaker = (
-        TalkSpeaker.objects.filter(talk__event=event)
+        # The speakers of these talks only, not of every release's copies of them.
+        TalkSpeaker.objects.filter(talk__in=talks.values("pk"))
         .alias(folded_name=Folded("speaker__name"))
         .filter(folded_name__contains=words)
         .values("talk_id")
@@ -104,50 +112,147 @@ def schedule_talks(
     return talks.order_by("start", "room__position", "room__name", "title")
 
 
+@dataclass(slots=True)
+class PageTalk:
+    """A talk as the schedule page and the embeddable schedule show it.
+
+    Not a model instance: a 100-room day has 1,300 talks, and each instance
+    brought its state and caches (four objects for the garbage collector to
+    walk, and most of the time it took to read them). Only these columns are
+    read; any other is an AttributeError, not a query per talk.
+    """
+
+    pk: int
+    title: str
+    slug: str
+    kind: str
+    uuid: str  # as the page prints it
+    start: datetime.datetime
+    end: datetime.datetime
+    is_cancelled: bool
+    room_id: int | None
+    track_id: int | None
+    room: object = None  # the event's Room, or None
+    track: object = None  # the event's Track, or None
+    speaker_names: tuple[str, ...] = ()
+    content: tuple = ()  # what the card shows, as read: equal for equal cards
+
+    def get_kind_display(self):
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+
+# Lazy: each label is translated when it is printed.
+_KIND_LABELS = dict(Talk.Kind.choices)
+_PAGE_TALK_COLUMNS = (
+    "pk",
+    "title",
+    "slug",
+    "kind",
+    "uuid",
+    "start",
+    "end",
+    "is_cancelled",
+    "room_id",
+    "track_id",
+)
+
+
+def _raw_rows(queryset):
+    """The rows of ``queryset`` (a ``values_list``) as the database driver gives them.
+
+    Without Django's converters, which made a new aware datetime and UUID per
+    row: a third of a 900-talk page's read. The callers convert each distinct
+    value once (``_utc``, ``_uuid_text``).
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that no row can pass (``pk__in=[]``)
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _utc(value):
+    # SQLite gives the stored UTC time without its zone; PostgreSQL gives it aware.
+    return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value
+
+
+def _uuid_text(value):
+    # SQLite gives the 32 hex digits; PostgreSQL a UUID.
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+
+
 def schedule_page_talks(event, *, rooms, tracks, **filters):
-    """The schedule page's talks (``schedule_talks`` with its filters), as a list.
+    """The schedule page's talks (``schedule_talks`` with its filters), as ``PageTalk`` rows.
 
     Only the columns the page shows are loaded, not the abstracts or the
     speakers' bios. Each talk's room and track are the instances in
     ``rooms`` and ``tracks`` (the event's, which the page's filters already
-    loaded) and its speakers' names come as the list ``talk.speaker_names``:
-    no model instance per talk for its room, track, speakers and their
-    links, which were most of a 900-talk page's cold time. Reading any other
-    column costs a query per talk (the page's query-count tests would notice),
-    and ``talk.talk_speakers`` is not prefetched.
+    loaded) and its speakers' names come as the tuple ``talk.speaker_names``:
+    no model instance per talk, room, track, speaker or link, which were
+    most of a 900-talk page's cold time. Each talk's ``content`` is what its
+    card shows, as the database gives it (``schedule.day_sections`` keys the
+    rendered days by it).
     """
-    talks = list(
-        schedule_talks(event, **filters)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("title", "slug", "kind", "uuid", "start", "end", "is_cancelled", "room", "track")
+    talks = schedule_talks(event, **filters).select_related(None).prefetch_related(None)
+    rows = _raw_rows(talks.values_list(*_PAGE_TALK_COLUMNS))
+    rooms_by_id = {room.pk: room for room in rooms}
+    tracks_by_id = {track.pk: track for track in tracks}
+    # The same talks in a subquery, not a parameter per talk.
+    names = speaker_names_by_talk(talks.values("pk")) if rows else {}
+    times = {}
+    page_talks = []
+    for row in rows:
+        pk, title, slug, kind, talk_uuid, start, end, is_cancelled, room_id, track_id = row
+        if start not in times:
+            times[start] = _utc(start)
+        if end not in times:
+            times[end] = _utc(end)
+        speaker_names = tuple(names.get(pk, ()))
+        page_talks.append(
+            PageTalk(
+                pk,
+                title,
+                slug,
+                kind,
+                _uuid_text(talk_uuid),
+                times[start],
+                times[end],
+                bool(is_cancelled),
+                room_id,
+                track_id,
+                rooms_by_id.get(room_id),
+                tracks_by_id.get(track_id),
+                speaker_names,
+                # Not the id: a release's copy of an unchanged talk shows what the last one did.
+                (row[1:], speaker_names),
+            )
+        )
+    return page_talks
+
+
+def speaker_names_by_talk(talk_ids):
+    """Each talk's speakers' names in order, by talk id; one query.
+
+    ``talk_ids``: the ids, or a query of them.
+    """
+    names = defaultdict(list)
+    speakers = (
+        TalkSpeaker.objects.filter(talk_id__in=talk_ids)
+        .order_by("talk_id", "position", "id")
+        .values_list("talk_id", "speaker__name")
     )
-    _share_related(talks, "room", rooms)
-    _share_related(talks, "track", tracks)
-    attach_speaker_names(talks)
-    return talks
+    for talk_id, name in _raw_rows(speakers):
+        names[talk_id].append(name)
+    return names
 
 
 def attach_speaker_names(talks):
     """Give each of ``talks`` its speakers' names in order as ``speaker_names``; one query."""
-    names = defaultdict(list)
-    speakers = (
-        TalkSpeaker.objects.filter(talk_id__in=[talk.pk for talk in talks])
-        .order_by("talk_id", "position", "id")
-        .values_list("talk_id", "speaker__name")
-    )
-    for talk_id, name in speakers:
-        names[talk_id].append(name)
+    names = speaker_names_by_talk([talk.pk for talk in talks])
     for talk in talks:
         talk.speaker_names = names[talk.pk]
-
-
-def _share_related(talks, field_name, objects):
-    """Point each talk's ``field_name`` at its object among ``objects``, as a prefetch would."""
-    field = Talk._meta.get_field(field_name)
-    by_id = {obj.pk: obj for obj in objects}
-    for talk in talks:
-        field.set_cached_value(talk, by_id.get(getattr(talk, field.attname)))
 
 
 def talk_for_page(event, slug, *, release=None):

@@ -11,18 +11,21 @@ A page shows hundreds of talks, so each entry also carries its ``card``:
 the strings its card prints (times, ISO datetimes, speakers' names, the
 talk's address, CSS classes and style), made and HTML-escaped once here.
 The cards' markup is joined here too (``card_html``), from those escaped
-strings: a template loop over 900 cards was half the cold page's time.
+strings: a template loop over 900 cards was half the cold page's time. The
+words every card repeats are translated once per page (``card_texts``), and
+the strings of a time once per distinct time, not once per card.
 """
 
+import contextlib
 import datetime
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import groupby
 
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from schedule.clashes import room_overlaps
 from schedule.models import Talk
@@ -30,7 +33,7 @@ from schedule.models import Talk
 HEADER_ROWS = 1  # the row of room names above the grid
 
 
-@dataclass
+@dataclass(slots=True)  # one per talk: no __dict__ per entry for the collector to walk
 class TimetableEntry:
     talk: object
     start: datetime.datetime  # in the event's zone
@@ -40,21 +43,25 @@ class TimetableEntry:
     is_now: bool = False
     is_next: bool = False
     url: str = ""  # the talk's page
+    # Their ``isoformat()``, made once per distinct time of the page by ``build_timetable``.
+    start_iso: str = ""
+    end_iso: str = ""
 
     @property
     def spans_all_rooms(self):
         return self.grid_column.endswith("-1")
 
-    @cached_property
+    @property
     def card(self):
         """What the talk's card prints, as HTML-escaped strings.
 
-        Made on first use, once the layout is done, so that callers that
-        never show cards never read the talk's speakers, room or track.
+        Made at each use (a page uses it once), once the layout is done, so
+        that callers that never show cards never read the talk's speakers,
+        room or track, and no page keeps a dictionary per talk.
         """
         talk, room, track = self.talk, self.talk.room, self.talk.track
         # "2030-05-06T09:00:00+02:00": the day and the clock are slices of it.
-        start, end = self.start.isoformat(), self.end.isoformat()
+        start, end = self.start_iso or self.start.isoformat(), self.end_iso or self.end.isoformat()
         classes = ["talk-card"]
         if self.is_now:
             classes.append("is-now")
@@ -70,11 +77,13 @@ class TimetableEntry:
             style.append(f"--track-colour: {track.colour};")
         # Text from people and importers is escaped, once here rather than at each
         # use; the ISO times, clocks, uuid and CSS classes are made here and need not be.
+        # Plain strings, not SafeStrings: a page's thousands of those each cost the
+        # garbage collector an object to track; ``safe_card`` marks them for templates.
         return {
-            "slug": _escaped(talk.slug),
+            "slug": html.escape(talk.slug),
             "uuid": str(talk.uuid),
             "classes": " ".join(classes),
-            "style": _escaped(" ".join(style)),
+            "style": html.escape(" ".join(style)),
             "start_iso": start,
             "end_iso": end,
             "day_iso": start[:10],
@@ -82,12 +91,12 @@ class TimetableEntry:
             "end_clock": end[11:16],
             "is_now": self.is_now,
             "is_next": self.is_next,
-            "kind": "" if talk.kind == Talk.Kind.TALK else _escaped(talk.get_kind_display()),
-            "title": _escaped(talk.title),
-            "url": _escaped(self.url),
-            "speakers": _escaped(", ".join(_speaker_names(talk))),
-            "room": _escaped(room.name) if room else "",
-            "track": _escaped(track.name) if track else "",
+            "kind": "" if talk.kind == Talk.Kind.TALK else html.escape(talk.get_kind_display()),
+            "title": html.escape(talk.title),
+            "url": html.escape(self.url),
+            "speakers": html.escape(", ".join(_speaker_names(talk))),
+            "room": html.escape(room.name) if room else "",
+            "track": html.escape(track.name) if track else "",
         }
 
 
@@ -102,21 +111,50 @@ _CARD_START = (
     '<time datetime="{end_iso}" data-time data-day="{day_iso}">{end_clock}</time></span>\n'
     "{badges}"
     '<button type="button" class="star-button d-print-none" data-star="{uuid}"'
-    ' aria-pressed="false" aria-label="Star “{title}”" title="Add to my schedule" hidden>'
+    ' aria-pressed="false" aria-label="{star_label}" title="{add_text}"'
+    ' data-text-add="{add_text}" data-text-remove="{remove_text}" hidden>'
     '<span aria-hidden="true">☆</span></button></div>\n'
     '<h3 class="talk-title"><a href="{url}">{title}</a></h3>\n'
 )
-_NOW_BADGE = '<span class="badge text-bg-success">Now</span>'
-_NEXT_BADGE = '<span class="badge text-bg-primary">Next</span>'
+_NOW_BADGE = '<span class="badge text-bg-success">{}</span>'
+_NEXT_BADGE = '<span class="badge text-bg-primary">{}</span>'
 
 
-def card_html(card):
-    """One card's markup from the escaped strings of ``TimetableEntry.card``."""
-    badges = _NOW_BADGE if card["is_now"] else _NEXT_BADGE if card["is_next"] else ""
+def card_texts():
+    """The translated words of every card, escaped: made once per page, not per card
+    (a gettext call per card and word was a fifth of a 1,300-card page's time)."""
+    return {
+        "now_badge": _NOW_BADGE.format(html.escape(gettext("Now"))),
+        "next_badge": _NEXT_BADGE.format(html.escape(gettext("Next"))),
+        "star_label": html.escape(gettext("Star “%(title)s”")),
+        "add_text": html.escape(gettext("Add to my schedule")),
+        "remove_text": html.escape(gettext("Remove from my schedule")),
+    }
+
+
+def card_html(card, texts):
+    """One card's markup from the escaped strings of ``TimetableEntry.card``
+    and the words of ``card_texts``."""
+    badges = ""
+    if card["is_now"]:
+        badges = texts["now_badge"]
+    elif card["is_next"]:
+        badges = texts["next_badge"]
     if card["kind"]:
         badges += f'<span class="badge text-bg-light border">{card["kind"]}</span>'
     style = f' style="{card["style"]}"' if card["style"] else ""
-    parts = [_CARD_START.format_map({**card, "style": style, "badges": badges})]
+    parts = [
+        _CARD_START.format_map(
+            {
+                **card,
+                "star_label": texts["star_label"] % {"title": card["title"]},
+                "add_text": texts["add_text"],
+                "remove_text": texts["remove_text"],
+                "style": style,
+                "badges": badges,
+            }
+        )
+    ]
     if card["speakers"]:
         parts.append(f'<p class="talk-speakers">{card["speakers"]}</p>\n')
     if card["room"] or card["track"]:
@@ -133,14 +171,64 @@ def card_html(card):
     return "".join(parts)
 
 
+# The cards this process made last, under what they show: a key that names a
+# card's content never goes stale, and a day laid out again after an edit
+# makes again only the cards that changed.
+MADE_CARDS_KEPT = 20_000
+_made_cards = {}
+
+
+def forget_made_cards():
+    """Empty this process's cards (tests that render from scratch)."""
+    _made_cards.clear()
+
+
+def _card_key(entry, language):
+    """What ``entry``'s card shows, as a key; None for a talk that does not say (no ``content``)."""
+    talk = entry.talk
+    content = getattr(talk, "content", None)
+    if not content:
+        return None
+    room, track = talk.room, talk.track
+    return (
+        language,
+        content,
+        room.name if room else None,
+        (track.name, track.colour) if track else None,
+        entry.grid_row,
+        entry.grid_column,
+        entry.is_now,
+        entry.is_next,
+        entry.url,
+        entry.start_iso,
+        entry.end_iso,
+    )
+
+
+def _made_card(entry, texts, language):
+    key = _card_key(entry, language)
+    if key is None:
+        return card_html(entry.card, texts)
+    markup = _made_cards.get(key)
+    if markup is None:
+        markup = _made_cards[key] = card_html(entry.card, texts)
+        if len(_made_cards) > MADE_CARDS_KEPT:
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del _made_cards[next(iter(_made_cards))]  # the oldest
+    return markup
+
+
 def cards_html(entries):
     """The cards of ``entries``, as markup ready for the page (every text in it escaped)."""
-    return SafeString("".join(card_html(entry.card) for entry in entries))
+    texts, language = card_texts(), get_language()
+    return SafeString("".join(_made_card(entry, texts, language) for entry in entries))
 
 
-def _escaped(text):
-    """``text`` HTML-escaped as django.utils.html.escape does it, marked safe."""
-    return SafeString(html.escape(text))
+def safe_card(card):
+    """``card`` for a template: its strings, escaped already, marked safe."""
+    return {
+        name: SafeString(value) if isinstance(value, str) else value for name, value in card.items()
+    }
 
 
 def _speaker_names(talk):
@@ -207,8 +295,15 @@ class Slot(_Moment):
         if not self.gap_before:
             return ""
         hours, minutes = divmod(int(self.gap_before.total_seconds() // 60), 60)
-        parts = ([f"{hours} h"] if hours else []) + ([f"{minutes} min"] if minutes else [])
-        return f"{' '.join(parts) or 'Less than a minute'} break"
+        if hours and minutes:
+            text = gettext("%(hours)d h %(minutes)d min break")
+        elif hours:
+            text = gettext("%(hours)d h break")
+        elif minutes:
+            text = gettext("%(minutes)d min break")
+        else:
+            text = gettext("Less than a minute break")
+        return text % {"hours": hours, "minutes": minutes}
 
     @property
     def cards_html(self):
@@ -250,7 +345,7 @@ class TimetableDay:
 
     @property
     def unplaced_cards(self):
-        return [entry.card for entry in self.unplaced]
+        return [safe_card(entry.card) for entry in self.unplaced]
 
     @property
     def headings(self):
@@ -346,44 +441,93 @@ def _talk_url_maker(event):
     return lambda slug: f"{before}{slug}{after}"
 
 
-def build_timetable(event, talks, *, now, use_rooms):
-    """Days of ``talks`` (scheduled, sorted by start) as the schedule page shows them.
+def _once_per_instant(function):
+    """``function`` of an aware datetime, called once per instant (for one page).
 
-    ``now`` marks what is on and what comes next, on the venue's current day
-    only. ``use_rooms`` chooses the grid over slots for every day alike, so the
-    page keeps one shape whatever the filters leave. Talks that the schedule's
-    rules find sharing a room at the same time are kept off the grid (it cannot
-    show them truthfully) and listed as to be confirmed.
+    Keyed by the instant in UTC: two wall clocks of one zone hash and compare
+    alike across the hour the clocks repeat (see ``_instant``).
     """
-    local_now = now.astimezone(event.tz)
+    results = {}
+
+    def once(moment):
+        instant = _instant(moment)
+        try:
+            return results[instant]
+        except KeyError:
+            results[instant] = result = function(moment)
+            return result
+
+    return once
+
+
+@dataclass
+class DayTalks:
+    """One venue day's talks of a page (sorted by start), before they are laid out."""
+
+    date: datetime.date
+    talks: list
+    # The page's talks that share a room at the same time: kept off the grid.
+    clashing: set
+
+    def is_clashing(self, talk):
+        return talk.pk in self.clashing
+
+
+def talks_by_day(event, talks, *, use_rooms):
+    """``talks`` (scheduled, sorted by start) by the venue's day they start on.
+
+    Talks that the schedule's rules find sharing a room at the same time are
+    found among all of them, so a clash across midnight is found too.
+    """
     clashing = set()
     if use_rooms:
         clashing = {talk.pk for problem in room_overlaps(talks, event) for talk in problem.talks}
-    talk_url = _talk_url_maker(event)
-    entries = [
-        TimetableEntry(
-            talk=talk,
-            start=event.local_time(talk.start),
-            end=event.local_time(talk.end),
-            url=talk_url(talk.slug),
-        )
-        for talk in talks
+    local_date = _once_per_instant(event.local_date)
+    return [
+        DayTalks(date, list(day_talks), clashing)
+        for date, day_talks in groupby(talks, key=lambda talk: local_date(talk.start))
     ]
-    days = []
-    today = event.local_date(now)
-    for date, day_entries in groupby(entries, key=lambda entry: event.local_date(entry.start)):
-        day_entries = list(day_entries)
+
+
+class DayLayout:
+    """Lays out days of one page: what every day shares (the clock, the addresses) made once."""
+
+    def __init__(self, event, *, now, use_rooms):
+        self.event = event
+        self.use_rooms = use_rooms
+        self.today = event.local_date(now)
+        self.local_now = now.astimezone(event.tz)
+        self.talk_url = _talk_url_maker(event)
+        # A page's talks share a few dozen times: each is converted and printed once.
+        self.local_time = _once_per_instant(event.local_time)
+        self.isoformat = _once_per_instant(lambda moment: self.local_time(moment).isoformat())
+
+    def day(self, day_talks):
+        """The ``TimetableDay`` of one ``DayTalks``."""
+        local_time, isoformat = self.local_time, self.isoformat
+        entries = [
+            TimetableEntry(
+                talk=talk,
+                start=local_time(talk.start),
+                end=local_time(talk.end),
+                url=self.talk_url(talk.slug),
+                start_iso=isoformat(talk.start),
+                end_iso=isoformat(talk.end),
+            )
+            for talk in day_talks.talks
+        ]
+        clashing = day_talks.clashing
         day = TimetableDay(
-            date=date,
-            entries=[entry for entry in day_entries if entry.talk.pk not in clashing],
-            unplaced=[entry for entry in day_entries if entry.talk.pk in clashing],
-            is_grid=use_rooms,
+            date=day_talks.date,
+            entries=[entry for entry in entries if entry.talk.pk not in clashing],
+            unplaced=[entry for entry in entries if entry.talk.pk in clashing],
+            is_grid=self.use_rooms,
         )
-        day.is_today = date == today
+        day.is_today = day.date == self.today
         if day.is_today:
-            day.now = local_now
-            _mark_now_and_next(day.entries, local_now)
-        if use_rooms:
+            day.now = self.local_now
+            _mark_now_and_next(day.entries, self.local_now)
+        if self.use_rooms:
             rooms = sorted(
                 {entry.talk.room for entry in day.entries if entry.talk.room_id},
                 key=lambda room: (room.position, room.name),
@@ -393,5 +537,17 @@ def build_timetable(event, talks, *, now, use_rooms):
             _lay_out_slots(day)
         if day.is_today:
             _mark_now_anchor(day)
-        days.append(day)
-    return days
+        return day
+
+
+def build_timetable(event, talks, *, now, use_rooms):
+    """Days of ``talks`` (scheduled, sorted by start) as the schedule page shows them.
+
+    ``now`` marks what is on and what comes next, on the venue's current day
+    only. ``use_rooms`` chooses the grid over slots for every day alike, so the
+    page keeps one shape whatever the filters leave. Talks that the schedule's
+    rules find sharing a room at the same time are kept off the grid (it cannot
+    show them truthfully) and listed as to be confirmed.
+    """
+    layout = DayLayout(event, now=now, use_rooms=use_rooms)
+    return [layout.day(day) for day in talks_by_day(event, talks, use_rooms=use_rooms)]

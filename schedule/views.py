@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from conference.selectors import published_event
+from infrastructure.page_cache.fragments import PageAssembly
 from schedule import selectors
+from schedule.day_sections import day_sections
 from schedule.forms import ALL_DAYS, ScheduleFilterForm
-from schedule.timetable import build_timetable
 
 # The query parameters the schedule understands (any other is redirected
 # away by the page cache); an empty ``talks`` is an empty "my schedule".
@@ -80,7 +81,16 @@ def _schedule_page(request, event, *, release):
         shown_release = selectors.current_release(event)
     else:
         shown_release = None if release == selectors.WORKING else release
-    days = build_timetable(event, talks, now=now, use_rooms=any(talk.room_id for talk in talks))
+    assembly = PageAssembly()
+    sections = day_sections(
+        event,
+        talks,
+        rooms=rooms,
+        tracks=tracks,
+        now=now,
+        use_rooms=any(talk.room_id for talk in talks),
+        assembly=assembly,
+    )
     response = render(
         request,
         "schedule/schedule.html",
@@ -88,8 +98,9 @@ def _schedule_page(request, event, *, release):
             "event": event,
             "nav": "schedule",
             "form": form,
-            "days": days,
-            "today": next((day for day in days if day.is_today), None),
+            "day_sections": sections.markers,
+            "first_start": sections.first_start,
+            "today": sections.today,
             "venue_today": event.local_date(now) if runs_today else None,
             "talk_count": len(talks),
             "selected_day": filters["day"],
@@ -102,14 +113,14 @@ def _schedule_page(request, event, *, release):
             "is_working_preview": release == selectors.WORKING,
         },
     )
-    response.page_cache_seconds = _seconds_this_page_stays_true(event, days, now)
-    return response
+    response.page_cache_seconds = _seconds_this_page_stays_true(event, sections.today, now)
+    return assembly.assemble(response)
 
 
-def _seconds_this_page_stays_true(event, days, now):
+def _seconds_this_page_stays_true(event, today, now):
     """How long the page's "now" and "next" marks stay right: to the next minute on a
-    day of talks at the venue, else to the start of the venue's next day."""
-    if any(day.is_today for day in days):
+    day of talks at the venue (``today``), else to the start of the venue's next day."""
+    if today is not None:
         return 60 - now.astimezone(event.tz).second
     _, next_day = event.day_bounds(event.local_date(now))
     return max(1, int((next_day - now).total_seconds()))

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from infrastructure.site_url import site_root
@@ -64,15 +66,15 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         speaker_photo_apply(speaker=obj, form=form)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def photo_preview(self, speaker):
         if not speaker.photo_thumbnail:
-            return "No photo."
+            return gettext("No photo.")
         return format_html(
             "<img src='{}' alt='' width='96' height='96'>", speaker.photo_thumbnail.url
         )
 
-    @admin.action(description="Invite to keep their own profile up to date (by email)")
+    @admin.action(description=_("Invite to keep their own profile up to date (by email)"))
     def invite(self, request, queryset):
         result = speakers_invite(
             speakers=queryset.select_related("user"), base_url=site_root(request)
@@ -87,17 +89,17 @@ class SpeakerAdmin(SimpleHistoryAdmin):
             talk_count=Count("talks", distinct=True, filter=Q(talks__release__isnull=True))
         ).order_by("name")
 
-    @admin.display(description="talks", ordering="talk_count")
+    @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, speaker):
         return speaker.talk_count
 
-    @admin.display(description="talks")
+    @admin.display(description=_("talks"))
     def talk_list(self, speaker):
         if speaker.pk is None:
             return "—"
         talks = speaker.talks.select_related("event").order_by("event__start_date", "start")
         if not talks:
-            return "No talks yet."
+            return gettext("No talks yet.")
         return format_html(
             "<ul class='speaker-talks'>{}</ul>",
             format_html_join(

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from infrastructure.edit_lock import EditLockForm
 from infrastructure.rich_text import MARKDOWN_MAX_LENGTH
@@ -13,16 +15,20 @@ class SpeakerPhotoForm(forms.Form):
     """A new photo, checked and re-encoded before anything is stored, or its removal."""
 
     photo_upload = forms.FileField(
-        label="New photo",
+        label=_("New photo"),
         required=False,
-        help_text="JPEG, PNG, WebP or GIF, at most "
-        f"{settings.SPEAKER_PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
-        "It is stored without its metadata (location, camera).",
+        help_text=format_lazy(
+            _(
+                "JPEG, PNG, WebP or GIF, at most {megabytes} MB. "
+                "It is stored without its metadata (location, camera)."
+            ),
+            megabytes=settings.SPEAKER_PHOTO_MAX_BYTES // (1024 * 1024),
+        ),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
     )
-    remove_photo = forms.BooleanField(label="Remove the photo", required=False)
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
     def __init__(self, *args, held_photo=None, **kwargs):
         """``held_photo``: a ``ProcessedPhoto`` chosen earlier, used when no file is sent."""
@@ -64,14 +70,49 @@ class SpeakerProfileForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
 
     class Meta:
         model = Speaker
-        fields = ["name", "affiliation", "bio", "website", "notify_schedule_changes"]
+        fields = ["name", "affiliation", "bio", "website", "language", "notify_schedule_changes"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 8})}
-        labels = {"notify_schedule_changes": "Email me when my talks move"}
+        labels = {"notify_schedule_changes": _("Email me when my talks move")}
         help_texts = {
-            "bio": "Markdown: blank lines make paragraphs; *emphasis*, lists and "
-            "[links](https://example.org) work, in at most "
-            f"{MARKDOWN_MAX_LENGTH:,} characters. Press “Preview” to see it.",
+            "bio": format_lazy(
+                _(
+                    "Markdown: blank lines make paragraphs; *emphasis*, lists and "
+                    "[links](https://example.org) work, in at most {count} characters. "
+                    "Press “Preview” to see it."
+                ),
+                count=f"{MARKDOWN_MAX_LENGTH:,}",
+            ),
         }
+
+
+class ProfileCompletionForm(SpeakerPhotoForm, forms.ModelForm):
+    """The parts of a speaker's profile still missing (bio, photo), asked for beside a proposal.
+
+    Handing a proposal in (``submitting``) needs the bio; the photo stays optional.
+    """
+
+    class Meta:
+        model = Speaker
+        fields = ["bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        labels = {"bio": _("Your bio")}
+        help_texts = {
+            "bio": _(
+                "A few lines about you, shown on your speaker page once the talk is in the "
+                "programme. Markdown works."
+            )
+        }
+
+    def __init__(self, *args, submitting, **kwargs):
+        super().__init__(*args, **kwargs)
+        missing = self.instance.missing_profile_parts
+        del self.fields["remove_photo"]
+        if "bio" in missing:
+            self.fields["bio"].required = submitting
+        else:
+            del self.fields["bio"]
+        if "photo" not in missing:
+            del self.fields["photo_upload"]
 
 
 class SpeakerAdminForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
@@ -88,7 +129,7 @@ class SpeakerAdminForm(EditLockForm, SpeakerPhotoForm, forms.ModelForm):
 class SpeakerLinkForm(forms.ModelForm):
     """One link; an empty extra row is optional, a half-filled one names the missing half."""
 
-    url = forms.URLField(label="URL", max_length=300, assume_scheme="https")
+    url = forms.URLField(label=_("URL"), max_length=300, assume_scheme="https")
 
     class Meta:
         model = SpeakerLink

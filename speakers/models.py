@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from infrastructure.rich_text import MARKDOWN_HELP_TEXT, validate_markdown_length
@@ -11,48 +12,60 @@ from infrastructure.slugs import UniqueSlugs, slug_base
 
 
 class Speaker(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    affiliation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
     bio = models.TextField(
-        blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
+        _("bio"), blank=True, help_text=MARKDOWN_HELP_TEXT, validators=[validate_markdown_length]
     )
     email = models.EmailField(
-        blank=True, help_text="Private: where invitations to edit the profile are sent."
+        _("email"),
+        blank=True,
+        help_text=_("Private: where invitations to edit the profile are sent."),
     )
     notify_schedule_changes = models.BooleanField(
-        "email me when my talks move",
+        _("email me when my talks move"),
         default=True,
-        help_text="One mail per schedule release that adds, cancels or moves a talk of yours.",
+        help_text=_("One mail per schedule release that adds, cancels or moves a talk of yours."),
     )
-    photo = models.ImageField(upload_to="speakers/photos/", blank=True)
+    language = models.CharField(
+        _("language of my mails"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The site writes to you in it; empty: the site's own language."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="speakers/photos/", blank=True)
     photo_thumbnail = models.ImageField(
         upload_to="speakers/photos/",
         blank=True,
         editable=False,
         help_text="A small square copy of the photo, for lists.",
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(_("website"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="speaker",
-        help_text="The account that may edit this profile.",
+        verbose_name=_("account"),
+        help_text=_("The account that may edit this profile."),
     )
     uuid = models.UUIDField(
         "UUID",
         default=uuid.uuid4,
         unique=True,
         editable=False,
-        help_text="The speaker's identity in schedule exports; never changes.",
+        help_text=_("The speaker's identity in schedule exports; never changes."),
     )
     external_id = models.CharField(
-        "external ID",
+        _("external ID"),
         max_length=200,
         blank=True,
-        help_text="The person's id in the system they were imported from; importers match on it.",
+        help_text=_(
+            "The person's id in the system they were imported from; importers match on it."
+        ),
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -60,18 +73,29 @@ class Speaker(models.Model):
     history = HistoricalRecords(excluded_fields=["created", "updated"])
 
     class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["external_id"],
                 condition=~models.Q(external_id=""),
                 name="speaker_external_id_unique",
-                violation_error_message="Another speaker has this external ID.",
+                violation_error_message=_("Another speaker has this external ID."),
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def missing_profile_parts(self):
+        """What attendees would miss on this speaker's page: ``"bio"``, ``"photo"``, or neither."""
+        return [
+            part
+            for part, present in (("bio", self.bio.strip()), ("photo", self.photo))
+            if not present
+        ]
 
     @classmethod
     def unique_slug_for(cls, name, *, exclude_pk=None):
@@ -90,13 +114,17 @@ class SpeakerLink(models.Model):
     """A link a speaker shows on their page besides the website (Mastodon, GitHub, a blog)."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="links")
-    label = models.CharField(max_length=50, help_text="What the link is, e.g. “Mastodon”.")
-    url = models.URLField("URL", max_length=300)
+    label = models.CharField(
+        _("label"), max_length=50, help_text=_("What the link is, e.g. “Mastodon”.")
+    )
+    url = models.URLField(_("URL"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("speaker link")
+        verbose_name_plural = _("speaker links")
         ordering = ["position", "id"]
 
     def __str__(self):

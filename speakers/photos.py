@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -27,9 +29,9 @@ READABLE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # The JPEG decoder reports phone pictures carrying a second image (multi-picture) as MPO.
 ACCEPTED_FORMATS = {*READABLE_FORMATS, "MPO"}
 
-NOT_AN_IMAGE = "This file is not an image we can read (JPEG, PNG, WebP or GIF)."
-DAMAGED = "The image is damaged or incomplete."
-EMPTY = "The file is empty."
+NOT_AN_IMAGE = _("This file is not an image we can read (JPEG, PNG, WebP or GIF).")
+DAMAGED = _("The image is damaged or incomplete.")
+EMPTY = _("The file is empty.")
 
 # What Pillow raises on malformed input; its own fuzzing tests expect the same set.
 DECODING_ERRORS = (
@@ -48,6 +50,7 @@ class PhotoRejected(ValueError):
     """The upload is not a photo we will store; ``message`` says why, for the speaker."""
 
     def __init__(self, message):
+        message = str(message)  # in the language of the request that raised it
         super().__init__(message)
         self.message = message
 
@@ -89,7 +92,8 @@ def process_photo(file):
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise PhotoRejected(
-            f"The image is too large; the limit is {_megapixels(max_pixels)} megapixels."
+            gettext("The image is too large; the limit is %(limit)s megapixels.")
+            % {"limit": _megapixels(max_pixels)}
         ) from error
     except Image.UnidentifiedImageError as error:
         raise PhotoRejected(NOT_AN_IMAGE) from error
@@ -112,13 +116,16 @@ def _read_within_limit(file, limit):
         size = file.seek(0, 2)
     if size is not None and size > limit:
         raise PhotoRejected(
-            f"The photo is {_file_size(size, round_up=True)}; the limit is {_file_size(limit)}."
+            gettext("The photo is %(size)s; the limit is %(limit)s.")
+            % {"size": _file_size(size, round_up=True), "limit": _file_size(limit)}
         )
     if seekable:
         file.seek(0)
     data = file.read(limit + 1)
     if len(data) > limit:  # A stream of unknown length, or a ``size`` that understated it.
-        raise PhotoRejected(f"The photo is larger than the {_file_size(limit)} limit.")
+        raise PhotoRejected(
+            gettext("The photo is larger than the %(limit)s limit.") % {"limit": _file_size(limit)}
+        )
     return data
 
 
@@ -130,8 +137,11 @@ def _decode(data, *, max_pixels, size):
     width, height = image.size
     if width * height > max_pixels:
         raise PhotoRejected(
-            f"The image is too large: {width} × {height} pixels; "
-            f"the limit is {_megapixels(max_pixels)} megapixels."
+            gettext(
+                "The image is too large: %(width)s × %(height)s pixels; "
+                "the limit is %(limit)s megapixels."
+            )
+            % {"width": width, "height": height, "limit": _megapixels(max_pixels)}
         )
     image.verify()
     # verify() leaves the image unusable; open it again to decode the pixels.
@@ -164,7 +174,7 @@ def _file_size(count, *, round_up=False):
             if round_up:
                 value = math.ceil(value * 10) / 10
             return f"{value:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{count} bytes"
+    return ngettext("%(count)s byte", "%(count)s bytes", count) % {"count": count}
 
 
 def _megapixels(pixels):

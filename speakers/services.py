@@ -12,6 +12,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from sesame.utils import get_query_string
 
 from speakers.photos import ProcessedPhoto
@@ -28,12 +30,22 @@ class InvitationResult:
     skipped: dict = field(default_factory=dict)  # speaker -> why
 
     def summary(self):
-        parts = [f"Invited {len(self.invited)} speaker{'s' if len(self.invited) != 1 else ''}"]
-        if self.accounts_created:
-            parts.append(f"{len(self.accounts_created)} new account(s)")
-        text = ", ".join(parts) + "."
+        invited, created = len(self.invited), len(self.accounts_created)
+        if created:
+            text = ngettext(
+                "Invited %(count)s speaker, %(created)s new account(s).",
+                "Invited %(count)s speakers, %(created)s new account(s).",
+                invited,
+            ) % {"count": invited, "created": created}
+        else:
+            text = ngettext(
+                "Invited %(count)s speaker.", "Invited %(count)s speakers.", invited
+            ) % {"count": invited}
         for speaker, reason in self.skipped.items():
-            text += f" Skipped {speaker}: {reason}."
+            text += " " + gettext("Skipped %(speaker)s: %(reason)s.") % {
+                "speaker": speaker,
+                "reason": reason,
+            }
         return text
 
 
@@ -81,16 +93,16 @@ def speaker_account_ensure(*, speaker):
 def _why_no_link(user):
     """Why ``user``, a speaker's existing account, gets no sign-in link; None if it may."""
     if not user.is_active:
-        return "the account is deactivated"
+        return gettext("the account is deactivated")
     if account_has_privileges(user):
-        return (
+        return gettext(
             "its account has admin rights (staff, superuser, a group or a permission), "
             "so no sign-in link is sent for it"
         )
     if not user.email:
         # The speaker's address is an organiser's to edit: mailing the link there
         # (or writing it into the account) would let them sign in as the speaker.
-        return "its account has no email address (a superuser can give it one)"
+        return gettext("its account has no email address (a superuser can give it one)")
     return None
 
 
@@ -118,11 +130,24 @@ def _invitation_subject(programme):
     # One line whatever an imported event name holds: a line break would end the header.
     names = [" ".join(group.event.name.split()) for group in programme]
     if not names:
-        return f"Your speaker profile at {settings.SITE_NAME}"
+        return gettext("Your speaker profile at %(site)s") % {"site": settings.SITE_NAME}
     if len(names) > 3:
-        names = [*names[:2], f"{len(names) - 2} more events"]
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"Your speaker profile for {listed} at {settings.SITE_NAME}"
+        more = len(names) - 2
+        names = [
+            *names[:2],
+            ngettext("%(count)s more event", "%(count)s more events", more) % {"count": more},
+        ]
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        listed = gettext("%(events)s and %(last)s") % {
+            "events": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
+    return gettext("Your speaker profile for %(events)s at %(site)s") % {
+        "events": listed,
+        "site": settings.SITE_NAME,
+    }
 
 
 def speakers_invite(*, speakers, base_url):
@@ -137,7 +162,7 @@ def speakers_invite(*, speakers, base_url):
     result = InvitationResult()
     for speaker in speakers:
         if not speaker.user_id and not speaker.email:
-            result.skipped[speaker] = "no email address"
+            result.skipped[speaker] = gettext("no email address")
             continue
         with transaction.atomic():
             user, created = speaker_account_ensure(speaker=speaker)
@@ -145,25 +170,30 @@ def speakers_invite(*, speakers, base_url):
         if reason:
             result.skipped[speaker] = reason
             continue
-        programme = _invited_for(speaker)
-        context = {
-            "speaker": speaker,
-            "programme": programme,
-            "link": invitation_link(user=user, base_url=base_url),
-            "days": settings.SPEAKER_INVITATION_DAYS,
-            "site_name": settings.SITE_NAME,
-            "username": user.get_username(),
-        }
-        send_mail(
-            subject=_invitation_subject(programme),
-            message=render_to_string("speakers/invitation_email.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
-        )
+        with in_speaker_language(speaker):
+            _invitation_send(speaker, user, base_url)
         result.invited.append(speaker)
         if created:
             result.accounts_created.append(speaker)
     return result
+
+
+def _invitation_send(speaker, user, base_url):
+    programme = _invited_for(speaker)
+    context = {
+        "speaker": speaker,
+        "programme": programme,
+        "link": invitation_link(user=user, base_url=base_url),
+        "days": settings.SPEAKER_INVITATION_DAYS,
+        "site_name": settings.SITE_NAME,
+        "username": user.get_username(),
+    }
+    send_mail(
+        subject=_invitation_subject(programme),
+        message=render_to_string("speakers/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def _delete_after_commit(files):
@@ -269,3 +299,34 @@ def speaker_profile_update(*, speaker, form, links):
         links.instance = speaker
         links.save()
     return speaker
+
+
+def speaker_profile_complete(*, speaker, form):
+    """Save a valid ``ProfileCompletionForm`` on ``speaker``: a bio or photo sent with a proposal.
+
+    ``speaker`` may be the profile just made for a new account, not the form's instance.
+    """
+    if form.cleaned_data.get("bio"):
+        speaker.bio = form.cleaned_data["bio"]
+    speaker_photo_apply(speaker=speaker, form=form)
+    speaker.save()
+    return speaker
+
+
+def speaker_language(speaker):
+    """The language of the mails ``speaker`` gets: the one they chose, else the site's."""
+    return speaker.language or settings.LANGUAGE_CODE
+
+
+def emails_by_language(speakers):
+    """``{language: [email, …]}`` of the ``speakers`` who have an address: one mail per language."""
+    by_language = {}
+    for speaker in speakers:
+        if speaker.email:
+            by_language.setdefault(speaker_language(speaker), []).append(speaker.email)
+    return by_language
+
+
+def in_speaker_language(speaker):
+    """``with in_speaker_language(speaker):`` renders a mail to ``speaker`` in their language."""
+    return translation.override(speaker_language(speaker))

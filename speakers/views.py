@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from sesame.utils import get_user
 
 from conference.selectors import published_event
@@ -63,7 +64,7 @@ def invitation(request):
         login(request, user)
         if not user.has_usable_password():
             return redirect("accounts:password_set")
-        messages.success(request, "You are signed in.")
+        messages.success(request, gettext("You are signed in."))
         return redirect("accounts:profile")
     return render(
         request,
@@ -82,7 +83,7 @@ def password_set(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        messages.success(request, "Your password is set. Next time, sign in with it.")
+        messages.success(request, gettext("Your password is set. Next time, sign in with it."))
         return redirect("accounts:profile")
     return render(request, "speakers/accounts/password_set.html", {"form": form})
 
@@ -118,7 +119,9 @@ def profile(request):
                 speaker_profile_update(speaker=speaker, form=form, links=links)
         if valid and "preview" not in request.POST:
             speaker_photo_release(session=request.session)
-            messages.success(request, "Your profile is saved; your speaker pages show it now.")
+            messages.success(
+                request, gettext("Your profile is saved; your speaker pages show it now.")
+            )
             return redirect("accounts:profile")
         if valid:
             preview = form.cleaned_data["bio"]

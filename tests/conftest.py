@@ -143,14 +143,28 @@ def _auto_release(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's own language (settings.LANGUAGE_CODE): a
+    request in another one (Accept-Language: de) leaves it active in the thread."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache, as a fresh deployment would."""
     from django.core.cache import cache
 
-    from infrastructure.page_cache import recent_entries, shared, versions
+    from infrastructure.page_cache import fragments, recent_entries, shared, versions
+    from schedule.timetable import forget_made_cards
 
     cache.clear()
     recent_entries.clear()
+    fragments.forget_recent_fragments()
+    forget_made_cards()
     versions._stamped_in.clear()
     shared.reset()
 
@@ -233,3 +247,12 @@ def private_redis(tmp_path, settings):
     yield redis
     redis.stop()
     recent_entries.clear()
+
+
+def pytest_configure(config):
+    # The catalogs' .mo files are built, not kept in git: `make test` compiles
+    # them first, and so does a plain `pytest` (atomically, so xdist's workers
+    # may all try at once).
+    from conference.catalogs import compile_catalogs
+
+    compile_catalogs()

@@ -7,6 +7,7 @@ time itself, converted to the current zone (the event's, on event pages).
 """
 
 from django import template
+from django.utils.html import format_html
 from django.utils.timezone import is_aware
 
 register = template.Library()
@@ -26,3 +27,18 @@ def utc_offset(value):
     if not hasattr(value, "utcoffset") or not is_aware(value):
         return ""
     return value.strftime("%z")
+
+
+@register.filter(expects_localtime=True)
+def time_element(value):
+    """``{{ talk.start|time_element }}``: ``<time datetime=… data-time data-day=…>09:30</time>``.
+
+    Whole, so that a sentence around it can be translated with it as one
+    placeholder; the page's script shows it in the visitor's zone too.
+    """
+    return format_html(
+        '<time datetime="{}" data-time data-day="{}">{}</time>',
+        value.isoformat(),
+        value.strftime("%Y-%m-%d"),
+        value.strftime("%H:%M"),
+    )

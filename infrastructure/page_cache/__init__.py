@@ -24,6 +24,10 @@ and the sitemap) changes with every event's.
   with 304. Signed-in people (speakers, organisers) always get a fresh page.
   Views that cannot be wrapped (the API's) look up ``page_key`` and
   ``cached_response`` themselves and store with ``stored_response``.
+- ``fragments``: pieces of pages (a schedule's days) kept under a digest of
+  what they show, with their deflate streams; ``PageAssembly`` puts them in
+  a rendered page and ``serving`` joins the page's gzip body from them.
+- ``memory``: the bounded store of what a process used last.
 """
 
 from infrastructure.page_cache.serving import (

@@ -21,8 +21,19 @@ every worker rendering. Now:
   strings stored (for each of its versions still alive), whatever is sent.
   Pages without a query string are always stored: their number is bounded
   by the event's own talks and speakers, unknown ones answer 404.
+- Each render such a value causes (a miss: a stored page costs nothing) is
+  counted against the client's address, at most
+  ``PAGE_CACHE_RENDERS_PER_CLIENT`` a minute; beyond that the client is
+  answered 429 with the seconds to wait, without a render, so one client's
+  flood of searches cannot keep every worker busy while others wait for
+  stored pages. All clients together get at most
+  ``PAGE_CACHE_RENDERS_PER_SECOND`` such renders a second, for the many
+  clients that each stay within their own bound. Both are checked before the
+  session and sign-in layers run (``CachedPageMiddleware``), so a refusal
+  costs about what a stored page does.
 """
 
+import functools
 import hashlib
 import time
 from urllib.parse import urlencode
@@ -30,6 +41,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponseRedirect, QueryDict
 
+from infrastructure.client_address import client_ip_address
 from infrastructure.page_cache import shared
 from infrastructure.page_cache.versions import VERSION_SECONDS
 
@@ -45,10 +57,19 @@ def canonical_query(query, *, params, keep_blank=()):
     return urlencode(pairs), sorted(set(query) - set(params))
 
 
+# A cached page's hit spent a fifth of its time parsing its query string.
+@functools.lru_cache(maxsize=512)
+def _canonical_form(query_string, params, keep_blank):
+    query, unknown = canonical_query(QueryDict(query_string), params=params, keep_blank=keep_blank)
+    return query, tuple(unknown)
+
+
 def canonical_request(request, *, params, keep_blank=()):
     """A redirect when ``request`` names parameters the page does not understand; else None,
     and the request then reads (``GET``, ``get_full_path``) as its one form does."""
-    query, unknown = canonical_query(request.GET, params=params, keep_blank=keep_blank)
+    query, unknown = _canonical_form(
+        request.META.get("QUERY_STRING", ""), frozenset(params), frozenset(keep_blank)
+    )
     if unknown:
         return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
     if query != request.META.get("QUERY_STRING", ""):
@@ -79,3 +100,52 @@ def query_variant_admitted(slug, address):
         shared.add(counter, 0, VERSION_SECONDS)
         shared.incr(counter)
     return True
+
+
+RENDER_WINDOW_SECONDS = 60
+
+
+def client_render_admitted(request):
+    """Whether this client may have one more page with a query string rendered now.
+
+    Returns ``(admitted, seconds)``: ``seconds`` until the client's count starts
+    again. A shared cache that cannot be reached counts nothing, and admits.
+    """
+    limit = settings.PAGE_CACHE_RENDERS_PER_CLIENT
+    now = time.time()
+    seconds = max(1, int(RENDER_WINDOW_SECONDS - now % RENDER_WINDOW_SECONDS))
+    if not limit:
+        return True, seconds
+    window = int(now // RENDER_WINDOW_SECONDS)
+    key = f"pages:renders:{window}:{client_ip_address(request)}"
+    shared.add(key, 0, RENDER_WINDOW_SECONDS)
+    count = shared.incr(key)
+    return count is None or count <= limit, seconds
+
+
+def site_render_admitted():
+    """Whether the site may render one more page with a query string not yet stored, this second.
+
+    Returns ``(admitted, seconds)``, as ``client_render_admitted`` does. Many
+    clients each asking a different search are each within their own bound,
+    and together they could still keep every worker rendering while the
+    stored pages wait in the queue behind them: beyond
+    ``PAGE_CACHE_RENDERS_PER_SECOND`` such renders in one second, across every
+    process, the others are told to come back in a second.
+    """
+    limit = settings.PAGE_CACHE_RENDERS_PER_SECOND
+    if not limit:
+        return True, 1
+    key = f"pages:site-renders:{int(time.time())}"
+    shared.add(key, 0, 5)
+    count = shared.incr(key)
+    return count is None or count <= limit, 1
+
+
+def render_admitted(request):
+    """``(admitted, seconds, by_site)``: this client's bound first, then the site's."""
+    admitted, seconds = client_render_admitted(request)
+    if not admitted:
+        return False, seconds, False
+    admitted, seconds = site_render_admitted()
+    return admitted, seconds, not admitted

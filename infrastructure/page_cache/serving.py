@@ -1,7 +1,10 @@
 """Serving pages from the cache.
 
 An entry is one cache value: its metadata and the page gzipped (the plain
-page is made from it for the rare client that refuses gzip). Each process
+page is made from it for the rare client that refuses gzip). A client that
+takes Brotli gets it: the first such request of a version compresses the page
+once and writes it back into the entry, so every process then serves it
+pre-compressed. Each process
 also keeps the entries it served last in its own memory, under the same key,
 so that a hit costs one small read of the event's version from the shared
 cache and no copy of a megabyte page across the network. The key holds the
@@ -18,19 +21,29 @@ import gzip
 import hashlib
 import math
 import re
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
+import brotli
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language, get_language_from_request
 
 from infrastructure.page_cache import shared
-from infrastructure.page_cache.queries import canonical_request, query_variant_admitted
+from infrastructure.page_cache.fragments import gzip_from_parts
+from infrastructure.page_cache.memory import RecentItems as _RecentEntries
+from infrastructure.page_cache.queries import (
+    canonical_request,
+    query_variant_admitted,
+    render_admitted,
+)
 from infrastructure.page_cache.versions import SITE, VERSION_SECONDS, event_version
 from infrastructure.site_url import site_root
 
@@ -53,14 +66,39 @@ STORED_HEADERS = (
 REVALIDATED_HEADERS = ("Access-Control-", "Content-Security-Policy")
 
 
-def _accepts_gzip(request):
-    return bool(re.search(r"\bgzip\b", request.META.get("HTTP_ACCEPT_ENCODING", "")))
+# Quality 4 packs a schedule page smaller than gzip's level 5, in less time.
+BROTLI_QUALITY = 4
+BROTLI, GZIP, IDENTITY = "br", "gzip", ""
+_CODING = re.compile(r"^\s*([\w*-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def _encoding(request):
+    """The body this client gets: Brotli, gzip or plain, by its Accept-Encoding.
+
+    Brotli when it is taken at least as gladly as gzip; a coding given q=0 is refused.
+    """
+    weights = {}
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+        match = _CODING.match(item)
+        if match:
+            try:
+                weights[match[1]] = float(match[2]) if match[2] else 1.0
+            except ValueError:
+                weights[match[1]] = 0.0
+    gzip_weight = weights.get(GZIP, weights.get("*", 0.0))
+    brotli_weight = weights.get(BROTLI, weights.get("*", 0.0))
+    if brotli_weight > 0 and brotli_weight >= gzip_weight:
+        return BROTLI
+    return GZIP if gzip_weight > 0 else IDENTITY
 
 
 def _address(request):
     # With the root its absolute links start with: one site reached by two
-    # names (without SITE_URL) keeps one copy per name.
-    return f"{site_root(request)}\n{request.get_full_path()}"
+    # names (without SITE_URL) keeps one copy per name. With the language the
+    # page is in, chosen as LocaleMiddleware will choose it (the cookie the
+    # switcher sets, else Accept-Language), which it has not yet done here.
+    language = get_language_from_request(request)
+    return f"{site_root(request)}\n{language}\n{request.get_full_path()}"
 
 
 def _entry_key(request, slug):
@@ -83,6 +121,7 @@ class _Entry:
     # The view let other sites frame the page (Django's ``xframe_options_exempt``).
     xframe_options_exempt: bool = False
     plain: bytes | None = field(default=None, repr=False)
+    brotli: bytes | None = field(default=None, repr=False)
 
     @property
     def body(self):
@@ -90,69 +129,60 @@ class _Entry:
             self.plain = gzip.decompress(self.gzipped)
         return self.plain
 
+    def encoded(self, encoding):
+        """The page as a client taking ``encoding`` gets it."""
+        if encoding == GZIP:
+            return self.gzipped
+        if encoding == BROTLI:
+            return self.brotli
+        return self.body
+
+    def size(self, encoding):
+        """Its bytes in memory: the gzipped page, and the body ``encoding`` made beside it."""
+        return len(self.gzipped) + (0 if encoding == GZIP else len(self.encoded(encoding)))
+
     def __getstate__(self):
-        # The shared cache gets the gzipped page only: a tenth of the bytes to
+        # The shared cache gets the compressed pages only: a tenth of the bytes to
         # send and keep; the few clients that refuse gzip cost a decompression.
         return {**self.__dict__, "plain": None}
 
-
-class _RecentEntries:
-    """The entries this process served last, up to a number of bytes, each until it expires."""
-
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self._entries = OrderedDict()  # key -> (entry, size)
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            if found[0].expires <= time.time():
-                self._drop(key)
-                return None
-            self._entries.move_to_end(key)
-            return found[0]
-
-    def put(self, key, entry, size):
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            if key in self._entries:
-                self._drop(key)
-            self._entries[key] = (entry, size)
-            self._bytes += size
-            while self._bytes > self.max_bytes:
-                self._drop(next(iter(self._entries)))
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def _drop(self, key):
-        _, size = self._entries.pop(key)
-        self._bytes -= size
+    def __setstate__(self, state):
+        self.__dict__.update({"brotli": None, **state})
 
 
 recent_entries = _RecentEntries(settings.PAGE_CACHE_MEMORY_BYTES)
 
 
-def _entry(key, *, plain):
-    """The entry under ``key``: from this process's memory, else from the shared cache."""
-    memory_key = (key, plain)
+def _entry(key, *, encoding):
+    """The entry under ``key``: from this process's memory, else from the shared cache.
+
+    Kept in memory once per encoding served, each copy with the body it needs.
+    """
+    memory_key = (key, encoding)
     entry = recent_entries.get(memory_key)
     if entry is None:
         entry = shared.get(key)
         # The entry knows when it stops being true, whatever the cache's own clock.
         if entry is None or entry.expires <= time.time():
             return None
-        # Counted by its bodies (the rest is small beside them): a plain one is kept once made.
-        size = len(entry.gzipped) + (len(entry.body) if plain else 0)
-        recent_entries.put(memory_key, entry, size)
+        if encoding == BROTLI and entry.brotli is None:
+            _add_brotli(key, entry)
+        if encoding != IDENTITY:
+            entry = replace(entry, plain=None)
+        # Counted by its bodies (the rest is small beside them).
+        recent_entries.put(memory_key, entry, entry.size(encoding))
     return entry
+
+
+def _add_brotli(key, entry):
+    """Compress ``entry``'s page with Brotli, once for every process: it goes back to the cache.
+
+    Two processes doing it at once write the same bytes, so neither write is lost.
+    """
+    entry.brotli = brotli.compress(entry.body, quality=BROTLI_QUALITY)
+    seconds = math.ceil(entry.expires - time.time())
+    if seconds > 0:
+        shared.set(key, entry, seconds)
 
 
 def _not_modified(request, entry):
@@ -164,7 +194,7 @@ def _not_modified(request, entry):
     return since is not None and since >= entry.last_modified_seconds
 
 
-def _response(request, entry):
+def _response(request, entry, encoding):
     conditional = request.META.get("HTTP_IF_NONE_MATCH") or request.META.get(
         "HTTP_IF_MODIFIED_SINCE"
     )
@@ -173,20 +203,18 @@ def _response(request, entry):
         for name, value in entry.headers:
             if name.startswith(REVALIDATED_HEADERS):
                 response[name] = value
-    elif _accepts_gzip(request):
-        response = HttpResponse(entry.gzipped)
-        response["Content-Encoding"] = "gzip"
-        for name, value in entry.headers:
-            response[name] = value
     else:
-        response = HttpResponse(entry.body)
+        response = HttpResponse(entry.encoded(encoding))
+        if encoding:
+            response["Content-Encoding"] = encoding
         for name, value in entry.headers:
             response[name] = value
     if entry.xframe_options_exempt:
         response.xframe_options_exempt = True
     response["ETag"] = entry.etag
     response["Last-Modified"] = entry.last_modified
-    response["Vary"] = "Accept-Encoding"
+    # The language comes from the cookie the switcher sets or from Accept-Language.
+    response["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
     # Browsers ask again each time (a 304 when nothing changed), so an edit
     # shows on everyone's next look.
     response["Cache-Control"] = "public, no-cache"
@@ -196,18 +224,31 @@ def _response(request, entry):
 def cached_response(request, slug, key=None):
     """The stored response for this request, or None when there is none yet."""
     key = key or _entry_key(request, slug)
-    entry = None if key is None else _entry(key, plain=not _accepts_gzip(request))
-    return None if entry is None else _response(request, entry)
+    encoding = _encoding(request)
+    entry = None if key is None else _entry(key, encoding=encoding)
+    return None if entry is None else _response(request, entry, encoding)
+
+
+def _gzipped(response, body):
+    """The page gzipped: from its parts when the page was put together from fragments,
+    each compressed once already (``fragments.py``), else all of it now."""
+    parts = getattr(response, "page_parts", None)
+    if parts and sum(len(data) for data, _ in parts) == len(body):
+        return gzip_from_parts(parts)
+    # Level 5 packs a schedule page within a few per cent of level 9 at a
+    # fraction of the time, which matters on the first request after an edit.
+    return gzip.compress(body, 5)
 
 
 def _store(key, response, *, asked_at):
     body = response.content
+    if "Content-Language" not in response:
+        # LocaleMiddleware would add it on the way out, after the entry is stored.
+        response["Content-Language"] = get_language()
     seconds = min(getattr(response, "page_cache_seconds", None) or PAGE_TIMEOUT, PAGE_TIMEOUT)
     last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(time.time())
     entry = _Entry(
-        # Level 5 packs a schedule page within a few per cent of level 9 at a
-        # fraction of the time, which matters on the first request after an edit.
-        gzipped=gzip.compress(body, 5),
+        gzipped=_gzipped(response, body),
         etag=response.get("ETag") or f'"{hashlib.sha256(body).hexdigest()[:20]}"',
         last_modified=http_date(last_modified),
         last_modified_seconds=last_modified,
@@ -219,7 +260,7 @@ def _store(key, response, *, asked_at):
     )
     shared.set(key, entry, seconds)
     # Memory keeps the gzipped page only; this response may still use the plain one.
-    recent_entries.put((key, False), replace(entry, plain=None), len(entry.gzipped))
+    recent_entries.put((key, GZIP), replace(entry, plain=None), len(entry.gzipped))
     return entry
 
 
@@ -274,12 +315,26 @@ def cached_page(view, *, params=(), keep_blank=()):
         response = None if key is None else cached_response(request, None, key)
         if response is not None:
             return response
+        if request.GET and not getattr(request, "page_cache_render_admitted", False):
+            admitted, seconds, by_site = render_admitted(request)
+            if not admitted:
+                return _too_many_renders(request, seconds, by_site=by_site)
         asked_at = time.time()
         response = view(request, *args, **kwargs)
         return stored_response(request, slug, key, response, asked_at=asked_at)
 
     wrapper.page_cache_query = query
     return wrapper
+
+
+def _too_many_renders(request, seconds, *, by_site):
+    # Before LocaleMiddleware, when the page cache's own layer refuses: the language
+    # the page would have been in.
+    with translation.override(get_language_from_request(request)):
+        response = render(request, "429.html", {"seconds": seconds, "by_site": by_site}, status=429)
+    response["Retry-After"] = str(seconds)
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def page_key(request, slug):
@@ -310,7 +365,11 @@ def stored_response(request, slug, key, response, *, asked_at):
     if getattr(response, "is_rendered", True) is False:
         response.render()
     response.page_cache_seconds = _seconds_to_keep(request, response)
-    return _response(request, _store(key, response, asked_at=asked_at))
+    entry = _store(key, response, asked_at=asked_at)
+    encoding = _encoding(request)
+    if encoding == BROTLI:
+        _add_brotli(key, entry)
+    return _response(request, entry, encoding)
 
 
 class CachedPageMiddleware:
@@ -350,13 +409,41 @@ class CachedPageMiddleware:
                     response = canonical_request(request, **query)
             if response is None and slug:
                 response = cached_response(request, slug)
+                if response is None and request.META.get("QUERY_STRING"):
+                    response = self._refusal(request)
             if response is not None:
                 return response
         return self.get_response(request)
 
     @staticmethod
     def _query_of_page(path):
-        try:
-            return getattr(resolve(path).func, "page_cache_query", None)
-        except Resolver404:
-            return None
+        return _query_of_page(path)
+
+    @staticmethod
+    def _refusal(request):
+        """A 429 when this page's query string would be one render too many; else None.
+
+        Checked here, before the layers below, so that a flood of searches is
+        refused at about the cost of a stored page; the page's view, reached
+        next, does not count the request again.
+        """
+        admitted, seconds, by_site = render_admitted(request)
+        if not admitted:
+            return _too_many_renders(request, seconds, by_site=by_site)
+        request.page_cache_render_admitted = True
+        return None
+
+
+# Resolving the path was a fifth of a hit's time; the answer depends on the URLconf alone.
+@functools.lru_cache(maxsize=512)
+def _query_of_page(path):
+    try:
+        return getattr(resolve(path).func, "page_cache_query", None)
+    except Resolver404:
+        return None
+
+
+@receiver(setting_changed)
+def _forget_resolved_pages(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _query_of_page.cache_clear()

@@ -114,6 +114,17 @@ def get(key):
     return _call("get", key)
 
 
+def get_many(keys):
+    """The values under ``keys`` that exist, by key; empty when the cache cannot be reached."""
+    return _call("get_many", keys, default={}) if keys else {}
+
+
+def set_many(values, timeout):
+    """Store ``values`` (by key); dropped if the cache cannot be reached."""
+    if values:
+        _call("set_many", values, timeout)
+
+
 def add(key, value, timeout):
     """Store ``value`` unless ``key`` holds one; False when it does or the cache is away."""
     return _call("add", key, value, timeout, default=False)

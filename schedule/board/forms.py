@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Room
 from conference.venue_time import NonexistentTimeError, venue_datetime
@@ -15,8 +16,8 @@ class StampField(edit_lock.StampField):
     """A talk's ``updated`` stamp as the board printed it."""
 
     default_error_messages = {
-        "required": "The board sent no version of the talk; reload the board and try again.",
-        "invalid": "The board sent an unreadable version of the talk; reload the board.",
+        "required": _("The board sent no version of the talk; reload the board and try again."),
+        "invalid": _("The board sent an unreadable version of the talk; reload the board."),
     }
 
 
@@ -24,9 +25,10 @@ def _talk_field(**kwargs):
     return forms.ModelChoiceField(
         queryset=Talk.objects.none(),
         error_messages={
-            "required": "Choose a talk.",
-            "invalid_choice": "That talk is not on this event's board any more; "
-            "someone may have deleted it.",
+            "required": _("Choose a talk."),
+            "invalid_choice": _(
+                "That talk is not on this event's board any more; someone may have deleted it."
+            ),
         },
         **kwargs,
     )
@@ -39,13 +41,13 @@ class BoardMoveForm(forms.Form):
     room = forms.ModelChoiceField(
         queryset=Room.objects.none(),
         required=False,
-        empty_label="No room",
-        error_messages={"invalid_choice": "That room is not one of this event's rooms."},
+        empty_label=_("No room"),
+        error_messages={"invalid_choice": _("That room is not one of this event's rooms.")},
     )
     day = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
     start = forms.TimeField(required=False, input_formats=["%H:%M", "%H:%M:%S"])
     seen_updated = StampField()
-    force = forms.BooleanField(required=False, label="Save despite the clash")
+    force = forms.BooleanField(required=False, label=_("Save despite the clash"))
 
     def __init__(self, data, *, event):
         super().__init__(data)
@@ -58,7 +60,7 @@ class BoardMoveForm(forms.Form):
         day, start = cleaned_data.get("day"), cleaned_data.get("start")
         cleaned_data["start_at"] = None
         if start is not None and day is None and not self.has_error("day"):
-            self.add_error("day", "Give the day of the new start.")
+            self.add_error("day", _("Give the day of the new start."))
         elif start is not None and day is not None:
             try:
                 cleaned_data["start_at"] = venue_datetime(
@@ -74,7 +76,7 @@ class BoardSwapForm(forms.Form):
     second = _talk_field()
     seen_first = StampField()
     seen_second = StampField()
-    force = forms.BooleanField(required=False, label="Save despite the clash")
+    force = forms.BooleanField(required=False, label=_("Save despite the clash"))
 
     def __init__(self, data, *, event):
         super().__init__(data)

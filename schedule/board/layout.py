@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from conference.models import Event, Room
 from schedule.clashes import schedule_problems, talks_for_checks, usual_slot
@@ -49,11 +50,15 @@ class BoardCard:
     @property
     def problems_count(self):
         """The card's problems counted in words, errors first: "1 error, 2 warnings"."""
-        counts = [
-            f"{len(found)} {noun}{'' if len(found) == 1 else 's'}"
-            for found, noun in ((self.errors, "error"), (self.warnings, "warning"))
-            if found
-        ]
+        counts = []
+        if self.errors:
+            count = len(self.errors)
+            counts.append(ngettext("%(count)d error", "%(count)d errors", count) % {"count": count})
+        if self.warnings:
+            count = len(self.warnings)
+            counts.append(
+                ngettext("%(count)d warning", "%(count)d warnings", count) % {"count": count}
+            )
         return ", ".join(counts)
 
 
@@ -230,7 +235,7 @@ def board_for_day(event, day):
         BoardColumn(room=room, name=room.name, grid_column=index)
         for index, room in enumerate(rooms, start=2)
     ]
-    columns.append(BoardColumn(room=None, name="No room", grid_column=len(rooms) + 2))
+    columns.append(BoardColumn(room=None, name=gettext("No room"), grid_column=len(rooms) + 2))
     today = [card for card in cards if card.day == day]
     opening, closing = _window(event, day, today)
     _place(today, columns, opening)

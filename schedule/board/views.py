@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from conference.models import Event
 from conference.venue_time import describe_zone
@@ -39,10 +41,10 @@ def _first_day(event):
 
 def _describe(talk, event):
     if talk.start is None:
-        return "the unscheduled talks"
+        return _("the unscheduled talks")
     start, end = event.local_time(talk.start), event.local_time(talk.end)
-    room = talk.room.name if talk.room_id else "no room"
-    return f"{room}, {start:%a %-d %b %H:%M}–{end:%H:%M %Z}"
+    room = talk.room.name if talk.room_id else _("no room")
+    return f"{room}, {date_format(start, 'D j M H:i')}–{end:%H:%M %Z}"
 
 
 def _clash_text(problems):
@@ -62,18 +64,25 @@ def _retry(params, event, admin_site):
             return None
         data = form.cleaned_data
         title, start = data["talk"].title, data["start_at"]
-        where = "no room" if data["room"] is None else data["room"].name
+        where = _("no room") if data["room"] is None else data["room"].name
         if start is None:
-            description = f"Unschedule “{title}” ({where})"
+            description = _("Unschedule “%(title)s” (%(where)s)") % {"title": title, "where": where}
         else:
-            description = f"Move “{title}” to {where}, {start:%a %-d %b %H:%M %Z}"
+            description = _("Move “%(title)s” to %(where)s, %(when)s") % {
+                "title": title,
+                "where": where,
+                "when": f"{date_format(start, 'D j M H:i')} {start:%Z}",
+            }
         names, action = MOVE_FIELDS, "schedule_board_move"
     elif params.get("retry") == "swap":
         form = BoardSwapForm(params, event=event)
         if not form.is_valid():
             return None
         data = form.cleaned_data
-        description = f"Swap “{data['first'].title}” and “{data['second'].title}”"
+        description = _("Swap “%(first)s” and “%(second)s”") % {
+            "first": data["first"].title,
+            "second": data["second"].title,
+        }
         names, action = SWAP_FIELDS, "schedule_board_swap"
     else:
         return None
@@ -87,9 +96,17 @@ def _retry(params, event, admin_site):
 def _report(request, result, *, done, refused):
     """Tell the organiser what a move or swap did; True when it saved."""
     if not result.saved:
-        messages.error(request, f"{refused}: {_clash_text(result.problems)}")
+        messages.error(
+            request,
+            _("%(refused)s: %(clashes)s")
+            % {"refused": refused, "clashes": _clash_text(result.problems)},
+        )
     elif result.forced:
-        messages.warning(request, f"{done} Saved despite the clash: {_clash_text(result.problems)}")
+        messages.warning(
+            request,
+            _("%(done)s Saved despite the clash: %(clashes)s")
+            % {"done": done, "clashes": _clash_text(result.problems)},
+        )
     else:
         messages.success(request, done)
     return result.saved
@@ -118,9 +135,9 @@ def board_day(request, event_id, day, *, admin_site):
         **admin_site.each_context(request),
         # The board needs the page's width; the breadcrumbs lead back to the rest.
         "is_nav_sidebar_enabled": False,
-        "title": f"Schedule board: {event.name}",
+        "title": _("Schedule board: %(event)s") % {"event": event.name},
         "zone": describe_zone(event.tz, datetime.datetime.combine(day, OPENING, tzinfo=event.tz)),
-        "subtitle": f"{day:%A %-d %B %Y}",
+        "subtitle": date_format(day, "l j F Y"),
         "event": event,
         "board": board,
         "day_urls": [(link, _board_url(admin_site, event, link.date)) for link in board.days],
@@ -138,7 +155,9 @@ def board_move(request, event_id, *, admin_site):
     back = _event_day(event, request.POST.get("board_day")) or _first_day(event)
     form = BoardMoveForm(request.POST, event=event)
     if not form.is_valid():
-        messages.error(request, f"The talk was not moved. {_errors_text(form)}")
+        messages.error(
+            request, _("The talk was not moved. %(errors)s") % {"errors": _errors_text(form)}
+        )
         return redirect(_board_url(admin_site, event, back))
     data = form.cleaned_data
     talk = data["talk"]
@@ -157,8 +176,9 @@ def board_move(request, event_id, *, admin_site):
     if not _report(
         request,
         result,
-        done=f"Moved “{moved.title}” to {_describe(moved, event)}.",
-        refused=f"“{talk.title}” was not moved",
+        done=_("Moved “%(title)s” to %(where)s.")
+        % {"title": moved.title, "where": _describe(moved, event)},
+        refused=_("“%(title)s” was not moved") % {"title": talk.title},
     ):
         query = {"retry": "move", **{name: request.POST.get(name, "") for name in MOVE_FIELDS}}
         return redirect(_board_url(admin_site, event, back, query, "#board-retry"))
@@ -170,7 +190,9 @@ def board_swap(request, event_id, *, admin_site):
     back = _event_day(event, request.POST.get("board_day")) or _first_day(event)
     form = BoardSwapForm(request.POST, event=event)
     if not form.is_valid():
-        messages.error(request, f"The talks were not swapped. {_errors_text(form)}")
+        messages.error(
+            request, _("The talks were not swapped. %(errors)s") % {"errors": _errors_text(form)}
+        )
         return redirect(_board_url(admin_site, event, back))
     data = form.cleaned_data
     try:
@@ -188,9 +210,15 @@ def board_swap(request, event_id, *, admin_site):
     if not _report(
         request,
         result,
-        done=f"Swapped “{first.title}” ({_describe(first, event)}) "
-        f"and “{second.title}” ({_describe(second, event)}).",
-        refused=f"“{first.title}” and “{second.title}” were not swapped",
+        done=_("Swapped “%(first)s” (%(first_where)s) and “%(second)s” (%(second_where)s).")
+        % {
+            "first": first.title,
+            "first_where": _describe(first, event),
+            "second": second.title,
+            "second_where": _describe(second, event),
+        },
+        refused=_("“%(first)s” and “%(second)s” were not swapped")
+        % {"first": first.title, "second": second.title},
     ):
         query = {"retry": "swap", **{name: request.POST.get(name, "") for name in SWAP_FIELDS}}
         return redirect(_board_url(admin_site, event, back, query, "#board-retry"))

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError
 
+from conference.models import Event
 from schedule.importing.errors import ImportFileError
 
 
@@ -13,12 +14,18 @@ def import_with_one_retry(attempt, *, event_slug, source):
     insert it, and the database refuses the later one: that import's
     transaction is rolled back and run once more, and now finds the rows the
     other one committed. Losing twice raises :class:`ImportFileError` rather
-    than a database traceback.
+    than a database traceback. A race lost before the insert, when the other
+    import's new event is committed before this one's checks see it ("already
+    exists"), is run once more too.
     """
+    existed = Event.objects.filter(slug=event_slug).exists()
     try:
         return attempt()
     except IntegrityError:
         pass
+    except ImportFileError:
+        if existed or not Event.objects.filter(slug=event_slug).exists():
+            raise
     try:
         return attempt()
     except IntegrityError as error:

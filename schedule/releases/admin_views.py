@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 
 from conference.models import Event
 from schedule.releases.forms import ReleaseForm
-from schedule.releases.report import plan_report, plural
+from schedule.releases.report import plan_report
 from schedule.releases.service import (
     ReleaseRefused,
     next_release_number,
@@ -50,9 +51,21 @@ def release_page(request, event_id, *, admin_site):
                 speakers = len(done.speakers_to_tell) if data["notify"] else 0
                 messages.success(
                     request,
-                    f"Released “{release.name}” of {event.name} with "
-                    f"{plural(len(done.changes), 'change')}; "
-                    f"{plural(speakers, 'speaker')} will be told.",
+                    gettext("Released “%(release)s” of %(event)s with %(changes)s; %(speakers)s.")
+                    % {
+                        "release": release.name,
+                        "event": event.name,
+                        "changes": ngettext(
+                            "%(count)d change", "%(count)d changes", len(done.changes)
+                        )
+                        % {"count": len(done.changes)},
+                        "speakers": ngettext(
+                            "%(count)d speaker will be told",
+                            "%(count)d speakers will be told",
+                            speakers,
+                        )
+                        % {"count": speakers},
+                    },
                 )
                 releases = reverse(f"{admin_site.name}:schedule_release_changelist")
                 return redirect(f"{releases}?event__id__exact={event.pk}")
@@ -60,7 +73,7 @@ def release_page(request, event_id, *, admin_site):
         form = ReleaseForm(plan=plan, initial={"name": str(next_release_number(event))})
     context = {
         **admin_site.each_context(request),
-        "title": f"Release the schedule of {event.name}",
+        "title": gettext("Release the schedule of %(event)s") % {"event": event.name},
         "event": event,
         "report": plan_report(plan),
         "plan": plan,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from schedule.models import Release, ReleaseChange, Talk
 from schedule.releases.changes import DETAIL_FIELDS, ChangeKind, grouped
@@ -20,26 +22,26 @@ from schedule.selectors import attach_speaker_names
 
 # What each group of the changelog is headed.
 GROUP_HEADINGS = {
-    ChangeKind.NEW: "New",
-    ChangeKind.CANCELLED: "Cancelled",
-    ChangeKind.WITHDRAWN: "Withdrawn from the schedule",
-    ChangeKind.MOVED: "Moved",
-    ChangeKind.CHANGED: "Changed",
-    ChangeKind.DETAILS: "Details updated",
+    ChangeKind.NEW: pgettext_lazy("talks of a release", "New"),
+    ChangeKind.CANCELLED: pgettext_lazy("talks of a release", "Cancelled"),
+    ChangeKind.WITHDRAWN: _("Withdrawn from the schedule"),
+    ChangeKind.MOVED: pgettext_lazy("talks of a release", "Moved"),
+    ChangeKind.CHANGED: pgettext_lazy("talks of a release", "Changed"),
+    ChangeKind.DETAILS: _("Details updated"),
 }
 # The changes a line spells out as "old → new", in this order.
 COMPARED_FIELDS = (
-    ("title", "Title"),
-    ("speakers", "Speakers"),
-    ("kind", "Kind"),
-    ("track", "Track"),
+    ("title", _("Title")),
+    ("speakers", _("Speakers")),
+    ("kind", _("Kind")),
+    ("track", _("Track")),
 )
 DETAIL_WORDS = {
-    "subtitle": "subtitle",
-    "abstract": "abstract",
-    "language": "language",
-    "do_not_record": "recording",
-    "slug": "address",
+    "subtitle": _("subtitle"),
+    "abstract": _("abstract"),
+    "language": _("language"),
+    "do_not_record": _("recording"),
+    "slug": _("address"),
 }
 
 
@@ -112,11 +114,11 @@ def _kind_label(kind):
 
 def _shown(talk, name):
     if name == "speakers":
-        return ", ".join(talk.speaker_names) or "no speakers"
+        return ", ".join(talk.speaker_names) or gettext("no speakers")
     if name == "kind":
         return _kind_label(talk.kind)
     if name == "track":
-        return talk.track.name if talk.track else "no track"
+        return talk.track.name if talk.track else gettext("no track")
     return getattr(talk, name)
 
 

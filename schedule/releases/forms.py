@@ -3,6 +3,8 @@
 import hashlib
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from schedule.models import Release
 
@@ -31,24 +33,26 @@ def plan_fingerprint(plan):
 class ReleaseForm(forms.Form):
     name = forms.CharField(
         max_length=Release._meta.get_field("name").max_length,
+        label=_("Name"),
         required=False,
-        help_text='What attendees call it, e.g. "1.2" or "final"; left empty, its number.',
+        help_text=_('What attendees call it, e.g. "1.2" or "final"; left empty, its number.'),
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label=_("Comment"),
         required=False,
-        help_text="Shown to the public with the release.",
+        help_text=_("Shown to the public with the release."),
     )
     notify = forms.BooleanField(
-        label="Tell the speakers",
+        label=_("Tell the speakers"),
         required=False,
         initial=True,
-        help_text="One mail to each speaker whose talk is new, cancelled, withdrawn or moved.",
+        help_text=_("One mail to each speaker whose talk is new, cancelled, withdrawn or moved."),
     )
     release_anyway = forms.BooleanField(
-        label="Release anyway",
+        label=_("Release anyway"),
         required=False,
-        help_text="Release although the schedule has the errors listed above.",
+        help_text=_("Release although the schedule has the errors listed above."),
     )
 
     def __init__(self, *args, plan, **kwargs):
@@ -62,8 +66,10 @@ class ReleaseForm(forms.Form):
         # The page posts the stamp of the changes it showed (``seen``): release only those.
         if self.data.get("seen") != self.fingerprint:
             raise forms.ValidationError(
-                "The schedule changed since the page was shown: check the changes again, "
-                "then release.",
+                gettext(
+                    "The schedule changed since the page was shown: check the changes again, "
+                    "then release."
+                ),
                 code="stale",
             )
         return super().clean()

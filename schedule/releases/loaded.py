@@ -5,6 +5,8 @@ the release; and no speaker is mailed: a first import would tell every
 speaker that each of their talks is new.
 """
 
+from django.utils.translation import gettext
+
 from schedule.releases.service import NothingToRelease, ReleaseRefused, release_schedule
 
 
@@ -13,8 +15,10 @@ def release_after_load(*, event):
     try:
         release, _ = release_schedule(event, notify=False, allow_errors=True)
     except NothingToRelease:
-        return "No new release: attendees already see this schedule."
+        return gettext("No new release: attendees already see this schedule.")
     except ReleaseRefused as refusal:
         # Only a name taken by hand ("2" given to release 1) gets here: the load stands.
-        return f"Not released: {refusal} Run release_schedule with a --name."
-    return f"Released as “{release.name}”."
+        return gettext("Not released: %(refusal)s Run release_schedule with a --name.") % {
+            "refusal": refusal
+        }
+    return gettext("Released as “%(name)s”.") % {"name": release.name}

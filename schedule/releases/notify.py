@@ -14,20 +14,24 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from mailer.models import PRIORITY_MEDIUM, DontSendEntry, Message
 
 from infrastructure.site_url import site_root_without_request
 from schedule.releases.changes import NOTIFIED_KINDS, ChangeKind, speakers_of
+from speakers.services import in_speaker_language
 
 SUBJECT_TEMPLATE = "schedule/release_mail_subject.txt"
 BODY_TEMPLATE = "schedule/release_mail_body.txt"
 
 # What the mail calls each kind of change, at the head of its paragraph.
 HEADINGS = {
-    ChangeKind.NEW: "New",
-    ChangeKind.CANCELLED: "Cancelled",
-    ChangeKind.WITHDRAWN: "Taken off the schedule",
-    ChangeKind.MOVED: "Moved",
+    ChangeKind.NEW: pgettext_lazy("talks of a release", "New"),
+    ChangeKind.CANCELLED: pgettext_lazy("talks of a release", "Cancelled"),
+    ChangeKind.WITHDRAWN: _("Taken off the schedule"),
+    ChangeKind.MOVED: pgettext_lazy("talks of a release", "Moved"),
 }
 
 
@@ -50,26 +54,26 @@ class MailedChange:
 def venue_instant_words(instant, zone):
     """“Thu 8 Nov 2012, 10:00 CET”: one instant as the venue's clocks show it."""
     moment = instant.astimezone(zone)
-    return f"{moment:%a} {moment.day} {moment:%b %Y}, {moment:%H:%M} {moment.tzname()}"
+    return f"{date_format(moment, 'D j M Y, H:i')} {moment.tzname()}"
 
 
 def time_span_words(talk, zone):
     """“Thu 8 Nov 2012, 10:00–10:30 CET” at the venue, or that the time is to be announced."""
     if talk.start is None:
-        return "time to be announced"
+        return gettext("time to be announced")
     start, end = talk.start.astimezone(zone), talk.end.astimezone(zone)
-    words = f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}"
+    words = date_format(start, "D j M Y, H:i")
     if start.utcoffset() != end.utcoffset():
         # The clocks change during the talk: each end names its own offset.
         words += f" {start.tzname()}"
     words += " – " if start.date() != end.date() or start.utcoffset() != end.utcoffset() else "–"
     if start.date() != end.date():
-        words += f"{end:%a} {end.day} {end:%b}, "
+        words += date_format(end, "D j M, ")
     return f"{words}{end:%H:%M} {end.tzname()}"
 
 
 def _room_name(talk):
-    return talk.room.name if talk.room_id else "room to be announced"
+    return talk.room.name if talk.room_id else gettext("room to be announced")
 
 
 def _mailed_change(change, speaker, *, event, site_root):
@@ -110,7 +114,15 @@ def _changes_by_speaker(plan):
 
 
 def release_mail(release, speaker, changes, *, site_root):
-    """The ``EmailMessage`` telling ``speaker`` of their ``changes`` in ``release``."""
+    """The ``EmailMessage`` telling ``speaker`` of their ``changes`` in ``release``.
+
+    Rendered in the speaker's language (``Speaker.language``).
+    """
+    with in_speaker_language(speaker):
+        return _release_mail(release, speaker, changes, site_root=site_root)
+
+
+def _release_mail(release, speaker, changes, *, site_root):
     event = release.event
     context = {
         "speaker": speaker,

@@ -7,19 +7,29 @@ full once); a move shows the old and the new time and room.
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from conference.venue_time import describe_zone
 from schedule.releases.changes import ChangeKind, grouped, speakers_of
 from schedule.releases.service import nothing_changed_message
 
 HEADINGS = {
-    ChangeKind.NEW: "New",
-    ChangeKind.CANCELLED: "Cancelled",
-    ChangeKind.WITHDRAWN: "Withdrawn",
-    ChangeKind.MOVED: "Moved",
-    ChangeKind.CHANGED: "Changed",
-    ChangeKind.DETAILS: "Details only",
+    ChangeKind.NEW: pgettext_lazy("talks of a release", "New"),
+    ChangeKind.CANCELLED: pgettext_lazy("talks of a release", "Cancelled"),
+    ChangeKind.WITHDRAWN: pgettext_lazy("talks of a release", "Withdrawn"),
+    ChangeKind.MOVED: pgettext_lazy("talks of a release", "Moved"),
+    ChangeKind.CHANGED: pgettext_lazy("talks of a release", "Changed"),
+    ChangeKind.DETAILS: _("Details only"),
 }
-FIELD_WORDS = {"do_not_record": "do-not-record"}
+FIELD_WORDS = {
+    "subtitle": _("subtitle"),
+    "abstract": _("abstract"),
+    "language": _("language"),
+    "do_not_record": _("do-not-record"),
+    "slug": _("slug"),
+}
 # Said in the line of a change; the time and room are its slot.
 SLOT_FIELDS = {"start", "end", "room"}
 
@@ -52,7 +62,9 @@ class PlanReport:
     def since(self):
         """``since release “1”``, or ``the first release`` when there is none yet."""
         previous = self.plan.previous
-        return f"since release “{previous.name}”" if previous else "in the first release"
+        if previous:
+            return gettext("since release “%(name)s”") % {"name": previous.name}
+        return gettext("in the first release")
 
     @property
     def change_count(self):
@@ -74,43 +86,54 @@ def plural(number, thing, things=None):
 
 def slot_words(talk, event):
     """``Wed 7 Nov 09:00–09:30 CET, Hall``: when and where, at the venue's clock."""
-    room = talk.room.name if talk.room_id else "no room"
+    room = talk.room.name if talk.room_id else gettext("no room")
     if talk.start is None:
-        return f"unscheduled, {room}"
+        return gettext("unscheduled, %(room)s") % {"room": room}
     start, end = event.local_time(talk.start), event.local_time(talk.end)
+    day_and_time = "D j M H:i"
     if start.utcoffset() != end.utcoffset():
         # The clocks change during the talk: each time with its own zone.
-        when = f"{start:%a %-d %b %H:%M %Z}–{end:%H:%M %Z}"
+        when = f"{date_format(start, day_and_time)} {start:%Z}–{end:%H:%M %Z}"
     elif start.date() != end.date():
-        when = f"{start:%a %-d %b %H:%M}–{end:%a %-d %b %H:%M} {start:%Z}"
+        when = f"{date_format(start, day_and_time)}–{date_format(end, day_and_time)} {start:%Z}"
     else:
-        when = f"{start:%a %-d %b %H:%M}–{end:%H:%M} {start:%Z}"
+        when = f"{date_format(start, day_and_time)}–{end:%H:%M} {start:%Z}"
     return f"{when}, {room}"
 
 
 def _names(talk):
-    return ", ".join(speaker.name for speaker in speakers_of(talk)) or "no speakers"
+    return ", ".join(speaker.name for speaker in speakers_of(talk)) or gettext("no speakers")
 
 
 def _field_change(field, before, after, track_names):
     if field == "title":
-        return f"title was “{before.title}”"
+        return gettext("title was “%(title)s”") % {"title": before.title}
     if field == "speakers":
-        return f"speakers {_names(before)} → {_names(after)}"
+        return gettext("speakers %(old)s → %(new)s") % {
+            "old": _names(before),
+            "new": _names(after),
+        }
     if field == "kind":
-        return f"kind {before.get_kind_display()} → {after.get_kind_display()}"
+        return gettext("kind %(old)s → %(new)s") % {
+            "old": before.get_kind_display(),
+            "new": after.get_kind_display(),
+        }
     if field == "track":
-        old, new = (track_names.get(talk.track_id, "none") for talk in (before, after))
-        return f"track {old} → {new}"
-    return FIELD_WORDS.get(field, field)
+        none = gettext("none")
+        old, new = (track_names.get(talk.track_id, none) for talk in (before, after))
+        return gettext("track %(old)s → %(new)s") % {"old": old, "new": new}
+    return str(FIELD_WORDS.get(field, field))
 
 
 def _text(change, event, track_names):
     talk = change.talk
     if change.kind in (ChangeKind.NEW, ChangeKind.CANCELLED):
-        return f"{slot_words(talk, event)}; by {_names(talk)}"
+        return gettext("%(slot)s; by %(speakers)s") % {
+            "slot": slot_words(talk, event),
+            "speakers": _names(talk),
+        }
     if change.kind == ChangeKind.WITHDRAWN:
-        return f"was {slot_words(talk, event)}"
+        return gettext("was %(slot)s") % {"slot": slot_words(talk, event)}
     told = [
         _field_change(field, change.before, change.after, track_names)
         for field in change.fields
@@ -118,7 +141,8 @@ def _text(change, event, track_names):
     ]
     if change.kind == ChangeKind.MOVED:
         moved = f"{slot_words(change.before, event)} → {slot_words(change.after, event)}"
-        return "; ".join([moved, *(f"also {words}" for words in told)])
+        also = [gettext("also %(change)s") % {"change": words} for words in told]
+        return "; ".join([moved, *also])
     return "; ".join(told)
 
 

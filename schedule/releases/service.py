@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from conference.models import Event
 from infrastructure.page_cache import event_pages_changed
@@ -32,8 +33,11 @@ class NothingToRelease(ReleaseRefused):
 
 def nothing_changed_message(plan):
     """Why a plan without changes is refused, for the organiser."""
-    since = f"release “{plan.previous.name}”" if plan.previous else "the event began"
-    return f"Nothing changed since {since}: attendees already see this schedule."
+    if plan.previous:
+        return gettext(
+            "Nothing changed since release “%(name)s”: attendees already see this schedule."
+        ) % {"name": plan.previous.name}
+    return gettext("Nothing changed since the event began: attendees already see this schedule.")
 
 
 @dataclass
@@ -135,18 +139,27 @@ def release_schedule(
             raise NothingToRelease(nothing_changed_message(plan))
         if plan.errors and not allow_errors:
             raise ReleaseRefused(
-                f"The schedule has {len(plan.errors)} clash-rule error(s), the first: "
-                f"{plan.errors[0].message} Fix them, or release anyway."
+                gettext(
+                    "The schedule has %(count)d clash-rule error(s), the first: "
+                    "%(message)s Fix them, or release anyway."
+                )
+                % {"count": len(plan.errors), "message": plan.errors[0].message}
             )
         number = next_release_number(event)
         name = (name or "").strip() or str(number)
         if "/" in name:
             raise ReleaseRefused(
-                f"A release's name cannot hold “/”: it is part of the release's address "
-                f"(/{event.slug}/schedule/v/<name>/)."
+                gettext(
+                    "A release's name cannot hold “/”: it is part of the release's address "
+                    "(%(address)s)."
+                )
+                % {"address": f"/{event.slug}/schedule/v/<name>/"}
             )
         if Release.objects.filter(event=event, name=name).exists():
-            raise ReleaseRefused(f"{event.name} already has a release named “{name}”.")
+            raise ReleaseRefused(
+                gettext("%(event)s already has a release named “%(name)s”.")
+                % {"event": event.name, "name": name}
+            )
         Release.objects.filter(event=event, is_current=True).update(is_current=False)
         try:
             with transaction.atomic():
@@ -161,7 +174,8 @@ def release_schedule(
                 )
         except IntegrityError as error:
             raise ReleaseRefused(
-                f"Another release of {event.name} was made at the same moment; try again."
+                gettext("Another release of %(event)s was made at the same moment; try again.")
+                % {"event": event.name}
             ) from error
         copies = freeze(release, plan.working)
         release_changes_record(release=release, changes=plan.changes, copies=copies)

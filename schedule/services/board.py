@@ -12,6 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from schedule.clashes import candidate_clashes, talks_for_checks, usual_slot
 from schedule.models import Talk
@@ -49,10 +51,12 @@ class MoveResult:
 
 def _describe_place(talk, event):
     if talk.start is None:
-        return "unscheduled" + (f", {talk.room.name}" if talk.room_id else "")
+        if talk.room_id:
+            return gettext("unscheduled, %(room)s") % {"room": talk.room.name}
+        return gettext("unscheduled")
     start = event.local_time(talk.start)
-    room = talk.room.name if talk.room_id else "no room"
-    return f"{room}, {start:%a %-d %b %H:%M %Z}"
+    room = talk.room.name if talk.room_id else gettext("no room")
+    return f"{room}, {date_format(start, 'D j M H:i')} {start:%Z}"
 
 
 def _locked(pks):
@@ -68,8 +72,10 @@ def _locked(pks):
     missing = [pk for pk in pks if pk not in found]
     if missing:
         raise BoardConflict(
-            "A talk on your board no longer exists; someone may have deleted it. "
-            "The board now shows the schedule as it is."
+            gettext(
+                "A talk on your board no longer exists; someone may have deleted it. "
+                "The board now shows the schedule as it is."
+            )
         )
     return found
 
@@ -80,15 +86,23 @@ def _check_stamp(talk, seen_updated):
     event = talk.event
     changed = event.local_time(talk.updated)
     raise BoardConflict(
-        f"Someone else changed “{talk.title}” at {changed:%H:%M %Z} "
-        f"(it is now: {_describe_place(talk, event)}). "
-        "The board now shows their change; make your move again if it still makes sense."
+        gettext(
+            "Someone else changed “%(title)s” at %(time)s (it is now: %(place)s). "
+            "The board now shows their change; make your move again if it still makes sense."
+        )
+        % {
+            "title": talk.title,
+            "time": f"{changed:%H:%M %Z}",
+            "place": _describe_place(talk, event),
+        }
     )
 
 
 def _length(talk, others):
     if talk.start is not None and talk.end is not None:
         return talk.end.astimezone(datetime.UTC) - talk.start.astimezone(datetime.UTC)
+    if talk.planned_minutes:
+        return datetime.timedelta(minutes=talk.planned_minutes)
     return usual_slot(others) or DEFAULT_SLOT
 
 
@@ -162,14 +176,19 @@ def talks_swap(*, first, second, seen_first, seen_second, force=False):
     saved together or not at all; stamps and ``force`` work as in ``talk_move``.
     """
     if first.pk == second.pk:
-        raise BoardError(f"“{first.title}” cannot be swapped with itself.")
+        raise BoardError(
+            gettext("“%(title)s” cannot be swapped with itself.") % {"title": first.title}
+        )
     with transaction.atomic():
         locked = _locked([first.pk, second.pk])
         one, other = locked[first.pk], locked[second.pk]
         _check_stamp(one, seen_first)
         _check_stamp(other, seen_second)
         if one.event_id != other.event_id:
-            raise BoardError(f"“{one.title}” and “{other.title}” are talks of different events.")
+            raise BoardError(
+                gettext("“%(first)s” and “%(second)s” are talks of different events.")
+                % {"first": one.title, "second": other.title}
+            )
         event = one.event
         stored = talks_for_checks(event)
         by_pk = {talk.pk: talk for talk in stored}

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from infrastructure.page_cache import event_pages_changed
 from schedule.clashes import schedule_problems, talks_for_checks
@@ -65,21 +66,30 @@ class BulkEditResult:
         return self.forced or not self.problems
 
     def summary(self):
-        clashes = _count(len(self.problems), "clash", "clashes")
+        count = len(self.problems)
+        clashes = ngettext("%(count)d clash", "%(count)d clashes", count) % {"count": count}
         if not self.saved:
-            return f"Nothing was {self.done}: the talks would be in {clashes}."
-        parts = [f"{_count(self.changed, 'talk')} {self.done}"]
+            return gettext("Nothing was %(done)s: the talks would be in %(clashes)s.") % {
+                "done": self.done,
+                "clashes": clashes,
+            }
+        parts = [
+            ngettext("%(count)d talk %(done)s", "%(count)d talks %(done)s", self.changed)
+            % {"count": self.changed, "done": self.done}
+        ]
         if self.problems:
-            parts[0] += f", despite {clashes}"
+            parts[0] = gettext("%(edit)s, despite %(clashes)s") % {
+                "edit": parts[0],
+                "clashes": clashes,
+            }
         if self.unchanged:
-            parts.append(f"{self.unchanged} already {'was' if self.unchanged == 1 else 'were'}")
+            parts.append(
+                ngettext("%(count)d already was", "%(count)d already were", self.unchanged)
+                % {"count": self.unchanged}
+            )
         if self.skipped:
-            parts.append(f"{self.skipped} without times left alone")
-        return "; ".join(parts) + "."
-
-
-def _count(number, singular, plural=None):
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+            parts.append(gettext("%(count)d without times left alone") % {"count": self.skipped})
+        return gettext("%(parts)s.") % {"parts": "; ".join(parts)}
 
 
 def _pks(talks):
@@ -110,15 +120,22 @@ def event_of_talks(talks):
     if len(events) > 1:
         names = ", ".join(sorted(event.name for event in events.values()))
         raise BulkEditError(
-            f"The selected talks belong to {len(events)} events ({names}); "
-            "select talks of one event."
+            gettext(
+                "The selected talks belong to %(count)d events (%(names)s); "
+                "select talks of one event."
+            )
+            % {"count": len(events), "names": names}
         )
     return next(iter(events.values()), None)
 
 
 def _check_belongs(place, event, noun):
     if place is not None and event is not None and place.event_id != event.pk:
-        raise BulkEditError(f"The {noun} “{place.name}” belongs to another event, not {event}.")
+        if noun == "room":
+            message = gettext("The room “%(place)s” belongs to another event, not %(event)s.")
+        else:
+            message = gettext("The track “%(place)s” belongs to another event, not %(event)s.")
+        raise BulkEditError(message % {"place": place.name, "event": event})
 
 
 def _clash_key(problem):
@@ -172,17 +189,17 @@ def _set_flag(*, talks, name, value, done):
 
 def talks_publish(*, talks):
     """Show ``talks`` to attendees (of a published event; a cancelled talk stays hidden)."""
-    return _set_flag(talks=talks, name="is_published", value=True, done="published")
+    return _set_flag(talks=talks, name="is_published", value=True, done=gettext("published"))
 
 
 def talks_unpublish(*, talks):
     """Hide ``talks`` from attendees, as drafts."""
-    return _set_flag(talks=talks, name="is_published", value=False, done="unpublished")
+    return _set_flag(talks=talks, name="is_published", value=False, done=gettext("unpublished"))
 
 
 def talks_cancel(*, talks):
     """Cancel ``talks``: they stay in the database, hidden from attendees, taking no room."""
-    return _set_flag(talks=talks, name="is_cancelled", value=True, done="cancelled")
+    return _set_flag(talks=talks, name="is_cancelled", value=True, done=gettext("cancelled"))
 
 
 def talks_set_track(*, talks, track):
@@ -195,7 +212,9 @@ def talks_set_track(*, talks, track):
         Talk.objects.filter(pk__in=changing).update(track=track, updated=timezone.now())
         _pages_changed(selected)
     return BulkEditResult(
-        done=f"moved to track “{track.name}”" if track is not None else "left without a track",
+        done=gettext("moved to track “%(track)s”") % {"track": track.name}
+        if track is not None
+        else gettext("left without a track"),
         changed=len(changing),
         unchanged=len(selected) - len(changing),
     )
@@ -203,7 +222,11 @@ def talks_set_track(*, talks, track):
 
 def talks_set_room(*, talks, room):
     """Put ``talks`` (of one event) in ``room``, or in none for ``None``; refused on a clash."""
-    done = f"moved to room “{room.name}”" if room is not None else "left without a room"
+    done = (
+        gettext("moved to room “%(room)s”") % {"room": room.name}
+        if room is not None
+        else gettext("left without a room")
+    )
     with transaction.atomic():
         selected = _locked(talks)
         event = event_of_talks(selected)
@@ -232,7 +255,9 @@ def talks_shift(*, talks, minutes, despite_clashes=False):
     of the clocks keeps its length.
     """
     if minutes == 0:
-        raise BulkEditError("A shift of 0 minutes changes nothing; give a number of minutes.")
+        raise BulkEditError(
+            gettext("A shift of 0 minutes changes nothing; give a number of minutes.")
+        )
     delta = datetime.timedelta(minutes=minutes)
 
     def shift(talk):
@@ -244,7 +269,8 @@ def talks_shift(*, talks, minutes, despite_clashes=False):
         selected = _locked(talks)
         timed = [talk for talk in selected if talk.start is not None]
         result = BulkEditResult(
-            done=f"shifted by {minutes:+d} minutes", skipped=len(selected) - len(timed)
+            done=gettext("shifted by %(minutes)+d minutes") % {"minutes": minutes},
+            skipped=len(selected) - len(timed),
         )
         by_event = defaultdict(list)
         for talk in timed:

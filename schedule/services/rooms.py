@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from conference.models import Event, Room
 from schedule.clashes import Code, schedule_problems, talks_for_checks
@@ -118,16 +119,23 @@ class RoomAssignmentResult:
     def summary(self):
         created = len(self.rooms_created)
         names = f" ({', '.join(self.rooms_created)})" if created else ""
-        return (
-            f"Event {self.event_slug}: {_count(self.talks_assigned, 'talk')} assigned to rooms, "
-            f"{self.talks_kept} kept in the room they had, "
-            f"{self.talks_skipped} left without a room (breaks, cancelled or unscheduled). "
-            f"Rooms: {created} created{names}, {self.rooms_used} in use."
-        )
-
-
-def _count(number, noun):
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+        assigned = ngettext("%(count)d talk", "%(count)d talks", self.talks_assigned) % {
+            "count": self.talks_assigned
+        }
+        return gettext(
+            "Event %(event)s: %(assigned)s assigned to rooms, "
+            "%(kept)d kept in the room they had, "
+            "%(skipped)d left without a room (breaks, cancelled or unscheduled). "
+            "Rooms: %(created)d created%(names)s, %(used)d in use."
+        ) % {
+            "event": self.event_slug,
+            "assigned": assigned,
+            "kept": self.talks_kept,
+            "skipped": self.talks_skipped,
+            "created": created,
+            "names": names,
+            "used": self.rooms_used,
+        }
 
 
 def _problem_key(problem):
@@ -195,8 +203,11 @@ def rooms_assign(*, event, dry_run=False):
         made = [problem for problem in overlaps_after if _problem_key(problem) not in known]
         if made:
             raise RoomAssignmentError(
-                "Assigning rooms would put talks in one room at once; nothing was saved: "
-                + " ".join(problem.message for problem in made)
+                gettext(
+                    "Assigning rooms would put talks in one room at once; nothing was saved: "
+                    "%(clashes)s"
+                )
+                % {"clashes": " ".join(problem.message for problem in made)}
             )
 
         placed = {talk.pk for talk, _ in plan.placements}
@@ -209,7 +220,8 @@ def rooms_assign(*, event, dry_run=False):
             rooms_created=[room.name for room in created],
             rooms_used=len({talk.room_id for talk in talks if _takes_time(talk) and talk.room_id}),
             warnings=[
-                f"A room clash that was there before stays: {problem.message}"
+                gettext("A room clash that was there before stays: %(clash)s")
+                % {"clash": problem.message}
                 for problem in overlaps_before
             ],
         )

@@ -9,8 +9,10 @@ elements a browser had to lay out), marking the chosen talk's own.
 from django import template
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -68,7 +70,7 @@ def board_day_options(board, card):
     pairs = _cached(
         board,
         "_day_pairs",
-        lambda: [(f"{link.date:%Y-%m-%d}", f"{link.date:%a %-d %b}") for link in board.days],
+        lambda: [(f"{link.date:%Y-%m-%d}", date_format(link.date, "D j M")) for link in board.days],
     )
     day = card.start.date() if card and card.start else board.day
     return _options(pairs, f"{day:%Y-%m-%d}")
@@ -117,8 +119,12 @@ def _card_html(card, *, grid, change_url):
             f'<time datetime="{dateformat.format(start, "c")}">{day}'
             f"{start:%H:%M}–{card.end:%H:%M}</time>"
         )
+    elif talk.planned_minutes:
+        parts.append(
+            escape(gettext("Unscheduled, %(minutes)d min") % {"minutes": talk.planned_minutes})
+        )
     else:
-        parts.append("Unscheduled")
+        parts.append(escape(gettext("Unscheduled")))
     parts.append("\n    ")
     if card.track:
         parts.append(
@@ -130,9 +136,9 @@ def _card_html(card, *, grid, change_url):
         parts.append(f'<span class="board-badge">{escape(_kind_label(talk))}</span>')
     parts.append("\n    ")
     if talk.is_cancelled:
-        parts.append('<span class="board-badge">Cancelled</span>')
+        parts.append(f'<span class="board-badge">{escape(gettext("Cancelled"))}</span>')
     elif not talk.is_published:
-        parts.append('<span class="board-badge">Unpublished</span>')
+        parts.append(f'<span class="board-badge">{escape(gettext("Unpublished"))}</span>')
     parts.append(
         f'\n  </p>\n  <h3 class="board-card-title"><a href="{change_url(talk.pk)}" '
         f'title="{title}" draggable="false">{title}</a></h3>\n  '
@@ -143,8 +149,9 @@ def _card_html(card, *, grid, change_url):
     parts.append("\n  ")
     if problems:
         kind = "board-problems-error" if card.errors else "board-problems-warning"
+        error_label = escape(gettext("Error:"))
         items = "".join(
-            f'<li class="board-problem-error"><strong>Error:</strong> {escape(message)}</li>'
+            f'<li class="board-problem-error"><strong>{error_label}</strong> {escape(message)}</li>'
             for message in card.errors
         ) + "".join(f"<li>{escape(message)}</li>" for message in card.warnings)
         parts.append(
@@ -154,7 +161,7 @@ def _card_html(card, *, grid, change_url):
         )
     parts.append(
         f'\n  <a class="board-move-link" href="?move={talk.pk}#board-move" '
-        'draggable="false">Move…</a>\n</article>\n'
+        f'draggable="false">{escape(gettext("Move…"))}</a>\n</article>\n'
     )
     return "".join(parts)
 

@@ -69,6 +69,13 @@
     }
   }
 
+  // A text of the page with its %(name)s placeholders filled in.
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
   function send(form, values) {
     Object.keys(values).forEach(function (name) {
       form.elements[name].value = values[name];
@@ -79,7 +86,11 @@
 
   function drop(card, target) {
     if (target.hasAttribute("data-talk")) {
-      var question = "Swap “" + card.dataset.title + "” and “" + target.dataset.title + "”?";
+      // The question's words come from the page, which translates them.
+      var question = fill(board.dataset.textSwap, {
+        first: card.dataset.title,
+        second: target.dataset.title
+      });
       if (window.confirm(question)) {
         send(swapForm, {
           first: card.dataset.talk,
@@ -211,7 +222,8 @@
       fields.room.value = card.dataset.room;
       fields.day.value = card.dataset.day || fields.board_day.value;
       fields.start.value = card.dataset.start;
-      moveDialog.querySelector("[data-move-title]").textContent = "“" + card.dataset.title + "”";
+      var heading = moveDialog.querySelector("[data-move-title]");
+      heading.textContent = fill(heading.dataset.textTitle, { title: card.dataset.title });
       if (moveDialog.open) {
         moveDialog.close();
       }

@@ -13,6 +13,21 @@
   var ZONE_KEY = "conference.zone";
   var STARS_KEY = "conference.stars." + eventSlug;
 
+  // The words shown, from the page (its templates translate them): the zone
+  // toggle carries the times' words, each star button its own. The English
+  // is only a fallback for a page that does not give them.
+  var zoneTexts = document.querySelector("[data-zone-toggle]");
+
+  function pageText(element, name, fallback) {
+    return (element && element.dataset[name]) || fallback;
+  }
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
   function readStorage(key, fallback) {
     try {
       var value = window.localStorage.getItem(key);
@@ -68,13 +83,19 @@
       }
       var text = clockIn(zone, date);
       var shift = dayIn(zone, date) !== element.dataset.day
-        ? (dayIn(zone, date) > element.dataset.day ? " (+1 day)" : " (−1 day)")
+        ? " " + (dayIn(zone, date) > element.dataset.day
+          ? pageText(zoneTexts, "textNextDay", "(+1 day)")
+          : pageText(zoneTexts, "textPreviousDay", "(−1 day)"))
         : "";
       element.textContent = text + shift;
-      element.title = element.dataset.eventText + " at the venue";
+      element.title = fill(pageText(zoneTexts, "textAtVenue", "%(time)s at the venue"), {
+        time: element.dataset.eventText
+      });
     });
     document.querySelectorAll("[data-zone-label]").forEach(function (label) {
-      label.textContent = zone === eventZone ? label.dataset.eventLabel : zone + " (your time zone)";
+      label.textContent = zone === eventZone
+        ? label.dataset.eventLabel
+        : fill(pageText(zoneTexts, "textYourZone", "%(zone)s (your time zone)"), { zone: zone });
     });
     document.querySelectorAll("[data-zone-abbreviation]").forEach(function (element) {
       if (!element.dataset.eventText) {
@@ -88,8 +109,12 @@
     });
     document.querySelectorAll("[data-zone-toggle]").forEach(function (button) {
       button.textContent = zone === eventZone
-        ? "Show in my time zone (" + viewerZone + ")"
-        : "Show in the venue's time zone (" + eventZone + ")";
+        ? fill(pageText(button, "textShowMine", "Show in my time zone (%(zone)s)"), {
+          zone: viewerZone
+        })
+        : fill(pageText(button, "textShowVenue", "Show in the venue's time zone (%(zone)s)"), {
+          zone: eventZone
+        });
       button.setAttribute("aria-pressed", zone === eventZone ? "false" : "true");
     });
   }
@@ -120,7 +145,9 @@
       var starred = stars.indexOf(button.dataset.star) !== -1;
       button.hidden = false;
       button.setAttribute("aria-pressed", starred ? "true" : "false");
-      button.title = starred ? "Remove from my schedule" : "Add to my schedule";
+      button.title = starred
+        ? pageText(button, "textRemove", "Remove from my schedule")
+        : pageText(button, "textAdd", "Add to my schedule");
       button.firstElementChild.textContent = starred ? "★" : "☆";
     });
     document.querySelectorAll("[data-my-schedule]").forEach(function (link) {

@@ -31,18 +31,19 @@
     showPaused(paused);
   }
 
+  // The page's own words, in its language; the button's and note's first text.
+  var pauseLabel = pauseButton && pauseButton.textContent;
+  var refreshLabel = note && note.textContent;
   var paused = isPaused();
 
   function showPaused(value) {
     paused = value;
     if (pauseButton) {
       pauseButton.setAttribute("aria-pressed", value ? "true" : "false");
-      pauseButton.textContent = value ? "Resume updates" : "Pause updates";
+      pauseButton.textContent = value ? pauseButton.dataset.textResume : pauseLabel;
     }
     if (note) {
-      note.textContent = value
-        ? "Updates paused."
-        : "This page updates itself every minute.";
+      note.textContent = value ? note.dataset.textPaused : refreshLabel;
     }
   }
 

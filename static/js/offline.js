@@ -46,7 +46,7 @@
     var time = notice.querySelector("[data-offline-time]");
     time.setAttribute("datetime", savedAt.toISOString());
     // In the viewer's own clock: when they last had the page, on their phone.
-    time.textContent = new Intl.DateTimeFormat("en-GB", {
+    time.textContent = new Intl.DateTimeFormat(document.documentElement.lang || "en-GB", {
       weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
     }).format(savedAt);
     notice.hidden = false;

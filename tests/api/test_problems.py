@@ -73,6 +73,20 @@ def test_an_unknown_address_under_the_api_is_a_problem_404(api, db):
     assert body["detail"] == "There is no such address in the API; see /api/docs/."
 
 
+def test_problems_are_told_in_the_client_s_language_with_the_field_names_as_they_are(api, conf):
+    wrong_day = problem(
+        api.get("/api/v1/events/conf/talks/?day=tomorrow", headers={"accept-language": "de"}), 400
+    )
+    missing = problem(api.get("/api/v1/nothing/here/", headers={"accept-language": "de"}), 404)
+
+    assert wrong_day["title"] == "Fehlerhafte Anfrage"
+    assert wrong_day["errors"] == [
+        {"field": "day", "message": "Gib einen Tag als JJJJ-MM-TT an, z. B. 2012-11-07."}
+    ]
+    assert missing["title"] == "Nicht gefunden"
+    assert missing["detail"] == "Diese Adresse gibt es in der API nicht; siehe /api/docs/."
+
+
 def test_a_write_without_a_token_is_a_401(api, conf):
     body = problem(api.post("/api/v1/events/conf/talks/", {}, format="json"), 401)
 

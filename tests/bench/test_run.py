@@ -76,3 +76,47 @@ def test_bench_measures_every_page_against_the_static_file(tmp_path):
     )
     assert released
     assert int(released.group(1)) == 4  # one per speaker: the bench's 4 talks have 4 speakers
+    if Path("/proc/self/status").exists():
+        memory = re.search(r"^Memory: .* the 2 workers held ([\d,]+)–([\d,]+) MiB", table, re.M)
+        assert memory, table
+        assert 10 < int(memory.group(1).replace(",", "")) < 1000
+
+
+def test_bench_sizes_must_be_ones_it_knows():
+    finished = subprocess.run(
+        [sys.executable, "bench/run.py", "--sizes", "33,901"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert finished.returncode == 2
+    assert "--sizes: no event of 901 talks; choose among 33, 900, 9100" in finished.stderr
+
+
+def test_the_scale_table_puts_each_sizes_figures_side_by_side(monkeypatch):
+    monkeypatch.syspath_prepend(str(PROJECT / "bench"))
+    from run import scale_table
+
+    def run(talks, cold, rate):
+        return {
+            "talks": talks,
+            "cold_ms": [cold, cold + 2, cold + 4],
+            "cold_after_release_ms": cold * 3,
+            "memory_mib": [80.4, 90.6],
+            "pages": [
+                {"label": "schedule, all days", "per_second": rate, "ratio": 0.5, "p99_ms": 9}
+            ],
+        }
+
+    table = scale_table([run(33, 5, 2000), run(900, 40, 900)], command="python bench/run.py")
+
+    assert "| | 33 talks | 900 talks |" in table
+    assert "| cold after one edit, median ms | 7 | 42 |" in table
+    assert "| cold after every talk moved, ms | 15 | 120 |" in table
+    assert "| worker memory, MiB (largest) | 91 | 91 |" in table
+    assert (
+        "| schedule, all days | 2,000 req/s, 0.50× static, p99 9 ms "
+        "| 900 req/s, 0.50× static, p99 9 ms |"
+    ) in table

@@ -355,6 +355,20 @@ def test_changing_the_zone_of_an_event_with_talks_asks_what_they_keep(organiser_
     assert Event.objects.get(pk=event.pk).time_zone == "Europe/Madrid"
 
 
+def test_a_german_organiser_reads_the_zone_question_with_german_days_and_months(
+    organiser_client,
+):
+    event = zone_event()
+    organiser_client.cookies["django_language"] = "de"
+
+    response = change_event(organiser_client, event, time_zone="Europe/Lisbon")
+
+    choices = [str(label) for _, label in form_of(response).fields["talks_keep"].choices]
+    assert "Mi 7 Nov 00:30 CET" in choices[0]
+    assert "Di 6 Nov 23:30 WET" in choices[1]
+    assert "Wed" not in " ".join(choices)
+
+
 def test_talks_keeping_their_wall_clock_times_show_the_same_times_in_the_new_zone(
     organiser_client,
 ):

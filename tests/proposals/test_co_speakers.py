@@ -191,3 +191,28 @@ def test_invitation_to_a_withdrawn_proposal_cannot_be_accepted(call, speaker, ma
 
     assert CoSpeakerInvitation.objects.get().accepted is None
     assert _speaker_names(proposal) == ["Avi Kivity"]
+
+
+def test_a_co_speaker_who_accepts_after_confirmation_also_speaks_in_the_talk(
+    call, speaker, make_proposal
+):
+    from proposals.decisions import proposal_answer
+
+    proposal = make_proposal(speaker)
+    invitation = co_speaker_invite(
+        proposal=proposal, email="paolo@example.org", name="Paolo", by=speaker, base_url="http://t"
+    )
+    # Accepted by the organisers, then confirmed, before Paolo answers.
+    proposal.state = State.ACCEPTED
+    proposal.save()
+    proposal_answer(proposal=proposal, confirm=True, by=speaker.user)
+    proposal.refresh_from_db()
+
+    co_speaker_invitation_accept(invitation=invitation, speaker=invitation.invitee)
+
+    talk = proposal.talk
+    assert [ts.speaker.name for ts in talk.talk_speakers.order_by("position")] == [
+        "Avi Kivity",
+        "Paolo",
+    ]
+    assert _speaker_names(proposal) == ["Avi Kivity", "Paolo"]

@@ -170,6 +170,7 @@ def test_call_admin_takes_times_at_the_venue_and_names_the_zone(organiser_client
             "closes_1": "23:59",
             "text": "",
             "co_speakers_allowed": "on",
+            "confirmed_changes": "talk_follows",
             **{
                 f"{prefix}-{key}": "0"
                 for prefix in [

@@ -182,8 +182,39 @@ def test_review_list_queries_do_not_grow_with_proposals(
         _review(proposal, reviewer, 1, 2)
     client.force_login(reviewer)
 
-    # One of them is the call's times, for the navigation.
-    with django_assert_num_queries(12):
+    # One of them is the call's times, for the navigation; one counts for the pages.
+    with django_assert_num_queries(13):
         response = client.get("/kvm-forum-2012/review/")
 
     assert len(response.context["proposals"]) == size
+
+
+def test_review_list_pages_keep_the_filters_and_the_progress_counts_them_all(
+    client, call, reviewer, speaker, make_proposal, monkeypatch
+):
+    from proposals import views
+
+    monkeypatch.setattr(views, "REVIEW_PAGE_SIZE", 2)
+    kernel = call.tracks.get()
+    for number in range(5):
+        make_proposal(speaker, title=f"Kernel {number}", track=kernel)
+    make_proposal(speaker, title="Elsewhere")
+    client.force_login(reviewer)
+
+    first = client.get("/kvm-forum-2012/review/?track=kernel").content.decode()
+    third = client.get("/kvm-forum-2012/review/?track=kernel&page=3").content.decode()
+    beyond = client.get("/kvm-forum-2012/review/?track=kernel&page=99").content.decode()
+
+    assert "Kernel 0" in first
+    assert "Kernel 1" in first
+    assert "Kernel 2" not in first
+    assert "Page 1 of 3" in first
+    assert 'href="?track=kernel&amp;page=2"' in first
+    assert "Kernel 4" in third
+    assert "Kernel 3" not in third
+    assert 'href="?track=kernel&amp;page=2"' in third
+    assert "Elsewhere" not in first
+    assert "Elsewhere" not in third
+    # Past the end: the last page, not an error.
+    assert "Kernel 4" in beyond
+    assert "You reviewed 0 of 6 proposals." in first

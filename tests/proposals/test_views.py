@@ -12,6 +12,7 @@ from proposals import views
 from proposals.models import Proposal, ProposalStateChange
 from proposals.states import State
 from speakers.models import Speaker
+from tests.proposals.builders import proposal_form_data
 
 
 def test_call_page_shows_text_deadline_in_venue_zone_types_and_tracks(client, call):
@@ -89,19 +90,6 @@ def test_sign_in_link_is_not_mailed_for_an_organiser_account(client, call, organ
     assert mail.outbox == []
 
 
-def _form(call, **fields):
-    return {
-        "title": "Live migration",
-        "abstract": "Moving VMs.",
-        "description": "In depth.",
-        "session_type": str(call.session_types.first().pk),
-        "track": "",
-        "notes": "",
-        "submit": "1",
-        "submission_key": "6a0d3b8e-7b2b-4c5c-9a55-0d7c2c0e4d11",
-    } | fields
-
-
 def test_speaker_submits_a_proposal_is_mailed_and_history_recorded(
     client, call, speaker, required_question, send_outbox
 ):
@@ -109,7 +97,7 @@ def test_speaker_submits_a_proposal_is_mailed_and_history_recorded(
 
     response = client.post(
         "/kvm-forum-2012/cfp/submit/",
-        _form(call, **{f"question_{required_question.pk}": "yes"}),
+        proposal_form_data(call, **{f"question_{required_question.pk}": "yes"}),
     )
 
     assert response["Location"] == "/accounts/proposals/"
@@ -161,7 +149,7 @@ def test_bad_submission_says_what_is_wrong_and_writes_nothing(
     client, call, speaker, required_question, change, message
 ):
     client.force_login(speaker.user)
-    data = _form(call, **{f"question_{required_question.pk}": "yes"})
+    data = proposal_form_data(call, **{f"question_{required_question.pk}": "yes"})
     if "question" in change:
         data[f"question_{required_question.pk}"] = change.pop("question")
     data |= change
@@ -177,8 +165,8 @@ def test_bad_submission_says_what_is_wrong_and_writes_nothing(
 def test_same_form_posted_twice_makes_one_proposal(client, call, speaker):
     client.force_login(speaker.user)
 
-    client.post("/kvm-forum-2012/cfp/submit/", _form(call))
-    second = client.post("/kvm-forum-2012/cfp/submit/", _form(call), follow=True)
+    client.post("/kvm-forum-2012/cfp/submit/", proposal_form_data(call))
+    second = client.post("/kvm-forum-2012/cfp/submit/", proposal_form_data(call), follow=True)
 
     assert Proposal.objects.count() == 1
     assert "This proposal was already sent" in second.content.decode()
@@ -190,7 +178,7 @@ def test_submission_after_the_deadline_is_refused_and_writes_nothing(client, cal
     call.closes = timezone.now() - datetime.timedelta(seconds=1)
     call.save()
 
-    response = client.post("/kvm-forum-2012/cfp/submit/", _form(call), follow=True)
+    response = client.post("/kvm-forum-2012/cfp/submit/", proposal_form_data(call), follow=True)
 
     assert "The call for proposals is closed" in response.content.decode()
     assert Proposal.objects.count() == 0
@@ -202,7 +190,7 @@ def test_speaker_edits_and_withdraws_own_proposal_until_the_deadline(
     proposal = make_proposal(speaker)
     client.force_login(speaker.user)
 
-    edit = _form(call, title="Faster migration", save="1")
+    edit = proposal_form_data(call, title="Faster migration", save="1")
     client.post(f"/accounts/proposals/{proposal.uuid}/", edit)
     client.post(f"/accounts/proposals/{proposal.uuid}/withdraw/")
 
@@ -219,7 +207,10 @@ def test_speaker_reaches_only_their_own_proposals(
 
     assert client.get(f"/accounts/proposals/{theirs.uuid}/").status_code == 404
     assert (
-        client.post(f"/accounts/proposals/{theirs.uuid}/", _form(call, save="1")).status_code == 404
+        client.post(
+            f"/accounts/proposals/{theirs.uuid}/", proposal_form_data(call, save="1")
+        ).status_code
+        == 404
     )
     assert client.post(f"/accounts/proposals/{theirs.uuid}/withdraw/").status_code == 404
     assert "Kevin's secret" not in client.get("/accounts/proposals/").content.decode()

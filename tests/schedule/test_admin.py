@@ -717,3 +717,15 @@ def test_editing_a_talk_in_the_second_of_two_equal_hours_keeps_it_there(organise
     assert response.status_code == 302
     talk.refresh_from_db()
     assert (talk.title, talk.start) == ("A new title", second)
+
+
+def test_a_start_alone_places_a_talk_for_its_planned_length(organiser_client, event):
+    talk = TalkFactory(event=event, slug="virtio-status", start=None, end=None, planned_minutes=40)
+    data = talk_form_data(event, end_0="", end_1="", planned_minutes="40")
+
+    response = organiser_client.post(f"/admin/schedule/talk/{talk.pk}/change/", data)
+
+    assert response.status_code == 302, form_errors(response)
+    talk.refresh_from_db()
+    assert talk.end - talk.start == datetime.timedelta(minutes=40)
+    assert talk.start == datetime.datetime(2012, 11, 7, 8, 0, tzinfo=datetime.UTC)

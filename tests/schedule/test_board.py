@@ -236,7 +236,10 @@ def test_move_link_without_javascript_opens_the_form_filled_in_for_that_talk(
 
     assert dialog.startswith('<dialog id="board-move" class="board-move-dialog"')
     assert " open>" in dialog.split("\n")[0]
-    assert "Move <span data-move-title>“Virtio &lt;status&gt;”</span>" in dialog
+    assert (
+        'Move <span data-move-title data-text-title="“%(title)s”">“Virtio &lt;status&gt;”</span>'
+        in dialog
+    )
     assert f'name="talk" value="{talk.pk}"' in dialog
     assert f'name="seen_updated" value="{talk.updated.isoformat()}"' in dialog
     assert f'<option value="{rooms["B"].pk}" selected>Room B</option>' in dialog
@@ -446,6 +449,19 @@ def test_move_without_a_start_unschedules_the_talk(organiser_client, event, room
     assert place(talk) == (None, None, None)
     assert shown_messages(response) == ["Moved “Virtio status” to the unscheduled talks."]
     assert [card.talk.title for card in response.context["board"].unscheduled] == ["Virtio status"]
+
+
+def test_move_of_an_unscheduled_talk_with_a_planned_length_keeps_that_length(
+    organiser_client, event, rooms
+):
+    talk_at(event, "Usual", rooms["A"], 7, 9, 0, minutes=40)
+    workshop = TalkFactory(event=event, title="Workshop", start=None, end=None, planned_minutes=120)
+
+    board = organiser_client.get(board_url(event)).content.decode()
+    organiser_client.post(move_url(event), move_data(workshop, room=rooms["B"], start="10:00"))
+
+    assert "Unscheduled, 120 min" in board
+    assert place(workshop) == ("Room B", utc(2012, 11, 7, 9, 0), utc(2012, 11, 7, 11, 0))
 
 
 def test_move_of_an_unscheduled_talk_gives_it_the_usual_slot(organiser_client, event, rooms):

@@ -435,3 +435,25 @@ def test_a_superuser_sees_the_waiting_mails_in_the_admin(superuser_client, event
     assert '<td class="field-show_to">bob@example.org</td>' in page
     assert '<td class="field-subject">KVM Forum: your talks in schedule release “2”</td>' in page
     assert '<td class="field-priority">medium</td>' in page
+
+
+def test_each_speaker_reads_the_release_mail_in_their_own_language(event, rooms, people, talks):
+    from django.utils import translation
+
+    people["carol"].language = "fr"
+    people["carol"].save()
+    move(talks["storage"], hours=1)
+    move(talks["networking"], hours=1)
+
+    # The organiser who releases reads the admin in German.
+    with translation.override("de"):
+        release_schedule(event, name="2")
+    mails = sent_mails()
+
+    with translation.override("fr"):
+        french = translation.gettext("Hello %(name)s,") % {"name": "Carol Shaw"}
+    assert french != "Hello Carol Shaw,"
+    assert mails["carol@example.org"].body.startswith(french)
+    # Bob chose no language: the site's own.
+    assert mails["bob@example.org"].subject == "KVM Forum: your talks in schedule release “2”"
+    assert mails["bob@example.org"].body.startswith("Hello Bob Kahn,")

@@ -60,7 +60,9 @@ def test_card_of_a_talk_with_speakers_room_and_track_is_exactly_this(client, ren
         "</span>\n"
         f'<button type="button" class="star-button d-print-none" data-star="{TALK_UUID}"'
         ' aria-pressed="false" aria-label="Star “Schedulers &lt;and&gt; you”"'
-        ' title="Add to my schedule" hidden><span aria-hidden="true">☆</span></button></div>\n'
+        ' title="Add to my schedule" data-text-add="Add to my schedule"'
+        ' data-text-remove="Remove from my schedule" hidden><span aria-hidden="true">☆</span>'
+        "</button></div>\n"
         '<h3 class="talk-title"><a href="/renderconf/talks/schedulers-and-you/">'
         "Schedulers &lt;and&gt; you</a></h3>\n"
         '<p class="talk-speakers">Ada Lovelace, Grace O&#x27;Hopper</p>\n'
@@ -97,7 +99,9 @@ def test_card_of_the_next_break_without_room_is_exactly_this(client, db):
         '<span class="badge text-bg-light border">Break</span>'
         f'<button type="button" class="star-button d-print-none" data-star="{BREAK_UUID}"'
         ' aria-pressed="false" aria-label="Star “Lunch”"'
-        ' title="Add to my schedule" hidden><span aria-hidden="true">☆</span></button></div>\n'
+        ' title="Add to my schedule" data-text-add="Add to my schedule"'
+        ' data-text-remove="Remove from my schedule" hidden><span aria-hidden="true">☆</span>'
+        "</button></div>\n"
         '<h3 class="talk-title"><a href="/breakconf/talks/lunch/">Lunch</a></h3>\n'
         "</article>"
     ]

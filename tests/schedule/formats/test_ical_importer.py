@@ -56,8 +56,8 @@ MY_ZONE = (
 )
 TIMES = ("DTSTART:20240301T090000Z", "DTEND:20240301T094500Z")
 # Queries of an import that creates everything, and of a second run that changes nothing.
-ICS_FIRST_RUN_QUERIES = 20
-ICS_SECOND_RUN_QUERIES = 9
+ICS_FIRST_RUN_QUERIES = 21
+ICS_SECOND_RUN_QUERIES = 10
 
 
 def utc(*args):
