@@ -9,6 +9,10 @@ makes the ``redis.Redis`` of each connection pool once and reuses it:
 a ``redis.Redis`` is safe to share between threads, its connections come
 from the pool, and the pool starts afresh in a forked process.
 
+It also counts in one round trip (``RedisCache.count``), which Django's
+``add`` then ``incr`` (an EXISTS, then the INCRBY) made three: the page
+cache counts every search it is asked for (infrastructure/page_cache/queries.py).
+
 ``CACHE_URL=redis://…`` selects it (conference/settings.py); everything else
 is Django's backend as it is.
 """
@@ -34,3 +38,14 @@ class RedisCache(django_redis.RedisCache):
     @cached_property
     def _cache(self):
         return RedisCacheClient(self._servers, **self._options)
+
+    def count(self, key, timeout, version=None):
+        """One more under ``key`` (made at 0, living ``timeout`` seconds): the new count."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        with client.pipeline(transaction=False) as pipeline:
+            # As Django stores an int (plain digits), so ``get`` and ``incr`` read it too.
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incr(key)
+            _, count = pipeline.execute()
+        return count

@@ -117,9 +117,9 @@ def client_render_admitted(request):
     if not limit:
         return True, seconds
     window = int(now // RENDER_WINDOW_SECONDS)
-    key = f"pages:renders:{window}:{client_ip_address(request)}"
-    shared.add(key, 0, RENDER_WINDOW_SECONDS)
-    count = shared.incr(key)
+    count = shared.count(
+        f"pages:renders:{window}:{client_ip_address(request)}", RENDER_WINDOW_SECONDS
+    )
     return count is None or count <= limit, seconds
 
 
@@ -136,9 +136,7 @@ def site_render_admitted():
     limit = settings.PAGE_CACHE_RENDERS_PER_SECOND
     if not limit:
         return True, 1
-    key = f"pages:site-renders:{int(time.time())}"
-    shared.add(key, 0, 5)
-    count = shared.incr(key)
+    count = shared.count(f"pages:site-renders:{int(time.time())}", 5)
     return count is None or count <= limit, 1
 
 

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -330,10 +330,14 @@ def cached_page(view, *, params=(), keep_blank=()):
 def _too_many_renders(request, seconds, *, by_site):
     # Before LocaleMiddleware, when the page cache's own layer refuses: the language
     # the page would have been in.
+    context = {"seconds": seconds, "by_site": by_site, "site_name": settings.SITE_NAME}
     with translation.override(get_language_from_request(request)):
-        response = render(request, "429.html", {"seconds": seconds, "by_site": by_site}, status=429)
+        response = HttpResponse(render_to_string("429.html", context), status=429)
     response["Retry-After"] = str(seconds)
     patch_cache_control(response, no_store=True)
+    # Not a warning line per refused request in the error log, which a flood would
+    # fill as fast as it is refused: the access log has each one.
+    response._has_been_logged = True
     return response
 
 

@@ -138,6 +138,15 @@ def incr(key, delta=1):
         return None
 
 
+def count(key, timeout):
+    """One more under ``key`` (a counter made at 0 that lives ``timeout`` seconds): the new
+    count, or None when the cache cannot be reached."""
+    if hasattr(cache, "count"):  # one round trip (infrastructure/cache.py)
+        return _call("count", key, timeout)
+    add(key, 0, timeout)
+    return incr(key)
+
+
 def set(key, value, timeout, *, must_arrive=False):
     """Store ``value``; dropped if the cache cannot be reached, unless it ``must_arrive``.
 

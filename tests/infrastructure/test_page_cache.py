@@ -493,7 +493,7 @@ def test_a_client_past_its_renders_a_minute_is_told_to_wait_and_others_are_serve
 
 
 def test_past_the_sites_renders_a_second_searches_wait_a_second_and_stored_pages_are_served(
-    client, cached_conf, settings, django_assert_num_queries
+    client, cached_conf, settings, django_assert_num_queries, caplog
 ):
     import time_machine
 
@@ -519,6 +519,9 @@ def test_past_the_sites_renders_a_second_searches_wait_a_second_and_stored_pages
     assert refused["Retry-After"] == "1"
     assert "no-store" in refused["Cache-Control"]
     assert "Gerade durchsuchen viele Leute das Programm." in refused.content.decode()
+    assert '<html lang="de">' in refused.content.decode()
+    # A flood is not a warning line per refused search in the error log.
+    assert not [record for record in caplog.records if record.name == "django.request"]
     assert stored_search.content == first.content
     assert "Memory management" in plain_schedule.content.decode()
     assert next_second.status_code == 200
