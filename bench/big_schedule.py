@@ -13,14 +13,13 @@ default page once in each of the site's languages. Prints one line of JSON.
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from processes import setup_django
 
 
 def parse_arguments(argv):
@@ -30,16 +29,6 @@ def parse_arguments(argv):
     parser.add_argument("--slots", type=int, default=13)
     parser.add_argument("--repeats", type=int, default=5)
     return parser.parse_args(argv)
-
-
-def setup_django(database_url):
-    sys.path.insert(0, str(PROJECT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-key")
-    os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def timed_get(client, path, **headers):

@@ -94,6 +94,17 @@ def bench_environment(args, port, cache_url):
     return env
 
 
+def setup_django(database_url):
+    """Django in this process, on ``database_url`` (the scripts that time code in-process)."""
+    sys.path.insert(0, str(PROJECT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-key")
+    os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+
+
 def manage(env, *arguments, timeout=900):
     """Run ``manage.py`` in its own process; its output goes straight to the terminal."""
     started = time.perf_counter()

@@ -8,8 +8,8 @@ database and event, a Redis cache of its own which it empties first), then:
 2. sends ``--requests`` requests with a random unknown parameter each
    (``?k3f9=…``, spread over those pages) at ``--connections``, then as many
    with a random search (``?q=…``, a parameter the schedule reads) while one
-   more connection keeps timing the cached pages, one request after another,
-   until the flood ends (their median and p99);
+   more connection, from a process of its own, keeps timing the cached pages,
+   one request after another, until the flood ends (their median and p99);
 3. times the canonical pages again, and counts Redis's keys (DBSIZE) and
    memory after each step.
 
@@ -23,13 +23,13 @@ that counted it).
 
 import argparse
 import math
+import multiprocessing
 import os
 import re
 import secrets
 import signal
 import statistics
 import sys
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -125,6 +125,34 @@ def timed_until(port, paths, over):
     return times
 
 
+def _probe(port, paths, over, results):
+    try:
+        results.put(timed_until(port, paths, over))
+    except BenchError as error:
+        results.put(error)
+
+
+def timed_meanwhile(port, paths, work):
+    """``work()``'s result, and the milliseconds of each request for ``paths`` made meanwhile.
+
+    The timing runs in a process of its own: in this one it would wait for the
+    interpreter lock behind the flood's threads, and count that as the server's.
+    """
+    context = multiprocessing.get_context("fork")
+    over, results = context.Event(), context.Queue()
+    prober = context.Process(target=_probe, args=(port, paths, over, results), daemon=True)
+    prober.start()
+    try:
+        result = work()
+    finally:
+        over.set()
+    times = results.get(timeout=120)
+    prober.join(timeout=10)
+    if isinstance(times, BenchError):
+        raise times
+    return result, times
+
+
 def percentile(values, percent):
     """The ``percent``th percentile of ``values`` (nearest rank)."""
     ordered = sorted(values)
@@ -179,14 +207,11 @@ def main(argv=None):
         searches = [
             f"/{args.slug}/schedule/?q={secrets.token_hex(5)}" for _ in range(args.requests)
         ]
-        flood_over = threading.Event()
-        with ThreadPoolExecutor(1) as prober:
-            during = prober.submit(timed_until, port, list(pages.values()), flood_over)
-            try:
-                searched, search_seconds = flood(port, searches, connections=args.connections)
-            finally:
-                flood_over.set()
-            during_ms = during.result()
+        (searched, search_seconds), during_ms = timed_meanwhile(
+            port,
+            list(pages.values()),
+            lambda: flood(port, searches, connections=args.connections),
+        )
         keys["after searches"] = _size(store)
         after = {label: median_ms(port, path, args.samples) for label, path in pages.items()}
 
@@ -201,7 +226,8 @@ def main(argv=None):
         f"{args.requests} random searches (?q=): {dict(searched)} "
         f"in {search_seconds:.1f} s ({args.requests / search_seconds:.0f}/s) at "
         f"{args.connections} connections; the cached pages meanwhile, one request after "
-        f"another on one more connection: {len(during_ms)} requests, median "
+        f"another on one more connection, from a process of its own: {len(during_ms)} "
+        f"requests, median "
         f"{statistics.median(during_ms):.1f} ms, p99 {percentile(during_ms, 99):.1f} ms",
         "Redis keys (memory): "
         + ", ".join(f"{step} {count} ({mib:.1f} MiB)" for step, (count, mib) in keys.items()),

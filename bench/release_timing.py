@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from processes import setup_django
 
 
 def parse_arguments(argv):
@@ -30,16 +30,6 @@ def parse_arguments(argv):
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--slug", help="release this event of DATABASE_URL instead of a new one")
     return parser.parse_args(argv)
-
-
-def setup_django(database_url):
-    sys.path.insert(0, str(PROJECT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-key")
-    os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def main(argv=None):
