@@ -60,7 +60,11 @@ def _default_template(decision):
 
 
 def decision_template(*, call, decision):
-    return call.decision_templates.filter(decision=decision).first() or _default_template(decision)
+    return _organisers_template(call, decision) or _default_template(decision)
+
+
+def _organisers_template(call, decision):
+    return call.decision_templates.filter(decision=decision).first()
 
 
 def decision_mail(*, template, proposal, base_url):
@@ -101,6 +105,7 @@ def proposals_decide(*, proposals, decision, by, base_url):
     A proposal the state table refuses is left as it was and named in the result.
     """
     result = DecisionResult()
+    organisers_templates = {}  # by call: one read for the whole batch, not one per mail
     for proposal in proposals:
         try:
             # The decision and its mail in the outbox commit together.
@@ -108,11 +113,14 @@ def proposals_decide(*, proposals, decision, by, base_url):
                 proposal_change_state(
                     proposal=proposal, to_state=decision, by=by, actor=Actor.ORGANISER, mail=False
                 )
+                call = proposal.call
+                if call.pk not in organisers_templates:
+                    organisers_templates[call.pk] = _organisers_template(call, decision)
                 # One mail per language of the speakers; the organisers' own
                 # templates read the same in each, the built-in ones do not.
                 for language, recipients in emails_by_language(proposal.speakers.all()).items():
                     with translation.override(language):
-                        template = decision_template(call=proposal.call, decision=decision)
+                        template = organisers_templates[call.pk] or _default_template(decision)
                         subject, body = decision_mail(
                             template=template, proposal=proposal, base_url=base_url
                         )

@@ -46,6 +46,11 @@ class Fragment:
     deflated: bytes  # raw deflate of ``html``, sync-flushed so that it joins others
     expires: float  # as time.time() counts, for this process's memory
 
+    @property
+    def size(self):
+        """Its bytes in this process's memory."""
+        return len(self.html) + len(self.deflated)
+
 
 def deflated(data, level=DEFLATE_LEVEL):
     """``data`` as a raw deflate stream that another such stream may follow."""
@@ -89,7 +94,7 @@ def stored_fragments(keys):
     for key, fragment in shared.get_many(missing).items():
         if isinstance(fragment, Fragment):
             fragment = Fragment(fragment.html, fragment.deflated, now + FRAGMENT_SECONDS)
-            _recent.put(key, fragment, len(fragment.html) + len(fragment.deflated))
+            _recent.put(key, fragment, fragment.size)
             found[key] = fragment
     return found
 
@@ -101,7 +106,7 @@ def store_fragments(html_by_key):
     for key, html in html_by_key.items():
         data = html.encode()
         made[key] = fragment = Fragment(data, deflated(data), expires)
-        _recent.put(key, fragment, len(fragment.html) + len(fragment.deflated))
+        _recent.put(key, fragment, fragment.size)
     shared.set_many(made, FRAGMENT_SECONDS)
     return made
 

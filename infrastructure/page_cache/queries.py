@@ -97,8 +97,7 @@ def query_variant_admitted(slug, address):
     if (shared.get(counter) or 0) >= settings.PAGE_CACHE_QUERY_VARIANTS:
         return False
     if shared.add(marker, True, VERSION_SECONDS):
-        shared.add(counter, 0, VERSION_SECONDS)
-        shared.incr(counter)
+        shared.count(counter, VERSION_SECONDS)
     return True
 
 

@@ -37,8 +37,8 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language, get_language_from_request
 
 from infrastructure.page_cache import shared
-from infrastructure.page_cache.fragments import gzip_from_parts
-from infrastructure.page_cache.memory import RecentItems as _RecentEntries
+from infrastructure.page_cache.fragments import DEFLATE_LEVEL, gzip_from_parts
+from infrastructure.page_cache.memory import RecentItems
 from infrastructure.page_cache.queries import (
     canonical_request,
     query_variant_admitted,
@@ -150,7 +150,7 @@ class _Entry:
         self.__dict__.update({"brotli": None, **state})
 
 
-recent_entries = _RecentEntries(settings.PAGE_CACHE_MEMORY_BYTES)
+recent_entries = RecentItems(settings.PAGE_CACHE_MEMORY_BYTES)
 
 
 def _entry(key, *, encoding):
@@ -235,9 +235,7 @@ def _gzipped(response, body):
     parts = getattr(response, "page_parts", None)
     if parts and sum(len(data) for data, _ in parts) == len(body):
         return gzip_from_parts(parts)
-    # Level 5 packs a schedule page within a few per cent of level 9 at a
-    # fraction of the time, which matters on the first request after an edit.
-    return gzip.compress(body, 5)
+    return gzip.compress(body, DEFLATE_LEVEL)
 
 
 def _store(key, response, *, asked_at):
@@ -406,7 +404,7 @@ class CachedPageMiddleware:
             slug = SITE if path in ("/", "/sitemap.xml") else path.split("/")[1]
             response = None
             if request.META.get("QUERY_STRING"):
-                query = self._query_of_page(path)
+                query = _query_of_page(path)
                 if query is None:
                     slug = None  # not a cached page
                 else:
@@ -418,10 +416,6 @@ class CachedPageMiddleware:
             if response is not None:
                 return response
         return self.get_response(request)
-
-    @staticmethod
-    def _query_of_page(path):
-        return _query_of_page(path)
 
     @staticmethod
     def _refusal(request):

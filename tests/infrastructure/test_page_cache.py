@@ -204,12 +204,13 @@ def test_a_process_without_the_page_in_memory_serves_it_from_the_shared_cache(cl
 
 
 def test_pages_kept_in_memory_stay_within_their_bytes():
-    from infrastructure.page_cache.serving import _Entry, _RecentEntries
+    from infrastructure.page_cache.memory import RecentItems
+    from infrastructure.page_cache.serving import _Entry
 
     def entry(size):
         return _Entry(b"x" * size, '"e"', "", 0, (), expires=float("inf"))
 
-    recent = _RecentEntries(max_bytes=100)
+    recent = RecentItems(max_bytes=100)
     recent.put("a", entry(40), 40)
     recent.put("b", entry(40), 40)
     recent.get("a")  # used last, so kept
