@@ -7,6 +7,8 @@ which case a missing browser is a failure.
 
 import os
 import shutil
+import threading
+import time
 
 import pytest
 
@@ -56,6 +58,68 @@ def _restore_migrated_data(migrated_data):
 
     for alias, contents in migrated_data.items():
         connections[alias]._test_serialized_contents = contents
+
+
+class RequestsInFlight:
+    """How many requests the live server is answering, to wait for them to end.
+
+    The live server's threads share the test's SQLite connection: a request
+    still running when a test ends (a page's last fetch, a service worker's
+    background copies) would run into the next test's database setup.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_none(self, timeout=10.0):
+        # A request the browser sent just before it closed may not have
+        # started yet: none in flight twice, a moment apart, is settled.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.changed:
+                remaining = max(0.0, deadline - time.monotonic())
+                if not self.changed.wait_for(lambda: self.count <= 0, remaining):
+                    return False
+            time.sleep(0.05)
+            with self.changed:
+                if self.count <= 0:
+                    return True
+        return False
+
+
+@pytest.fixture(scope="session")
+def requests_in_flight():
+    from django.core.signals import request_finished, request_started
+
+    counter = RequestsInFlight()
+    request_started.connect(counter.started, dispatch_uid="browser-tests-started")
+    request_finished.connect(counter.finished, dispatch_uid="browser-tests-finished")
+    yield counter
+    request_started.disconnect(dispatch_uid="browser-tests-started")
+    request_finished.disconnect(dispatch_uid="browser-tests-finished")
+
+
+@pytest.fixture(autouse=True)
+def live_server_settles(request):
+    """After a live-server test, wait for its requests to end before the database is reset."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    # Set up first, so the database is torn down after the wait.
+    request.getfixturevalue("transactional_db")
+    counter = request.getfixturevalue("requests_in_flight")
+    yield
+    assert counter.wait_until_none(), "The live server still answered requests 10 s after the test"
 
 
 @pytest.fixture(scope="session")

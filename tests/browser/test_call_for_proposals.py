@@ -68,7 +68,9 @@ def _link(message):
 
 
 def _other_page(chromium_browser, live_server):
-    context = chromium_browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = chromium_browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, service_workers="block"
+    )
     return context.new_page()
 
 

@@ -306,7 +306,9 @@ def test_policy_refuses_injected_handlers_inline_scripts_and_javascript_urls(
 
 def test_same_injection_runs_where_the_policy_is_bypassed(chromium_browser, live_server, kvm_forum):
     """The control: without the policy, the very same injection runs, so the test above bites."""
-    context = chromium_browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context = chromium_browser.new_context(
+        base_url=live_server.url, bypass_csp=True, service_workers="block"
+    )
     page = context.new_page()
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto("/kvm-forum-2012/talks/a-block-layer-overview/")
