@@ -61,8 +61,7 @@ def _released_talks(event):
     """
     released = event.talks.model.released
     return (
-        released.current()
-        .filter(event=event)
+        released.current_of(event)
         .published()
         .scheduled()
         .select_related("room")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from schedule.models import Release, Talk, TalkSpeaker
@@ -26,12 +26,14 @@ def schedule_version(event, release=None):
     """
     if release == WORKING:
         return Talk.objects.filter(event=event)
+    # By the release alone, not also by the event (a release is one event's): given
+    # both, SQLite without fresh statistics reads by the (event, start) index, every
+    # copy of every release of the day, and a page slows with each release made.
     if release is None:
-        # The current release's id as a value, so that the database reads its talks
-        # by the (release, start) index rather than every release's copies.
-        current = Release.objects.filter(event=event, is_current=True).values("pk")[:1]
-        return Talk.released.filter(release=Subquery(current), event=event)
-    return Talk.released.of(release).filter(event=event)
+        return Talk.released.current_of(event)
+    if release.event_id != event.pk:
+        return Talk.released.none()
+    return Talk.released.of(release)
 
 
 def visible_talks(event, *, release=None):
@@ -265,8 +267,11 @@ def talk_neighbours(talk):
     if talk.start is None:
         return None, None
     # The neighbours come from the same version of the schedule as the talk.
-    same_version = Talk.released.of(talk.release_id) if talk.release_id else Talk.objects
-    others = same_version.published().scheduled().filter(event_id=talk.event_id)
+    if talk.release_id:  # a release is one event's: filtered by both, SQLite takes the wrong index
+        others = Talk.released.of(talk.release_id)
+    else:
+        others = Talk.objects.filter(event_id=talk.event_id)
+    others = others.published().scheduled()
     others = others.filter(room=talk.room) if talk.room_id else others.filter(room__isnull=True)
     others = others.exclude(pk=talk.pk).only("slug", "title", "start", "event_id")
     previous = others.filter(start__lt=talk.start).order_by("-start", "-pk").first()

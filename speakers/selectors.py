@@ -27,9 +27,15 @@ def _in_programme_order(talks):
     return talks.order_by(F("start").asc(nulls_last=True), "title", "pk")
 
 
+def visible_talks_at(event):
+    """The talks attendees see at ``event``: ``visible_talks`` of one event, read by its release."""
+    talks = Speaker._meta.get_field("talks").related_model
+    return talks.released.current_of(event).published()
+
+
 def _speaking_at(event):
     """Speakers with at least one visible talk at ``event``, each once."""
-    return Speaker.objects.filter(pk__in=visible_talks().filter(event=event).values("speakers"))
+    return Speaker.objects.filter(pk__in=visible_talks_at(event).values("speakers"))
 
 
 def speaker_at_event(event, slug):
@@ -52,7 +58,7 @@ def event_speakers(event):
     Python because SQLite's LOWER() folds ASCII only and neither database ignores
     accents without a collation we do not control.
     """
-    talks_here = _in_programme_order(visible_talks().filter(event=event))
+    talks_here = _in_programme_order(visible_talks_at(event))
     speakers = _speaking_at(event).prefetch_related(
         Prefetch("talks", queryset=talks_here, to_attr="event_talks")
     )
@@ -66,7 +72,7 @@ def speaker_for_page(event, slug):
     included) and ``other_talks`` (their visible talks at other published
     events, newest event first, events included) and their links: four queries.
     """
-    talks_here = _in_programme_order(visible_talks().filter(event=event).select_related("room"))
+    talks_here = _in_programme_order(visible_talks_at(event).select_related("room"))
     talks_elsewhere = (
         visible_talks()
         .exclude(event=event)

@@ -139,7 +139,7 @@ def _line(change, paths):
 
 def _current_talk_paths(event):
     """The page of each talk the current release shows, by UUID (cancelled ones have none)."""
-    talks = Talk.released.current().published().filter(event=event)
+    talks = Talk.released.current_of(event).published()
     return {
         uuid: reverse("schedule:talk_detail", args=[event.slug, slug])
         for uuid, slug in talks.values_list("uuid", "slug")

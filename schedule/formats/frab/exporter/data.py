@@ -362,10 +362,8 @@ def schedule_last_modified(event, release=None):
     to say so (a room renamed) move the event's ``updated`` on
     (infrastructure.page_cache.event_pages_changed).
     """
-    talks = Talk.released.of(release) if release else Talk.released.current()
-    stamps = talks.filter(event=event).aggregate(
-        talks=Max("updated"), speakers=Max("speakers__updated")
-    )
+    talks = Talk.released.of(release) if release else Talk.released.current_of(event)
+    stamps = talks.aggregate(talks=Max("updated"), speakers=Max("speakers__updated"))
     return max(
         stamp for stamp in (event.updated, stamps["talks"], stamps["speakers"]) if stamp is not None
     )
