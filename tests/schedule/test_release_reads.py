@@ -27,7 +27,7 @@ READS_EVERY_COPY = ("talk_event_start_idx", "SCAN schedule_talk", "schedule_talk
 @pytest.fixture
 def released_often(db):
     event = build_releases(talk_count=12, release_count=5)
-    talk = Talk.released.current().filter(event=event).first()
+    talk = Talk.released.current_of(event).first()
     speaker = talk.speakers.first()
     return event, talk, speaker
 
@@ -72,9 +72,9 @@ def test_public_pages_read_only_the_current_releases_copies(client, released_oft
 
 
 def test_the_current_copies_are_those_of_the_latest_release(released_often):
-    event, talk, _ = released_often
+    event, _, _ = released_often
     latest = event.releases.get(is_current=True)
-    current = Talk.released.current().filter(event=event)
+    current = Talk.released.current_of(event)
     assert current.count() == 12
     assert set(current.values_list("release_id", flat=True)) == {latest.pk}
     assert set(Talk.released.current().filter(event=event).values_list("pk", flat=True)) == set(
