@@ -181,8 +181,10 @@ def _utc(value):
 
 
 def _uuid_text(value):
-    # SQLite gives the 32 hex digits; PostgreSQL a UUID.
-    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+    # SQLite gives the 32 hex digits (as Django stores them); PostgreSQL a UUID.
+    if isinstance(value, uuid.UUID) or len(value) != 32:
+        return str(uuid.UUID(str(value)))
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}".lower()
 
 
 def schedule_page_talks(event, *, rooms, tracks, **filters):

@@ -97,6 +97,27 @@ def test_a_new_title_renders_one_day_and_equals_a_fresh_page(client, event, froz
     assert served == from_scratch(client, ALL_DAYS)
 
 
+def test_another_process_finds_the_days_this_one_rendered(client, event, frozen_clock, renders):
+    """A worker with nothing in memory reads the stored days from the shared cache."""
+    talk = first_talk(event, day_index=2)
+    client.get(ALL_DAYS)
+    renders.clear()
+    recent_entries.clear()
+    fragments.forget_recent_fragments()
+    timetable.forget_made_cards()
+
+    talk.title = "Renamed while another worker served"
+    talk.save()
+    served = client.get(ALL_DAYS)
+
+    assert renders == [event.days[2]]
+    assert "Renamed while another worker served" in served.content.decode()
+    assert gzip.decompress(client.get(ALL_DAYS, HTTP_ACCEPT_ENCODING="gzip").content) == (
+        served.content
+    )
+    assert served.content == from_scratch(client, ALL_DAYS)
+
+
 def change_title(event):
     talk = first_talk(event)
     talk.title = "Renamed in the admin"
