@@ -238,7 +238,7 @@ def _gzipped(response, body):
     return gzip.compress(body, DEFLATE_LEVEL)
 
 
-def _store(key, response, *, asked_at):
+def _store(key, response, *, asked_at, encoding):
     body = response.content
     if "Content-Language" not in response:
         # LocaleMiddleware would add it on the way out, after the entry is stored.
@@ -256,9 +256,14 @@ def _store(key, response, *, asked_at):
         xframe_options_exempt=getattr(response, "xframe_options_exempt", False),
         plain=body,
     )
+    if encoding == BROTLI:
+        # Made before the entry is stored, so that it is written once, Brotli and all.
+        entry.brotli = brotli.compress(body, quality=BROTLI_QUALITY)
     shared.set(key, entry, seconds)
-    # Memory keeps the gzipped page only; this response may still use the plain one.
+    # Memory keeps the compressed pages only; this response may still use the plain one.
     recent_entries.put((key, GZIP), replace(entry, plain=None), len(entry.gzipped))
+    if encoding == BROTLI:
+        recent_entries.put((key, BROTLI), replace(entry, plain=None), entry.size(BROTLI))
     return entry
 
 
@@ -367,10 +372,8 @@ def stored_response(request, slug, key, response, *, asked_at):
     if getattr(response, "is_rendered", True) is False:
         response.render()
     response.page_cache_seconds = _seconds_to_keep(request, response)
-    entry = _store(key, response, asked_at=asked_at)
     encoding = _encoding(request)
-    if encoding == BROTLI:
-        _add_brotli(key, entry)
+    entry = _store(key, response, asked_at=asked_at, encoding=encoding)
     return _response(request, entry, encoding)
 
 

@@ -457,11 +457,19 @@ def test_a_page_is_brotli_compressed_once_for_every_process(client, cached_conf,
         serving.brotli, "compress", lambda data, **kw: made.append(1) or real_compress(data, **kw)
     )
 
+    written = []
+    real_set = serving.shared.set
+    monkeypatch.setattr(
+        serving.shared, "set", lambda key, *a, **kw: written.append(key) or real_set(key, *a, **kw)
+    )
+
     first = client.get("/cached/schedule/", headers={"Accept-Encoding": "br"})
     recent_entries.clear()  # as in another process
     again = client.get("/cached/schedule/", headers={"Accept-Encoding": "br"})
 
     assert made == [1]
+    # The page is stored once, its Brotli body with it.
+    assert len([key for key in written if key.startswith("pages:page:")]) == 1
     assert again.content == first.content
     assert brotli.decompress(again.content) == client.get("/cached/schedule/").content
 
