@@ -314,10 +314,14 @@ def cached_page(view, *, params=(), keep_blank=()):
         # a page rendered while an edit commits is stored under the version
         # that edit replaces, never under the one that follows it.
         slug = kwargs.get("event_slug", SITE)
-        key = _entry_key(request, slug)
-        response = None if key is None else cached_response(request, None, key)
-        if response is not None:
-            return response
+        missed = getattr(request, "page_cache_missed", None)
+        if missed is not None and missed[0] == slug:
+            key = missed[1]  # the middleware looked, a moment ago, and found nothing
+        else:
+            key = _entry_key(request, slug)
+            response = None if key is None else cached_response(request, None, key)
+            if response is not None:
+                return response
         if request.GET and not getattr(request, "page_cache_render_admitted", False):
             admitted, seconds, by_site = render_admitted(request)
             if not admitted:
@@ -413,9 +417,13 @@ class CachedPageMiddleware:
                 else:
                     response = canonical_request(request, **query)
             if response is None and slug:
-                response = cached_response(request, slug)
-                if response is None and request.META.get("QUERY_STRING"):
-                    response = self._refusal(request)
+                key = _entry_key(request, slug)
+                response = None if key is None else cached_response(request, slug, key)
+                if response is None:
+                    # The page's view need not read the version and look again.
+                    request.page_cache_missed = (slug, key)
+                    if request.META.get("QUERY_STRING"):
+                        response = self._refusal(request)
             if response is not None:
                 return response
         return self.get_response(request)

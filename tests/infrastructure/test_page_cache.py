@@ -548,3 +548,25 @@ def test_a_gzip_body_made_of_parts_is_the_joined_parts():
 
     assert gzip.decompress(body) == b"<html>" + middle + b"</html>"
     assert len(body) < len(middle) // 10
+
+
+def test_a_page_not_yet_stored_is_looked_up_once(client, cached_conf, monkeypatch):
+    """The middleware's miss is the view's: it does not read the version and look again."""
+    from infrastructure.page_cache import serving
+
+    read = []
+    real_get = serving.shared.get
+    monkeypatch.setattr(
+        serving.shared, "get", lambda key, *a, **kw: read.append(key) or real_get(key, *a, **kw)
+    )
+    versions_read = []
+    real_version = serving.event_version
+    monkeypatch.setattr(
+        serving, "event_version", lambda slug: versions_read.append(slug) or real_version(slug)
+    )
+
+    response = client.get("/cached/schedule/")
+
+    assert "Memory management" in response.content.decode()
+    assert versions_read == ["cached"]
+    assert len([key for key in read if key.startswith("pages:page:")]) == 1
