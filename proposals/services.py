@@ -138,12 +138,20 @@ def proposal_sign_in_request(*, name, email, event, base_url):
 
 
 def speaker_for_account(user):
-    """The signed-in person's speaker profile, made from their account the first time."""
+    """The signed-in person's speaker profile, made from their account the first time.
+
+    A profile made here writes to them in the language the site is showing
+    them, as one made by a sign-in request does, until they choose another.
+    """
     speaker = Speaker.objects.filter(user=user).first()
     if speaker is None:
         name = user.get_full_name() or user.get_username()
         speaker = Speaker.objects.create(
-            name=name, slug=Speaker.unique_slug_for(name), email=user.email, user=user
+            name=name,
+            slug=Speaker.unique_slug_for(name),
+            email=user.email,
+            user=user,
+            language=get_language(),
         )
     return speaker
 

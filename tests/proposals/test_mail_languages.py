@@ -91,3 +91,31 @@ def test_a_visitor_who_asks_for_a_link_in_german_keeps_german_for_later_mails(ca
     assert mailoutbox[0].subject == translated("de", "Your link to propose a talk at %(event)s") % {
         "event": "KVM Forum 2012"
     }
+
+
+def test_an_account_s_first_proposal_makes_a_profile_that_writes_in_the_site_s_language(
+    client, call, send_outbox
+):
+    from django.contrib.auth import get_user_model
+
+    from proposals.models import Proposal
+    from tests.proposals.builders import proposal_form_data
+
+    user = get_user_model().objects.create_user("marta", email="marta@example.org")
+    client.force_login(user)
+
+    response = client.post(
+        "/kvm-forum-2012/cfp/submit/",
+        proposal_form_data(call, **{"profile-bio": "Hago migraciones en vivo."}),
+        headers={"Accept-Language": "es"},
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    assert Speaker.objects.get(user=user).language == "es"
+    assert Proposal.objects.get().title == "Live migration"
+    with translation.override("en"):  # whatever language the mail timer runs in
+        (message,) = send_outbox()
+    expected = translated("es", "Your proposal “%(title)s” is %(state)s")
+    with translation.override("es"):
+        state = str(State.SUBMITTED.label).lower()
+    assert message.subject == expected % {"title": "Live migration", "state": state}
