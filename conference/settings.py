@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Public pages already rendered are served from here, before the layers
     # below that only signed-in people need (infrastructure/page_cache/).
     "infrastructure.page_cache.CachedPageMiddleware",
+    # The API's public lists, likewise, once the anonymous rate has counted the read.
+    "api.middleware.CachedApiListMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The same choice of language as the page cache's key makes (serving.py).
     "django.middleware.locale.LocaleMiddleware",

@@ -218,6 +218,9 @@ def _response(request, entry, encoding):
     # Browsers ask again each time (a 304 when nothing changed), so an edit
     # shows on everyone's next look.
     response["Cache-Control"] = "public, no-cache"
+    # As CommonMiddleware would, which a response from the middleware never passes:
+    # without it the server sends the body in chunks.
+    response["Content-Length"] = str(len(response.content))
     return response
 
 

@@ -133,3 +133,55 @@ def test_an_event_unpublished_is_not_served_from_the_cache(api, released):
     released.save()
 
     assert read(api, "talks/").status_code == 404
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_stored_list_is_answered_before_the_api_s_layers_as_the_view_would(
+    api, released, path, monkeypatch, django_assert_num_queries
+):
+    from api import views
+
+    first = read(api, path)
+    # Through the view: an Authorization header the API does not know reads anonymously.
+    through_the_view = read(api, path, HTTP_AUTHORIZATION="Basic c29tZW9uZQ==")
+
+    def not_reached(*args, **kwargs):
+        raise AssertionError("the view was reached")
+
+    monkeypatch.setattr(views.PublicListFromCache, "list", not_reached)
+    with django_assert_num_queries(0):
+        answered = read(api, path)
+        not_modified = read(api, path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert answered.content == through_the_view.content == first.content
+    assert dict(answered.headers) == dict(through_the_view.headers)
+    assert "HEAD" in answered["Allow"]
+    assert (not_modified.status_code, not_modified["ETag"]) == (304, first["ETag"])
+    assert not_modified["Access-Control-Allow-Origin"] == "*"
+
+
+def test_lists_answered_before_the_api_s_layers_count_toward_the_anonymous_rate(
+    api, released, settings
+):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": {"anonymous": "3/minute", "token": "3/minute"}
+    }
+
+    answers = [read(api, "talks/").status_code for _ in range(4)]
+    refused = read(api, "talks/")
+
+    assert answers == [200, 200, 200, 429]
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_a_token_read_is_never_answered_before_the_api_s_layers(api, released, organiser):
+    anonymous = titles(read(api, "talks/"))
+    Talk.objects.filter(slug="keynote").update(title="Working title, not released")
+    _, token = ApiToken.issue(user=organiser, name="scripts")
+
+    working = read(api, "talks/", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert "Working title, not released" in titles(working)
+    assert "Working title, not released" not in anonymous
+    assert "Working title, not released" not in titles(read(api, "talks/"))

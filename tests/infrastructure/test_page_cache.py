@@ -570,3 +570,15 @@ def test_a_page_not_yet_stored_is_looked_up_once(client, cached_conf, monkeypatc
     assert "Memory management" in response.content.decode()
     assert versions_read == ["cached"]
     assert len([key for key in read if key.startswith("pages:page:")]) == 1
+
+
+def test_a_stored_page_says_its_length_so_the_server_need_not_send_it_in_chunks(
+    client, cached_conf
+):
+    client.get("/cached/schedule/")
+
+    plain = client.get("/cached/schedule/")
+    gzipped = client.get("/cached/schedule/", headers={"Accept-Encoding": "gzip"})
+
+    assert int(plain["Content-Length"]) == len(plain.content)
+    assert int(gzipped["Content-Length"]) == len(gzipped.content) < len(plain.content)
