@@ -155,6 +155,9 @@ PAGE_CACHE_RENDERS_PER_CLIENT = env.int("PAGE_CACHE_RENDERS_PER_CLIENT", default
 # And every client together, in a second, across every process (0: no bound):
 # what is left of the processors serves the stored pages without delay.
 PAGE_CACHE_RENDERS_PER_SECOND = env.int("PAGE_CACHE_RENDERS_PER_SECOND", default=20)
+# What gunicorn's master runs once before it forks its workers, after loading
+# the templates (infrastructure/prefork.py): each app's warm-up, by dotted path.
+PREFORK_WARM_UP = ["schedule.warm_up.render_latest_schedule"]
 # Each response says in Server-Timing how much processor time it took (the benchmark's cold line).
 if env.bool("SERVER_TIMING", default=False):
     MIDDLEWARE.insert(0, "infrastructure.server_timing.ServerTimingMiddleware")

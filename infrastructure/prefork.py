@@ -14,18 +14,28 @@ walk Django's hundreds of thousands of long-lived objects (a third of that
 render's CPU time), and the workers keep sharing those pages of memory with
 the master instead of copying them when the collector touches them.
 
-Nothing here opens a database or cache connection, which must not be
-shared across the fork.
+Then the functions ``PREFORK_WARM_UP`` names run (the apps' own: the
+schedule renders its latest event's page once, ``schedule/warm_up.py``), so
+that what a render makes once per process is made here, once. A warm-up that
+fails is logged and the workers start without it. The database and cache
+connections it opened are closed before the fork: none must be shared
+across it.
 """
 
 import gc
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import caches
+from django.db import connections
 from django.template import engines
 from django.urls import get_resolver
 from django.utils import translation
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 def project_templates():
@@ -48,5 +58,13 @@ def prepare_workers():
             translation.gettext("Schedule")
     # The manifest of hashed static file names is read when the storage is first used.
     staticfiles_storage.base_url  # noqa: B018
+    for name in settings.PREFORK_WARM_UP:
+        try:
+            import_string(name)()
+        except Exception:
+            logger.warning("%s failed; the workers start without it", name, exc_info=True)
+    connections.close_all()
+    for cache in caches.all(initialized_only=True):
+        cache.close()
     gc.collect()
     gc.freeze()
