@@ -66,6 +66,7 @@ format: $(VENV)/.installed-dev ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The flood makes its own 900-talk event: after bench-sizes the database holds the largest size.
 bench: $(VENV)/.installed-runtime ## Load-test the pages of a 900-talk event under gunicorn (table in bench/results/latest.md)
 	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installing wrk..."; \
@@ -74,7 +75,7 @@ bench: $(VENV)/.installed-runtime ## Load-test the pages of a 900-talk event und
 	fi
 	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: using the built-in Python load generator."
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/query_flood.py --reuse --connections 64 --many-clients $(FLOOD_ARGS)
+	$(BIN)/python bench/query_flood.py --connections 64 --many-clients $(FLOOD_ARGS)
 
 bench-sizes: override BENCH_ARGS := --sizes 33,900,9100 $(BENCH_ARGS)
 bench-sizes: bench ## The benchmark at 33, 900 and 9,100 talks, side by side (bench/results/latest.md)

@@ -394,8 +394,9 @@ class CachedPageMiddleware:
     does, which needs the page's view (its parameters) found from the path.
     """
 
-    # The API answers from the cache itself, once it has throttled the client
-    # and seen whether a token asks for the working schedule.
+    # The API's stored lists are answered by its own middleware (api/middleware.py),
+    # once its throttle has counted the client and no token asks for the working
+    # schedule; the rest of the API, from its views.
     SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/api/", "/static/", "/media/")
 
     def __init__(self, get_response):
