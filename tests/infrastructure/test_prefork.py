@@ -7,7 +7,7 @@ import pytest
 
 from infrastructure import prefork
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 warmed = []
 
@@ -23,17 +23,21 @@ def warm_up_that_fails():
 
 
 @pytest.fixture(autouse=True)
-def unfrozen(monkeypatch):
+def closed(monkeypatch):
+    """When the connections were closed, by what had been warmed by then.
+
+    Not closed for real: the test's own connection holds its transaction.
+    """
     # The test process's own objects must stay collectable.
     monkeypatch.setattr(gc, "freeze", lambda: None)
     warmed.clear()
+    calls = []
+    monkeypatch.setattr(prefork.connections, "close_all", lambda: calls.append(list(warmed)))
+    return calls
 
 
-def test_the_warm_ups_run_and_then_every_connection_is_closed_for_the_fork(settings, monkeypatch):
+def test_the_warm_ups_run_and_then_every_connection_is_closed_for_the_fork(settings, closed):
     settings.PREFORK_WARM_UP = [f"{__name__}.warm_up_that_reads_the_database"]
-    # The test database lives in memory, which Django never closes: the call is what counts.
-    closed = []
-    monkeypatch.setattr(prefork.connections, "close_all", lambda: closed.append(list(warmed)))
 
     prefork.prepare_workers()
 
@@ -41,7 +45,7 @@ def test_the_warm_ups_run_and_then_every_connection_is_closed_for_the_fork(setti
     assert closed == [[0]]
 
 
-def test_a_failing_warm_up_is_logged_and_the_next_one_still_runs(settings, caplog):
+def test_a_failing_warm_up_is_logged_and_the_next_one_still_runs(settings, caplog, closed):
     settings.PREFORK_WARM_UP = [
         f"{__name__}.warm_up_that_fails",
         f"{__name__}.warm_up_that_reads_the_database",
@@ -51,5 +55,6 @@ def test_a_failing_warm_up_is_logged_and_the_next_one_still_runs(settings, caplo
         prefork.prepare_workers()
 
     assert warmed == [0]
+    assert closed == [[0]]
     assert f"{__name__}.warm_up_that_fails failed; the workers start without it" in caplog.text
     assert "no such table" in caplog.text

@@ -271,7 +271,7 @@ def test_the_migration_gives_existing_events_a_first_release_on_their_changelog(
 
 
 @needs_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_organisers_releasing_at_once_make_ordered_releases_or_one_refusal():
     event = EventFactory(slug="race")
     scheduled_talk(event, "First", (9, 0), (9, 30))
