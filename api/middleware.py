@@ -20,7 +20,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from api.throttling import AnonymousRateThrottle
-from api.views import CORS_EXPOSED_HEADERS, PublicListFromCache
+from api.views import PublicListFromCache, open_to_other_sites
 from infrastructure import page_cache
 
 API_PREFIX = "/api/"
@@ -77,13 +77,10 @@ class CachedApiListMiddleware:
     @staticmethod
     def _stored_response(request, slug, allow):
         request.get_host()  # a Host outside ALLOWED_HOSTS is refused here too (400)
-        key = page_cache.page_key(request, slug)
-        response = None if key is None else page_cache.cached_response(request, None, key)
+        _, response = page_cache.look_up(request, slug)
         # Counted only when answered here: otherwise the view counts it.
         if response is None or not _anonymous_rate_allows(request):
             return None
         response["Allow"] = allow
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
         patch_vary_headers(response, ["Authorization"])
-        return response
+        return open_to_other_sites(response)

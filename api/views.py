@@ -85,6 +85,17 @@ def cors_preflight():
     return response
 
 
+def open_to_other_sites(response):
+    """Let pages of any site read ``response`` (CORS), errors included.
+
+    A page can then read why it was refused: reads need no credentials, and a
+    browser sends no token across origins without a preflight, which refuses it.
+    """
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+    return response
+
+
 class OpenToOtherSites:
     """Reads open to pages of any site (CORS), for the API's views and its schema's."""
 
@@ -98,11 +109,7 @@ class OpenToOtherSites:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
-            # Open to pages of any site, errors included (a page can read why
-            # it was refused): reads need no credentials, and a browser sends
-            # no token across origins without a preflight, which refuses it.
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = CORS_EXPOSED_HEADERS
+            open_to_other_sites(response)
         return response
 
 
@@ -188,8 +195,8 @@ class PublicListFromCache:
             return super().list(request, *args, **kwargs)
         # Before the list reads the database (see page_cache.cached_page).
         asked_at = time.time()
-        key = page_cache.page_key(request, self.kwargs["event_slug"])
-        stored = None if key is None else page_cache.cached_response(request, None, key)
+        # The Django request: its middleware's miss (api/middleware.py) is this one.
+        key, stored = page_cache.look_up(request._request, self.kwargs["event_slug"])
         if stored is not None:
             return stored
         self._page_cache_key = (key, asked_at)

@@ -15,6 +15,7 @@ show, as any render stores them).
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
@@ -41,5 +42,5 @@ def render_latest_schedule():
         "wsgi.url_scheme": root.scheme,
     }
     request.user = AnonymousUser()
-    with translation.override(translation.get_language()):
+    with translation.override(settings.LANGUAGE_CODE):
         return views.schedule(request, event.slug)

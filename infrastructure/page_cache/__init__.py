@@ -22,8 +22,9 @@ and the sitemap) changes with every event's.
   ``CachedPageMiddleware``, which answers before the session layers. Cached
   responses carry an ETag and Last-Modified and answer conditional requests
   with 304. Signed-in people (speakers, organisers) always get a fresh page.
-  Views that cannot be wrapped (the API's) look up ``page_key`` and
-  ``cached_response`` themselves and store with ``stored_response``.
+  Views that cannot be wrapped (the API's) call ``look_up`` themselves
+  (once per request: a middleware's miss is the view's) and store with
+  ``stored_response``.
 - ``fragments``: pieces of pages (a schedule's days) kept under a digest of
   what they show, with their deflate streams; ``PageAssembly`` puts them in
   a rendered page and ``serving`` joins the page's gzip body from them.
@@ -35,8 +36,8 @@ from infrastructure.page_cache.serving import (
     CachedPageMiddleware,
     cached_page,
     cached_response,
+    look_up,
     page_changes_at,
-    page_key,
     recent_entries,
     stored_response,
 )
@@ -56,8 +57,8 @@ __all__ = [
     "cached_response",
     "event_pages_changed",
     "event_version",
+    "look_up",
     "page_changes_at",
-    "page_key",
     "recent_entries",
     "record_time_of_change_with",
     "register",

@@ -232,6 +232,24 @@ def cached_response(request, slug, key=None):
     return None if entry is None else _response(request, entry, encoding)
 
 
+def look_up(request, slug):
+    """``(key, stored response or None)`` for this request's page of event ``slug``.
+
+    Looked up once per request: a miss is remembered on the request, so the
+    view that renders the page (behind ``CachedPageMiddleware``, or the API's)
+    takes the key its middleware read, without reading the version and looking
+    again. The key is None while the event's version cannot be read.
+    """
+    missed = getattr(request, "page_cache_missed", None)
+    if missed is not None and missed[0] == slug:
+        return missed[1], None
+    key = _entry_key(request, slug)
+    response = None if key is None else cached_response(request, slug, key)
+    if response is None:
+        request.page_cache_missed = (slug, key)
+    return key, response
+
+
 def _gzipped(response, body):
     """The page gzipped: from its parts when the page was put together from fragments,
     each compressed once already (``fragments.py``), else all of it now."""
@@ -317,14 +335,9 @@ def cached_page(view, *, params=(), keep_blank=()):
         # a page rendered while an edit commits is stored under the version
         # that edit replaces, never under the one that follows it.
         slug = kwargs.get("event_slug", SITE)
-        missed = getattr(request, "page_cache_missed", None)
-        if missed is not None and missed[0] == slug:
-            key = missed[1]  # the middleware looked, a moment ago, and found nothing
-        else:
-            key = _entry_key(request, slug)
-            response = None if key is None else cached_response(request, None, key)
-            if response is not None:
-                return response
+        key, response = look_up(request, slug)
+        if response is not None:
+            return response
         if request.GET and not getattr(request, "page_cache_render_admitted", False):
             admitted, seconds, by_site = render_admitted(request)
             if not admitted:
@@ -349,15 +362,6 @@ def _too_many_renders(request, seconds, *, by_site):
     # fill as fast as it is refused: the access log has each one.
     response._has_been_logged = True
     return response
-
-
-def page_key(request, slug):
-    """The key this request's page of event ``slug`` is stored under now; None without one.
-
-    Read it before the page reads the database (see ``cached_page``); None
-    while the event's version cannot be read, and the page then goes unstored.
-    """
-    return _entry_key(request, slug)
 
 
 def stored_response(request, slug, key, response, *, asked_at):
@@ -421,13 +425,9 @@ class CachedPageMiddleware:
                 else:
                     response = canonical_request(request, **query)
             if response is None and slug:
-                key = _entry_key(request, slug)
-                response = None if key is None else cached_response(request, slug, key)
-                if response is None:
-                    # The page's view need not read the version and look again.
-                    request.page_cache_missed = (slug, key)
-                    if request.META.get("QUERY_STRING"):
-                        response = self._refusal(request)
+                _, response = look_up(request, slug)
+                if response is None and request.META.get("QUERY_STRING"):
+                    response = self._refusal(request)
             if response is not None:
                 return response
         return self.get_response(request)

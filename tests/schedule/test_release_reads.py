@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from schedule.models import Talk
 from tests.schedule.release_builders import build_releases
 
-pytestmark = pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="Reads SQLite's query plans; PostgreSQL plans by the statistics it keeps itself.",
 )
@@ -45,6 +45,7 @@ def _plans_reading_every_copy(queries):
     return found
 
 
+@sqlite_only
 @pytest.mark.parametrize(
     "path",
     [
